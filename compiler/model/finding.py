@@ -1,0 +1,27 @@
+"""A finding: one rule's verdict on one plan, action or evidence item, with its location."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+class Finding(BaseModel):
+    rule: str                        # "SG301"
+    name: str                        # "evidence-missing"
+    severity: Severity
+    plan: str | None = None
+    action: str | None = None
+    evidence: str | None = None
+    message: str
+    hint: str
+    file: str | None = None
+    line: int | None = None
+    waived: bool = False
+    waiver_reason: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (self.file or "~", self.line or 0, self.rule, self.action or "", self.evidence or "")

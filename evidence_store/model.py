@@ -1,0 +1,88 @@
+"""The evidence catalogue's records: one EvidenceItem per file, each value with its provenance."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LinkSource = Literal["index", "sidecar", "metadata", "mention"]
+
+
+class Link(BaseModel):
+    """The item is linked to an action or plan id; `why` is the provenance shown to users."""
+    model_config = ConfigDict(frozen=True)
+    target: str                      # an action id or plan id
+    source: LinkSource               # evidence.yaml index, sidecar, metadata inside the file, text mention
+    why: str                         # "RP-01 mentioned on page 2", "RP-01 in DOCX keywords"
+
+
+class ScoreRow(BaseModel):
+    """One dated audit result from an audit-score file (columns date,audit,score[,max,target])."""
+    row: int                         # 1-based data row number in the file (header is row 1, so first data row is 2)
+    date: dt.date
+    audit: str
+    score: float
+    max: float = 100.0
+    target: float | None = None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max if self.max else 0.0
+
+
+class SeriesPoint(BaseModel):
+    """One point of an indicator series (columns period,value[,service,indicator])."""
+    row: int
+    period: dt.date                     # the day the period starts ("2026-03" -> 2026-03-01)
+    label: str                       # the period as written
+    value: float
+    service: str | None = None
+    indicator: str | None = None
+
+
+class EvidenceItem(BaseModel):
+    id: str
+    path: str                        # relative to the evidence folder, POSIX separators
+    format: str                      # extension without the dot, lower case ("docx"); "" when none
+    size: int = 0
+    sha256: str = ""
+    status: Literal["ok", "unreadable", "not_read"] = "ok"
+    reason: str | None = None        # why it is unreadable / not read
+    type: str = "other"
+    title: str = ""
+    date: dt.date | None = None
+    period_end: dt.date | None = None
+    service: str | None = None
+    author: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    # field -> where its value came from: {"id": "default: slug of path", "type": "folder 'minutes'",
+    #  "date": "file name '2026-04-12 ...'", "title": "DOCX core property title"}
+    provenance: dict[str, str] = Field(default_factory=dict)
+    text: str = Field(default="", exclude=True, repr=False)   # extracted text, for mentions and challenge words
+    pages: int | None = None         # PDF pages
+    scores: list[ScoreRow] = Field(default_factory=list)      # when the item is an audit-score table
+    series: list[SeriesPoint] = Field(default_factory=list)   # when the item holds indicator series
+    columns: list[str] = Field(default_factory=list)          # header of a CSV/XLSX table
+
+    @property
+    def readable(self) -> bool:
+        return self.status == "ok"
+
+    def linked_to(self, target: str) -> list[Link]:
+        return [link for link in self.links if link.target == target]
+
+
+class Catalogue(BaseModel):
+    root: str                        # the evidence folder as given
+    items: list[EvidenceItem] = Field(default_factory=list)   # sorted by path
+
+    def get(self, item_id: str) -> EvidenceItem | None:
+        return self.by_id().get(item_id)
+
+    def by_id(self) -> dict[str, EvidenceItem]:
+        return {item.id: item for item in self.items}
+
+    def by_path(self, path: str) -> EvidenceItem | None:
+        return next((i for i in self.items if i.path == path), None)
