@@ -1,0 +1,180 @@
+"""The command line: parse, call one pipeline function, print, set the exit code."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from contextlib import contextmanager
+
+import click
+
+from compiler import __version__
+from compiler.errors import SgpackError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
+_FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress bar on a terminal; nothing when stderr is piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+class _UserError(click.ClickException):
+    """An SgpackError on its way out: one line on stderr, exit 2, no traceback."""
+    exit_code = EXIT_FAILED
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SgpackError as exc:
+            raise _UserError(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sgpack")
+def cli() -> None:
+    """sgpack: check safeguarding action plans against their evidence and build inspection packs."""
+
+
+@cli.command()
+@click.argument("plans", nargs=-1, required=True)
+@click.option("--evidence", "evidence", required=True, metavar="DIR", help="The evidence folder (never written to).")
+@click.option("--as-of", "as_of", callback=_as_of, metavar="DATE", help="Fix 'now' for every age and due-date rule (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this severity is found.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every action's evidence, why it matched, and its closure test.")
+def check(plans: tuple[str, ...], evidence: str, as_of: dt.date, fmt: str, fail_on: str, verbose: bool) -> None:
+    """Judge every action in PLANS (files or folders) against the evidence folder."""
+    from compiler import pipeline
+
+    with _progress("reading evidence") as progress:
+        assessment = pipeline.check(plans, evidence, as_of, progress)
+    if fmt == "json":
+        from compiler.writers.json import check_json
+
+        click.echo(json.dumps(check_json(assessment), indent=2, ensure_ascii=False))
+    else:
+        from compiler.writers.text import check_report
+
+        click.echo(check_report(assessment, verbose=verbose))
+    failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[fail_on]]
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@cli.command()
+@click.argument("folder", metavar="DIR")
+@click.argument("plans", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evidence(folder: str, plans: tuple[str, ...], fmt: str) -> None:
+    """List the evidence catalogue of DIR: every item, its type, date, links and where each came from.
+
+    Give PLANS to find mentions of their plan and action ids."""
+    from compiler import pipeline
+    from compiler.plans import load_plans
+
+    loaded = load_plans(list(plans)) if plans else []
+    with _progress("reading evidence") as progress:
+        catalogue = pipeline.load_catalogue(folder, loaded, progress)
+    if fmt == "json":
+        from compiler.writers.json import catalogue_json
+
+        click.echo(json.dumps(catalogue_json(catalogue), indent=2, ensure_ascii=False))
+    else:
+        from compiler.writers.text import catalogue_report
+
+        click.echo(catalogue_report(catalogue))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """List the rule catalogue."""
+    from compiler.rules.registry import catalogue_table
+
+    table = catalogue_table()
+    if fmt == "markdown":
+        click.echo(rules_markdown(table))
+        return
+    for r in table:
+        click.echo(f"{r.code}  {r.name:<34} {r.severity:<8} {_first_line(r.doc)}")
+    click.echo(f"\n{len(table)} rules. `sgpack explain CODE` prints one rule's page.")
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print one rule's page: what it checks, why it matters, an example, the fix."""
+    from compiler.rules.registry import explain as explain_rule
+
+    try:
+        click.echo(explain_rule(code.upper()))
+    except KeyError:
+        raise SgpackError(f"no rule {code!r}; `sgpack rules` lists them") from None
+
+
+def _first_line(doc: str) -> str:
+    """The first sentence under 'What it checks'."""
+    lines = [line.strip() for line in doc.strip().splitlines()]
+    for i, line in enumerate(lines):
+        if line.lower().strip("*#: ").startswith("what it checks"):
+            body = " ".join(x for x in lines[i + 1:] if x).split(". ")[0]
+            return body.rstrip(".") + "."
+    return lines[0] if lines else ""
+
+
+def rules_markdown(table) -> str:
+    out = ["# sgpack rules", "",
+           "Generated by `sgpack rules --format markdown`; `sgpack explain CODE` prints a rule's full page.", "",
+           "| code | name | severity | what it checks |", "|---|---|---|---|"]
+    for r in table:
+        out.append(f"| {r.code} | {r.name} | {r.severity} | {_first_line(r.doc)} |")
+    out.append("")
+    for r in table:
+        out.append(f"## {r.code} {r.name}")
+        out.append("")
+        out.append("```text")
+        from compiler.rules.registry import explain as explain_rule
+
+        out.append(explain_rule(r.code))
+        out.append("```")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point. Usage errors and user errors exit 2; anything else is a bug and shows its traceback."""
+    cli.main(args=argv, prog_name="sgpack")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Pack profiles (packs/<name>.yaml): who a pack is for, what it holds, in which formats."""
+from __future__ import annotations
+
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from compiler.assets import asset_dir
+from compiler.errors import SgpackError
+
+PACK_NAMES = ("cqc", "commissioner", "governance", "board", "owners")
+
+
+class PackProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    title: str
+    audience: str
+    classification: str = "OFFICIAL-SENSITIVE"
+    group_by: Literal["key_question", "contract", "plan", "owner"]
+    sections: list[str]
+    appendices: bool = False
+    formats: list[Literal["docx", "pdf"]] = ["docx", "pdf"]
+    template: str
+    redact_people: bool = False
+    owners_as_roles: bool = False
+    only_risk: list[Literal["low", "medium", "high"]] | None = None
+    lawful_basis: str | None = None
+
+
+def load_profile(name: str) -> PackProfile:
+    if name not in PACK_NAMES:
+        raise SgpackError(f"unknown pack {name!r}; choose one of {', '.join(PACK_NAMES)}")
+    source = asset_dir("packs").joinpath(f"{name}.yaml")
+    try:
+        return PackProfile.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+    except ValidationError as exc:  # a shipped profile that does not validate is a bug
+        raise RuntimeError(f"pack profile {name}.yaml is invalid: {exc}") from exc
+
+
+class Theme(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    font: str
+    font_bold: str
+    colours: dict[str, str]
+    logo: str | None = None
+
+
+def load_theme() -> Theme:
+    source = asset_dir("templates").joinpath("theme.yaml")
+    return Theme.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))

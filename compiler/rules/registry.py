@@ -1,0 +1,182 @@
+"""The rule registry: the @rule decorator, running every rule, waivers, and rule pages for `explain`."""
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import os
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Callable, Iterable, Iterator
+
+from compiler.model.assessment import ActionResult
+from compiler.model.evidence import Catalogue, EvidenceItem
+from compiler.model.finding import Finding
+from compiler.model.plan import Action, Plan
+
+SEVERITIES = ("error", "warning", "info")
+# The four headings every rule docstring carries, in this order (see DESIGN.md, Rules).
+DOC_HEADINGS = ("What it checks", "Why it matters", "Example", "Fix")
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may look at. Rules are pure functions of this."""
+    plans: list[Plan]
+    catalogue: Catalogue
+    results: dict[str, ActionResult]          # by action id
+    as_of: dt.date
+    # memo for linked_items, shared by the rules of one run (not part of the context's identity)
+    _linked: dict = dc_field(default_factory=dict, compare=False, repr=False)
+
+    def actions(self) -> Iterator[tuple[Plan, Action]]:
+        for plan in self.plans:
+            for action in plan.actions:
+                yield plan, action
+
+    def linked(self, plan: Plan, action: Action) -> list:
+        """linked_items(action, plan, catalogue), computed once per action per run."""
+        key = (plan.id, action.id)
+        if key not in self._linked:
+            from compiler.assess.matching import linked_items
+            self._linked[key] = linked_items(action, plan, self.catalogue)
+        return self._linked[key]
+
+    def evidence_file(self, item: EvidenceItem) -> str:
+        """Where an evidence item lives, for findings that belong to no plan."""
+        return os.path.join(self.catalogue.root, item.path) if self.catalogue.root else item.path
+
+
+@dataclass
+class Hit:
+    """One place where a rule fires. `field` picks the line: action.line_of(field) / plan.line_of(field)."""
+    plan: Plan | None
+    action: Action | None = None
+    evidence: str | None = None
+    field: str | None = None
+    severity: str | None = None              # overrides the rule's default (SG103, SG405)
+    args: dict = dc_field(default_factory=dict) # formats the message and hint
+    file: str | None = None                  # overrides plan.file (findings on evidence with no plan)
+
+
+RuleFunc = Callable[[RuleContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    message: str
+    hint: str
+    doc: str
+    func: RuleFunc
+
+    @property
+    def title(self) -> str:
+        return f"{self.code} {self.name} ({self.severity})"
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _check_doc(code: str, doc: str) -> None:
+    """A rule page must carry exactly the four headings, in order, each on its own line."""
+    headings = [line.strip() for line in doc.splitlines() if line.strip() and not line[:1].isspace()]
+    if tuple(headings) != DOC_HEADINGS:
+        raise ValueError(f"rule {code}: docstring headings must be exactly {list(DOC_HEADINGS)}, "
+                         f"found {headings}")
+
+
+def rule(code: str, name: str, *, severity: str, message: str, hint: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Register `func(ctx) -> Iterable[Hit]` as rule `code`."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"rule {code}: unknown severity {severity!r}")
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if code in RULES:
+            raise ValueError(f"rule {code} registered twice")
+        doc = inspect.cleandoc(func.__doc__ or "")
+        _check_doc(code, doc)
+        RULES[code] = Rule(code, name, severity, message, hint, doc, func)
+        return func
+
+    return register
+
+
+class _Args(dict):
+    """Format arguments; a missing key prints as `{key}` rather than failing the run."""
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _finding(r: Rule, hit: Hit) -> Finding:
+    args = _Args(plan=hit.plan.id if hit.plan else None,
+                 action=hit.action.id if hit.action else None,
+                 evidence=hit.evidence)
+    args.update(hit.args)
+    if hit.action is not None:
+        line = hit.action.line_of(hit.field)
+    elif hit.plan is not None:
+        line = hit.plan.line_of(hit.field)
+    else:
+        line = None
+    return Finding(
+        rule=r.code, name=r.name, severity=hit.severity or r.severity,
+        plan=hit.plan.id if hit.plan else None,
+        action=hit.action.id if hit.action else None,
+        evidence=hit.evidence,
+        message=r.message.format_map(args), hint=r.hint.format_map(args),
+        file=hit.file or (hit.plan.file if hit.plan else None) or None,
+        line=line,
+    )
+
+
+def _apply_waivers(finding: Finding, plans: dict[str, Plan]) -> Finding:
+    """An action's waiver covers findings on that action; a plan's covers the plan and its actions."""
+    plan = plans.get(finding.plan) if finding.plan else None
+    if plan is None:
+        return finding
+    waivers = []
+    if finding.action:
+        action = next((a for a in plan.actions if a.id == finding.action), None)
+        if action is not None:
+            waivers.extend(action.waive)
+    waivers.extend(plan.waive)
+    for waiver in waivers:
+        if waiver.rule.strip().upper() == finding.rule:
+            return finding.model_copy(update={"waived": True, "waiver_reason": waiver.reason})
+    return finding
+
+
+def run_rules(ctx: RuleContext) -> list[Finding]:
+    """Every rule over the context: findings with waivers applied, sorted by file, line, code."""
+    plans = {p.id: p for p in ctx.plans}
+    findings: list[Finding] = []
+    for code in sorted(RULES):
+        r = RULES[code]
+        try:
+            hits = list(r.func(ctx))
+            new = [_finding(r, hit) for hit in hits]
+        except Exception as exc:  # a rule that raises is a bug in sgpack, not in the user's plan
+            raise RuntimeError(f"rule {code} failed: {exc}") from exc
+        findings.extend(_apply_waivers(f, plans) for f in new)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def catalogue_table() -> list[Rule]:
+    """Every rule, by code (for `sgpack rules`)."""
+    return [RULES[code] for code in sorted(RULES)]
+
+
+def explain(code: str) -> str:
+    """One rule's page (for `sgpack explain SG301`). Unknown code: KeyError."""
+    r = RULES[code.strip().upper()]
+    return (f"{r.title}\n\n"
+            f"Message: {r.message}\n"
+            f"Hint: {r.hint}\n\n"
+            f"{r.doc}\n")
+
+
+# Importing the family modules registers their rules (they import `rule` and `Hit` from here).
+from compiler.rules import closure, owned, reviewed, specific, tested  # noqa: E402,F401

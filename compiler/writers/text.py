@@ -1,0 +1,145 @@
+"""Terminal output: findings like a linter, a summary per plan, and the evidence catalogue."""
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from compiler.model.assessment import ActionResult, Assessment
+from compiler.model.evidence import Catalogue, EvidenceItem
+from compiler.model.finding import Finding
+
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
+_RAG_COLOUR = {"red": "red", "amber": "yellow", "green": "green", "blue": "blue"}
+_CLOSURE_MARK = {"pass": "pass", "fail": "FAIL", "n/a": "n/a"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def finding_lines(finding: Finding) -> list[str]:
+    where = finding.file or "-"
+    if finding.line:
+        where += f":{finding.line}"
+    subject = finding.action or finding.plan or finding.evidence or ""
+    severity = click.style(f"{finding.severity:<7}", fg=_SEVERITY_COLOUR[finding.severity])
+    head = f"{where}: {finding.rule} {severity} {subject} {finding.message}".rstrip()
+    lines = [head, f"  hint: {finding.hint}"]
+    if finding.waived:
+        lines.append(f"  waived: {finding.waiver_reason}")
+    return lines
+
+
+def _rag(rag: str | None) -> str:
+    return click.style(rag, fg=_RAG_COLOUR[rag]) if rag else "-"
+
+
+def action_detail(result: ActionResult) -> list[str]:
+    """Every requirement with the evidence behind it and why it matched; the closure test."""
+    lines = [f"  {result.id}  owner {result.owner or '(none)'}  status {result.status}  "
+             f"declared {_rag(result.declared_rag)}  assessed {_rag(result.assessed_rag)}"]
+    for reason in result.rag_reasons:
+        lines.append(f"      why {result.assessed_rag}: {reason}")
+    for req in result.requirements:
+        within = f" within {req.within_days} days" if req.within_days else ""
+        lines.append(f"    requires {req.type} x{req.count}{within}: {req.found} found, "
+                     f"{req.current} current -> {req.status}")
+        for match in req.matches:
+            when = match.date.isoformat() if match.date else "undated"
+            row = f" row {match.row}" if match.row else ""
+            score = f" score {match.score:g}%" if match.score is not None else ""
+            state = "current" if match.current else "baseline"
+            lines.append(f"      {match.evidence}{row} ({when}, {state}{score}): {'; '.join(match.why)}")
+        for item_id in req.unreadable:
+            lines.append(f"      {item_id}: unreadable, counts for nothing")
+    for ind in result.indicators:
+        text = ind.spc.explanation if ind.spc else ind.problem
+        lines.append(f"    indicator {ind.id}: {text}")
+    closure = result.closure
+    parts = [("indicators", closure.indicators), ("audit", closure.audit),
+             ("staff", closure.staff), ("governance", closure.governance)]
+    ready = "ready to close" if closure.ready else "not ready to close"
+    lines.append(f"    closure test: {ready}")
+    for name, check in parts:
+        evidence = f" [{', '.join(check.evidence)}]" if check.evidence else ""
+        lines.append(f"      {name:<11} {_CLOSURE_MARK[check.result]:<4} {check.reason}{evidence}")
+    return lines
+
+
+def plan_summary(assessment: Assessment) -> list[str]:
+    lines = []
+    counted = assessment.counted()
+    for plan in assessment.plans:
+        results = [a for a in assessment.actions if a.plan == plan.id]
+        rags = Counter(a.assessed_rag for a in results)
+        rag_text = ", ".join(f"{rags[r]} {r}" for r in ("blue", "green", "amber", "red") if rags[r])
+        ready = sum(1 for a in results if a.closure.ready)
+        overstated = sum(1 for f in counted if f.plan == plan.id and f.rule == "SG402")
+        sev = Counter(f.severity for f in counted if f.plan == plan.id)
+        lines.append(f"{plan.id}  {plan.title} ({plan.service}, {plan.risk} risk)")
+        lines.append(f"  {_plural(len(results), 'action')}: assessed {rag_text or 'none'}; "
+                     f"{overstated} declared better than assessed; {ready} ready to close; "
+                     f"findings: {sev['error']} error, {sev['warning']} warning, {sev['info']} info")
+    return lines
+
+
+def check_report(assessment: Assessment, verbose: bool = False) -> str:
+    lines: list[str] = []
+    for finding in assessment.findings:
+        if not finding.waived:
+            lines.extend(finding_lines(finding))
+    waived = [f for f in assessment.findings if f.waived]
+    if waived:
+        lines.append("")
+        lines.append(f"waived ({len(waived)}, listed, not counted):")
+        for finding in waived:
+            lines.extend("  " + line for line in finding_lines(finding))
+    if verbose:
+        for plan in assessment.plans:
+            lines.append("")
+            lines.append(f"{plan.id} {plan.title}")
+            for result in assessment.actions:
+                if result.plan == plan.id:
+                    lines.extend(action_detail(result))
+    lines.append("")
+    lines.extend(plan_summary(assessment))
+    sev = Counter(f.severity for f in assessment.counted())
+    lines.append("")
+    lines.append(f"{_plural(len(assessment.plans), 'plan')}, {_plural(len(assessment.actions), 'action')}, "
+                 f"{_plural(len(assessment.catalogue.items), 'evidence item')}: "
+                 f"{_plural(sev['error'], 'error')}, {_plural(sev['warning'], 'warning')}, "
+                 f"{sev['info']} info" + (f" ({len(waived)} waived)" if waived else "")
+                 + f" as of {assessment.as_of.isoformat()}")
+    return "\n".join(lines)
+
+
+def item_lines(item: EvidenceItem) -> list[str]:
+    date = item.date.isoformat() if item.date else "undated"
+    head = f"{item.id}  {item.type}  {date}  {item.path}"
+    if item.status != "ok":
+        head += f"  [{item.status.replace('_', ' ')}: {item.reason}]"
+    lines = [head]
+    if item.title:
+        lines.append(f"    title: {item.title}")
+    for field in ("id", "type", "date", "title"):
+        if field in item.provenance:
+            lines.append(f"    {field} from {item.provenance[field]}")
+    for link in item.links:
+        lines.append(f"    links {link.target}: {link.why}")
+    if item.scores:
+        lines.append(f"    {_plural(len(item.scores), 'audit result')}")
+    if item.series:
+        lines.append(f"    {_plural(len(item.series), 'indicator point')}")
+    return lines
+
+
+def catalogue_report(catalogue: Catalogue) -> str:
+    lines: list[str] = []
+    for item in catalogue.items:
+        lines.extend(item_lines(item))
+    status = Counter(item.status for item in catalogue.items)
+    lines.append("")
+    lines.append(f"{_plural(len(catalogue.items), 'evidence item')}: {status['ok']} read, "
+                 f"{status['unreadable']} unreadable, {status['not_read']} not read")
+    return "\n".join(lines)

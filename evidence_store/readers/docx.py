@@ -1,0 +1,85 @@
+"""DOCX: paragraphs (table cells included) streamed from word/document.xml, and the core properties."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..limits import Limits
+from ..zipsafe import CappedReader, open_ooxml, read_member
+from .base import ReadResult, TextBuilder, Unreadable, one_line
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_P, W_T, W_TAB, W_BR, W_CR, W_R = W + "p", W + "t", W + "tab", W + "br", W + "cr", W + "r"
+W_PPR, W_PSTYLE, W_VAL = W + "pPr", W + "pStyle", W + "val"
+CORE = {
+    "{http://purl.org/dc/elements/1.1/}title": "title",
+    "{http://purl.org/dc/elements/1.1/}creator": "creator",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}category": "category",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords": "keywords",
+}
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def read(data: bytes, limits: Limits) -> ReadResult:
+    archive = open_ooxml(data, "docx", limits)
+    if "word/document.xml" not in archive.namelist():
+        raise Unreadable("not a valid .docx (no word/document.xml)")
+    result = ReadResult()
+    _core(archive, result)
+    text = TextBuilder(limits, result)
+    n = 0
+    try:
+        with archive.open("word/document.xml") as raw:
+            stream = CappedReader(raw, limits.max_xml_bytes, "word/document.xml")
+            for _, para in etree.iterparse(stream, events=("end",), tag=W_P, resolve_entities=False,
+                                           no_network=True, load_dtd=False, huge_tree=False):
+                n += 1
+                parts = []
+                for el in para.iter(W_T, W_TAB, W_BR, W_CR):
+                    if el.tag == W_T:
+                        parts.append(el.text or "")
+                    elif el.getparent() is not None and el.getparent().tag == W_R:
+                        parts.append("\t" if el.tag == W_TAB else "\n")
+                line = "".join(parts)
+                if result.heading is None and line.strip() and _is_heading(para):
+                    result.heading = one_line(line)
+                if not text.add(f"in paragraph {n}", line):
+                    break
+                # Clearing also drops the text of nested paragraphs (text boxes) so it is not counted twice.
+                para.clear(keep_tail=True)
+    except etree.XMLSyntaxError as exc:
+        raise Unreadable(f"word/document.xml is not well-formed XML ({one_line(exc.msg or str(exc))})") from None
+    except Exception as exc:                     # zip stream errors: CRC, truncated data
+        if isinstance(exc, Unreadable):
+            raise
+        raise Unreadable(f"word/document.xml cannot be read ({one_line(str(exc)) or type(exc).__name__})") from None
+    return result
+
+
+def _is_heading(para) -> bool:  # noqa: ANN001
+    ppr = para.find(W_PPR)
+    style = ppr.find(W_PSTYLE) if ppr is not None else None
+    value = (style.get(W_VAL) or "") if style is not None else ""
+    return value == "Title" or value.startswith("Heading")
+
+
+def _core(archive, result: ReadResult) -> None:  # noqa: ANN001
+    raw = read_member(archive, "docProps/core.xml", 1 << 20, "docProps/core.xml")
+    if not raw:
+        return
+    try:
+        root = etree.fromstring(raw, parser=_parser())
+    except etree.XMLSyntaxError:
+        result.notes.append("DOCX core properties ignored: not well-formed XML")
+        return
+    found = {CORE[el.tag]: (el.text or "").strip() for el in root if el.tag in CORE}
+    if found.get("title"):
+        result.props["title"] = (one_line(found["title"], 300), "DOCX title property")
+    if found.get("category"):
+        result.props["type"] = (found["category"], "DOCX category property")
+    if found.get("creator"):
+        result.props["author"] = (one_line(found["creator"]), "DOCX creator property")
+    if found.get("keywords"):
+        result.keywords = (found["keywords"], "DOCX keywords")

@@ -1,0 +1,17 @@
+"""Plain text: UTF-8, one chunk per line."""
+from __future__ import annotations
+
+from ..limits import Limits
+from .base import ReadResult, TextBuilder, decode_text
+
+
+def add_lines(text: str, builder: TextBuilder, first_line: int = 1) -> None:
+    for n, line in enumerate(text.splitlines(), start=first_line):
+        if not builder.add(f"on line {n}", line):
+            break
+
+
+def read(data: bytes, limits: Limits) -> ReadResult:
+    result = ReadResult()
+    add_lines(decode_text(data), TextBuilder(limits, result))
+    return result
