@@ -57,6 +57,8 @@ def check_indicators(action: Action, indicators: list[IndicatorResult]) -> Closu
                             "action, so criterion 1 does not apply.")
     evidence = sorted({i.evidence for i in indicators if i.evidence})
     failures: list[str] = []
+    analysed = {i.id for i in indicators}
+    failures += [f"{i}: not analysed" for i in action.indicators if i not in analysed]
     for ind in indicators:
         if ind.problem or ind.spc is None:
             failures.append(f"{ind.id}: {ind.problem or 'no analysis'}")

@@ -1,4 +1,13 @@
-"""Requirements <-> evidence: which items are linked to an action, and which of them count (SPEC 5)."""
+"""Requirements <-> evidence: which items are linked to an action, and which of them count (SPEC 5).
+
+Decisions where the SPEC is silent:
+- Items (or score/series rows) dated after as-of are ignored entirely; undated items are found
+  but never current, so they can make a requirement stale but never met.
+- An item with audit `scores` counts once per row whatever the requirement type (only audit
+  tables have scores). An indicator file counts once per row for an `indicator` requirement,
+  keeping rows of the plan's service and, when the action links indicators, of those.
+- Governance reviews are dated on or after the action opened (the same day counts).
+"""
 from __future__ import annotations
 
 import datetime as dt

@@ -131,7 +131,8 @@ def analyse(
         ref_text = f"the baseline mean of {_fmt(ref)}" if base else f"the first month ({_fmt(ref)})"
         result.fallback = True
         result.fallback_reason = fallback
-        result.last3_better = all((p[2] - ref) * direction > 0 for p in last)
+        eps = 1e-9 * max(1.0, abs(ref))   # the same "on the mean" tolerance as the control limits
+        result.last3_better = all((p[2] - ref) * direction > eps for p in last)
         result.passed = result.last3_better and result.meets_target is not False
         result.explanation = (
             f"Before/after fallback used: {fallback}. "
