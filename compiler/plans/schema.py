@@ -274,7 +274,11 @@ def explain(error: dict[str, Any]) -> str:
         return f"unknown key '{loc[-1]}'" + (did_you_mean(str(loc[-1]), allowed) if allowed else "")
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"{describe(value)} is not allowed{did_you_mean(str(value), allowed)}"
+        if loc == ("format",):
+            return f"unknown format {describe(value)}; expected '{FORMAT}'"
+        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"{describe(value)} is not allowed; expected one of: {', '.join(allowed)}{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if loc and loc[-1] == "owner":
             return ("expected a name such as 'Priya Shah (Registered Manager)' "

@@ -1,0 +1,186 @@
+"""Plan files -> Plan models: find the files, read them strictly, validate, keep every line."""
+from __future__ import annotations
+
+import pathlib
+from typing import Any, Iterable
+
+from compiler.errors import SgpackError
+from compiler.model.plan import Action, Indicator, Owner, Plan, Requirement, Review, Waiver
+from compiler.plans import schema, strict_yaml
+from compiler.plans.strict_yaml import Document, Path
+
+MAX_BYTES = 5 * 1024 * 1024
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+def load_plans(paths: Iterable[str | pathlib.Path]) -> list[Plan]:
+    """Read every plan file in `paths` (files, or folders searched recursively), sorted by file.
+
+    Raises SgpackError naming file, line and field for the first problem found.
+    """
+    plans = [load_plan_file(file) for file in plan_files(paths)]
+    plans.sort(key=lambda plan: plan.file)
+    check_unique_ids(plans)
+    return plans
+
+
+def plan_files(paths: Iterable[str | pathlib.Path]) -> list[str]:
+    """The plan files named by `paths`, as POSIX paths spelled the way the user gave them."""
+    found: list[str] = []
+    seen: set[pathlib.Path] = set()
+    for given in paths:
+        path = pathlib.Path(given)
+        shown = path.as_posix()
+        if path.is_dir():
+            files = sorted(
+                (p for p in path.rglob("*") if p.suffix.lower() in PLAN_SUFFIXES and p.is_file()
+                 and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                key=lambda p: p.relative_to(path).as_posix())
+            if not files:
+                raise SgpackError("no plan files (*.yaml, *.yml) in this folder", file=shown)
+            candidates = [p.as_posix() for p in files]
+        elif path.is_file():
+            candidates = [shown]
+        elif path.exists():
+            raise SgpackError("not a file or folder", file=shown)
+        else:
+            raise SgpackError("no such file or folder", file=shown)
+        for candidate in candidates:
+            real = pathlib.Path(candidate).resolve()
+            if real not in seen:          # a file given twice (or inside a given folder) is read once
+                seen.add(real)
+                found.append(candidate)
+    if not found:
+        raise SgpackError("no plan files given")
+    return found
+
+
+def load_plan_file(file: str) -> Plan:
+    """One plan file -> Plan. `file` is used, as given, in every message."""
+    doc = _read(file)
+    if not isinstance(doc.data, dict):
+        what = "empty" if doc.data is None else f"{schema.describe(doc.data)}, not a mapping"
+        raise SgpackError(f"a plan file must be a mapping with format, provider, plan, indicators "
+                          f"and actions; this file is {what}", file=file, line=1)
+    parsed, loc, message = schema.validate(doc.data, doc.line_of)
+    if parsed is None:
+        raise SgpackError(message, file=file, line=doc.line_of(loc), field=field_path(loc) or None)
+    return _plan(parsed, doc, file)
+
+
+def _read(file: str) -> Document:
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SgpackError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    if len(raw) > MAX_BYTES:
+        limit = f"{MAX_BYTES // 2**20} MB" if MAX_BYTES >= 2**20 else f"{MAX_BYTES} bytes"
+        raise SgpackError(f"the file is larger than {limit}", file=file)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise SgpackError("the file is not UTF-8 text; save it as UTF-8", file=file, line=line) from None
+    try:
+        return strict_yaml.load(text)
+    except strict_yaml.StrictYamlError as exc:
+        raise SgpackError(exc.message, file=file, line=exc.line,
+                          field=field_path(exc.path) if exc.path else None) from None
+
+
+def field_path(path: Path | tuple[Any, ...]) -> str:
+    """("actions", 2, "owner") -> "actions[2].owner"."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _lines_under(doc: Document, prefix: Path) -> dict[str, int]:
+    """The lines of every key/item below `prefix`, keyed by the field path relative to it."""
+    size = len(prefix)
+    return {field_path(path[size:]): line for path, line in doc.lines.items()
+            if len(path) > size and path[:size] == prefix}
+
+
+def _waivers(items: list[schema.WaiverIn], doc: Document, prefix: Path) -> list[Waiver]:
+    return [Waiver(rule=w.rule, reason=w.reason, line=doc.line_of(prefix + (i,)))
+            for i, w in enumerate(items)]
+
+
+def _plan(parsed: schema.PlanFileIn, doc: Document, file: str) -> Plan:
+    head = parsed.plan
+    lines = {key: line for key, line in _lines_under(doc, ()).items() if not key.startswith("actions[")}
+    # plan-level waivers are written under `plan:` but are the plan's own: `waive[0]` as for actions
+    lines.update({key[len("plan."):]: line for key, line in lines.items() if key.startswith("plan.waive")})
+    indicators = [
+        Indicator(id=i.id, title=i.title, better=i.better, data=i.data, target=i.target,
+                  line=doc.line_of(("indicators", n)))
+        for n, i in enumerate(parsed.indicators)]
+    _check_indicator_ids(indicators, file)
+    actions = [_action(a, n, head, indicators, doc, file) for n, a in enumerate(parsed.actions)]
+    return Plan(
+        format=parsed.format, provider=parsed.provider, id=head.id, title=head.title,
+        service=head.service, contract=head.contract, origin=head.origin,
+        abuse_types=head.abuse_types, risk=head.risk, opened=head.opened,
+        review_every_days=head.review_every_days, governance_forum=head.governance_forum,
+        quality_statements=head.quality_statements, indicators=indicators, actions=actions,
+        waive=_waivers(head.waive, doc, ("plan", "waive")),
+        file=file, line=doc.line_of(("plan",)), lines=lines)
+
+
+def _action(a: schema.ActionIn, n: int, head: schema.PlanHeadIn, indicators: list[Indicator],
+            doc: Document, file: str) -> Action:
+    at: Path = ("actions", n)
+    known = {i.id for i in indicators}
+    for k, name in enumerate(a.indicators):
+        if name not in known:
+            hint = schema.did_you_mean(name, known) if known else "; the plan defines no indicators"
+            raise SgpackError(f"unknown indicator '{name}'{hint}", file=file,
+                              line=doc.line_of(at + ("indicators", k)),
+                              field=field_path(at + ("indicators", k)))
+    owner = None
+    if a.owner is not None:
+        owner = Owner(name=a.owner.name, role=a.owner.role, raw=a.owner.raw)
+    return Action(
+        id=a.id, title=a.title, kind=a.kind, owner=owner,
+        risk=a.risk or head.risk, opened=a.opened or head.opened,
+        due=a.due, status=a.status, closed=a.closed, rag=a.rag, narrative=a.narrative,
+        indicators=a.indicators,
+        requires=[Requirement(type=r.type, count=r.count, within_days=r.within_days, target=r.target,
+                              note=r.note, line=doc.line_of(at + ("requires", k)))
+                  for k, r in enumerate(a.requires)],
+        evidence=a.evidence,
+        reviews=[Review(date=r.date, forum=r.forum, rag=r.rag, narrative=r.narrative,
+                        line=doc.line_of(at + ("reviews", k)))
+                 for k, r in enumerate(a.reviews)],
+        waive=_waivers(a.waive, doc, at + ("waive",)),
+        path=field_path(at), line=doc.line_of(at), lines=_lines_under(doc, at))
+
+
+def _check_indicator_ids(indicators: list[Indicator], file: str) -> None:
+    first: dict[str, Indicator] = {}
+    for n, indicator in enumerate(indicators):
+        if indicator.id in first:
+            raise SgpackError(
+                f"duplicate indicator id '{indicator.id}' (first defined at line {first[indicator.id].line})",
+                file=file, line=indicator.line, field=f"indicators[{n}].id")
+        first[indicator.id] = indicator
+
+
+def check_unique_ids(plans: list[Plan]) -> None:
+    """Plan ids and action ids share one namespace across every plan given."""
+    seen: dict[str, tuple[str, str, int | None]] = {}     # id -> (kind, file, line)
+    for plan in plans:
+        entries = [("plan", plan.id, "plan.id", plan.line_of("plan.id"))]
+        entries += [("action", a.id, f"{a.path}.id", a.line_of("id")) for a in plan.actions]
+        for kind, ident, where, line in entries:
+            if ident in seen:
+                first_kind, first_file, first_line = seen[ident]
+                place = f"{first_file}:{first_line}"
+                message = (f"duplicate {kind} id '{ident}' (first defined at {place})"
+                           if first_kind == kind else
+                           f"{kind} id '{ident}' is already a {first_kind} id (defined at {place})")
+                raise SgpackError(message, file=plan.file, line=line, field=where)
+            seen[ident] = (kind, plan.file, line)
