@@ -28,7 +28,10 @@ def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (),
         raise SgpackError("evidence folder not found", file=str(evidence))
     if not folder.is_dir():
         raise SgpackError("evidence path is not a folder", file=str(evidence))
-    return evidence_store.scan(folder, plan_ids(plans), progress=progress)
+    try:
+        return evidence_store.scan(folder, plan_ids(plans), progress=progress)
+    except evidence_store.EvidenceFolderError as exc:
+        raise SgpackError(str(exc), file=str(evidence)) from None
 
 
 def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date) -> Assessment:

@@ -1,0 +1,8 @@
+"""The evidence catalogue: an evidence folder -> EvidenceItem list. Knows files and formats, not plans."""
+from __future__ import annotations
+
+from .limits import Limits
+from .model import Catalogue, EvidenceItem, Link, ScoreRow, SeriesPoint
+from .scan import EvidenceFolderError, scan
+
+__all__ = ["Catalogue", "EvidenceFolderError", "EvidenceItem", "Limits", "Link", "ScoreRow", "SeriesPoint", "scan"]

@@ -62,6 +62,8 @@ class EvidenceItem(BaseModel):
     provenance: dict[str, str] = Field(default_factory=dict)
     text: str = Field(default="", exclude=True, repr=False)   # extracted text, for mentions and challenge words
     pages: int | None = None         # PDF pages
+    width: int | None = None         # PNG/JPEG pixels, from the image header
+    height: int | None = None
     scores: list[ScoreRow] = Field(default_factory=list)      # when the item is an audit-score table
     series: list[SeriesPoint] = Field(default_factory=list)   # when the item holds indicator series
     columns: list[str] = Field(default_factory=list)          # header of a CSV/XLSX table

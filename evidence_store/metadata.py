@@ -1,0 +1,287 @@
+"""The resolution order of SPEC 2.2: each field's value and, beside it, where it came from."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+import yaml
+
+from .model import Link, LinkSource
+from .readers.base import Chunk, ReadResult, one_line, parse_date
+
+META_KEYS = ("id", "type", "title", "date", "period_end", "service", "actions", "author", "tags")
+_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)")
+_SPLIT = re.compile(r"[,;\s]+")
+
+
+@dataclass(frozen=True)
+class FolderTypes:
+    types: frozenset[str]
+    folders: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def folder_types() -> FolderTypes:
+    text = resources.files("evidence_store").joinpath("data", "folder_types.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    types = frozenset(raw["types"])
+    folders = {_folder_key(t): t for t in types if t != "other"}
+    folders.update({_folder_key(k): v for k, v in raw["folders"].items()})
+    return FolderTypes(types, folders)
+
+
+def _folder_key(name: str) -> str:
+    return re.sub(r"[\s_]+", "-", name.strip().lower())
+
+
+@dataclass
+class MetaSource:
+    """One block of explicit metadata: a sidecar, an evidence.yaml entry, or front matter."""
+    label: str                  # "sidecar oakview.meta.yaml", "evidence.yaml", "front matter"
+    link_source: LinkSource     # sidecar, index, metadata
+    values: dict[str, Any]
+
+
+@dataclass
+class Resolved:
+    fields: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    id_candidate: tuple[str, str] | None = None      # (id, provenance) given in metadata
+    notes: list[str] = field(default_factory=list)
+
+
+def check_keys(values: dict[str, Any], label: str, notes: list[str]) -> dict[str, Any]:
+    """Keep the known keys; note the others."""
+    unknown = sorted(str(k) for k in values if k not in META_KEYS)
+    if unknown:
+        notes.append(f"{label}: unknown keys ignored: {', '.join(one_line(k, 40) for k in unknown)}")
+    return {k: v for k, v in values.items() if k in META_KEYS}
+
+
+def slug(path: str) -> str:
+    """Default id: the relative path without extension, lower case, other characters runs of '-'."""
+    stem = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+    ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "item"
+
+
+def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
+            ids: frozenset[str]) -> Resolved:
+    """Fields from explicit metadata (sources, in priority order), then the file's own metadata,
+    then the folder, then the file name. Links come from every source."""
+    out = Resolved()
+    name = path.rsplit("/", 1)[-1]
+    props = dict(result.props) if result else {}
+    front = props.pop("front_matter", None)
+    if front is not None:
+        sources = [*sources, MetaSource("front matter", "metadata", check_keys(front[0], "front matter", out.notes))]
+
+    # id
+    for source in sources:
+        value = _string(source.values.get("id"), source, "id", out.notes)
+        if value:
+            out.id_candidate = (value, source.label)
+            break
+
+    # type: explicit metadata (an unknown type is kept as "other"), then document properties
+    # (free text in practice, so an unknown one falls through), then the folder.
+    known = folder_types().types
+    why: list[str] = []
+    chosen: tuple[str, str] | None = None
+    for source in sources:
+        value = _string(source.values.get("type"), source, "type", out.notes)
+        if value:
+            key = _type_key(value)
+            chosen = (key, source.label) if key in known else \
+                ("other", f"{source.label} (gave {value!r}, not a known evidence type)")
+            break
+    if chosen is None and "type" in props:
+        value, label = props["type"]
+        key = _type_key(str(value))
+        if key in known:
+            chosen = (key, label)
+        else:
+            why.append(f"{label} {one_line(value, 60)!r} is not an evidence type")
+    if chosen is None:
+        chosen = _folder_type(path)
+    if chosen is None:
+        chosen = ("other", "default: other")
+    out.fields["type"] = chosen[0]
+    out.provenance["type"] = chosen[1] + (f" ({'; '.join(why)})" if why else "")
+
+    # title
+    title = _first_string(sources, "title", out.notes)
+    if title is None and "title" in props:
+        title = props["title"]
+    if title is None and result is not None and result.heading:
+        title = (result.heading, "first heading")
+    if title is None:
+        title = (_title_from_name(name), "file name")
+    out.fields["title"] = one_line(title[0], 300)
+    out.provenance["title"] = title[1]
+
+    # dates
+    why = []
+    when = _first_date(sources, "date", why)
+    if when is None and "date" in props:
+        when = props["date"]
+    if when is None:
+        when = _file_name_date(name, why)
+    if when is not None:
+        out.fields["date"] = when[0]
+        out.provenance["date"] = when[1] + (f" ({'; '.join(why)})" if why else "")
+    else:
+        out.provenance["date"] = "no date found" + (f" ({'; '.join(why)})" if why else "")
+    why = []
+    end = _first_date(sources, "period_end", why)
+    if end is not None:
+        out.fields["period_end"] = end[0]
+        out.provenance["period_end"] = end[1]
+    elif why:
+        out.notes.extend(why)
+
+    # plain strings
+    for key in ("service", "author"):
+        found = _first_string(sources, key, out.notes)
+        if found is None and key in props:
+            found = props[key]
+        if found is not None:
+            out.fields[key] = one_line(found[0], 200)
+            out.provenance[key] = found[1]
+    for source in sources:
+        tags = _tokens(source.values.get("tags"), comma_only=True)
+        if tags:
+            out.fields["tags"] = tags
+            out.provenance["tags"] = source.label
+            break
+
+    # links: explicit actions from every source, then ids in the file's keywords
+    seen: set[tuple[str, str]] = set()
+    for source in sources:
+        for target in _tokens(source.values.get("actions")):
+            if (target, source.link_source) not in seen:
+                seen.add((target, source.link_source))
+                out.links.append(Link(target=target, source=source.link_source,
+                                      why=f"{target} listed under actions in {source.label}"))
+    if result is not None and result.keywords:
+        raw, label = result.keywords
+        for token in _SPLIT.split(raw):
+            if token in ids and (token, "metadata") not in seen:
+                seen.add((token, "metadata"))
+                out.links.append(Link(target=token, source="metadata", why=f"{token} in {label}"))
+    return out
+
+
+def _type_key(value: str) -> str:
+    return re.sub(r"[\s\-]+", "_", value.strip().lower())
+
+
+def _folder_type(path: str) -> tuple[str, str] | None:
+    table = folder_types().folders
+    for folder in reversed(path.split("/")[:-1]):
+        key = _folder_key(folder)
+        found = table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
+        if found:
+            return found, f"folder {folder!r}"
+    return None
+
+
+def _string(value: Any, source: MetaSource, key: str, notes: list[str]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        notes.append(f"{source.label}: {key} ignored (expected a single value)")
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _first_string(sources: list[MetaSource], key: str, notes: list[str]) -> tuple[str, str] | None:
+    for source in sources:
+        value = _string(source.values.get(key), source, key, notes)
+        if value:
+            return value, source.label
+    return None
+
+
+def _first_date(sources: list[MetaSource], key: str, why: list[str]) -> tuple[dt.date, str] | None:
+    for source in sources:
+        value = source.values.get(key)
+        if value is None or value == "":
+            continue
+        when = parse_date(value)
+        if when is not None:
+            return when, source.label
+        why.append(f"{source.label} {key} {one_line(value, 40)!r} is not a valid date; ignored")
+    return None
+
+
+def _file_name_date(name: str, why: list[str]) -> tuple[dt.date, str] | None:
+    match = _FILE_DATE.match(name)
+    if not match:
+        return None
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    try:
+        return dt.date(year, month, day), f"file name {name!r}"
+    except ValueError:
+        why.append(f"file name {name!r} starts with {match.group(0)!r}, not a valid date")
+        return None
+
+
+def _title_from_name(name: str) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    rest = _FILE_DATE.sub("", stem).lstrip(" _-–.")
+    return " ".join((rest or stem).replace("_", " ").split())
+
+
+def _tokens(value: Any, comma_only: bool = False) -> list[str]:
+    """A list, or one string split on commas (and, for ids, semicolons and spaces)."""
+    if value is None:
+        return []
+    items: Iterable[Any] = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, (list, dict)):
+            continue
+        parts = str(item).split(",") if comma_only else _SPLIT.split(str(item))
+        for part in parts:
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+_BOUNDARY_BEFORE = r"(?<![\w-])"
+_BOUNDARY_AFTER = r"(?![\w]|-\w)"
+
+
+def mention_pattern(ids: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-sensitive regex matching any id as a whole word (RP-01 does not match RP-010)."""
+    wanted = sorted({i for i in ids if i and i.strip()}, key=len, reverse=True)
+    if not wanted:
+        return None
+    return re.compile(_BOUNDARY_BEFORE + "(" + "|".join(map(re.escape, wanted)) + ")" + _BOUNDARY_AFTER)
+
+
+def mentions(chunks: list[Chunk], pattern: re.Pattern[str] | None) -> list[Link]:
+    """One link per id mentioned, naming the first place and how many more."""
+    if pattern is None:
+        return []
+    places: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for match in pattern.finditer(chunk.text):
+            where = places.setdefault(match.group(1), [])
+            if not where or where[-1] != chunk.where:
+                where.append(chunk.where)
+    links = []
+    for target, where in places.items():
+        more = len(dict.fromkeys(where)) - 1
+        extra = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
+        links.append(Link(target=target, source="mention", why=f"{target} mentioned {where[0]}{extra}"))
+    return links

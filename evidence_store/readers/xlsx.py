@@ -1,0 +1,61 @@
+"""XLSX: cached cell values with openpyxl (read-only). Text from every sheet; the table from the first."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+
+from ..limits import Limits
+from ..zipsafe import open_ooxml
+from .base import ReadResult, TextBuilder, Unreadable, one_line
+
+
+def cell_text(value) -> str:  # noqa: ANN001
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read(data: bytes, limits: Limits) -> ReadResult:
+    open_ooxml(data, "xlsx", limits).close()          # zip pre-check before openpyxl sees it
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Unreadable:
+        raise
+    except Exception as exc:                      # openpyxl raises many kinds on a damaged workbook
+        raise Unreadable(f"not a valid .xlsx ({one_line(str(exc)) or type(exc).__name__})") from None
+    result = ReadResult(rows=[])
+    builder = TextBuilder(limits, result)
+    total = 0
+    try:
+        sheets = book.worksheets
+        for index, sheet in enumerate(sheets):
+            suffix = f" of sheet {sheet.title!r}" if len(sheets) > 1 else ""
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                total += 1
+                if total > limits.max_xlsx_rows:
+                    result.notes.append(f"only the first {limits.max_xlsx_rows} rows read (limit)")
+                    if index == 0:
+                        result.rows_truncated = True
+                    return result
+                cells = list(values[: limits.max_columns])
+                if all(value is None or (isinstance(value, str) and not value.strip()) for value in cells):
+                    continue
+                if index == 0:
+                    result.rows.append((number, cells))
+                builder.add(f"in row {number}{suffix}", "\t".join(cell_text(v) for v in cells))
+    except Unreadable:
+        raise
+    except Exception as exc:
+        raise Unreadable(f"damaged .xlsx ({one_line(str(exc)) or type(exc).__name__})") from None
+    finally:
+        book.close()
+    return result
