@@ -103,17 +103,11 @@ def rule(code: str, name: str, *, severity: str, message: str, hint: str) -> Cal
     return register
 
 
-class _Args(dict):
-    """Format arguments; a missing key prints as `{key}` rather than failing the run."""
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _finding(r: Rule, hit: Hit) -> Finding:
-    args = _Args(plan=hit.plan.id if hit.plan else None,
-                 action=hit.action.id if hit.action else None,
-                 evidence=hit.evidence)
-    args.update(hit.args)
+    # a missing argument is a bug in the rule: the KeyError is reported as "rule X failed"
+    args = {"plan": hit.plan.id if hit.plan else None,
+            "action": hit.action.id if hit.action else None,
+            "evidence": hit.evidence, **hit.args}
     if hit.action is not None:
         line = hit.action.line_of(hit.field)
     elif hit.plan is not None:

@@ -31,7 +31,7 @@ def _join(words: list[str]) -> str:
 @rule("SG101", "action-not-specific", severity="warning",
       message="{action} requires no evidence: nothing could ever show it worked",
       hint="add a `requires:` list naming the evidence that would show practice changed, "
-           "e.g. `- {{type: audit, count: 4, target: 90}}`")
+           "e.g. an audit with a target score and supervision records")
 def action_not_specific(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -69,11 +69,12 @@ def action_not_specific(ctx: RuleContext) -> Iterator[Hit]:
 def tick_box_action(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
-        An action whose title is a tick-box phrase ("staff reminded", "policy reissued",
-        "memo sent", "read and sign", "discussed at team meeting" and others in the shipped
-        list, matched as whole words), in a plan that does not also hold both a
-        practice_change action that is not itself tick-box and another action of kind
-        oversight.
+        A tick-box action with no real practice change and oversight beside it. An action
+        is tick-box when its title holds a phrase such as "staff reminded", "policy
+        reissued", "memo sent", "read and sign" or "discussed at team meeting" (whole words;
+        the list ships as data, tick_box_phrases.yaml). It fires when the plan does not also
+        hold both a practice_change action that is not itself tick-box and another action of
+        kind oversight.
 
     Why it matters
         Reminding staff or reissuing a policy does not by itself change what happens on the
@@ -117,9 +118,10 @@ def tick_box_action(ctx: RuleContext) -> Iterator[Hit]:
 def plan_missing_component(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
-        A plan must hold at least one action of each of the four kinds: risk_control,
-        practice_change, oversight and evidence_measure. One finding per plan names every
-        kind that is missing. It is an error for a high-risk plan and a warning otherwise.
+        A plan without an action of each of the four kinds. A plan must hold at least one
+        risk_control, practice_change, oversight and evidence_measure action. One finding
+        per plan names every kind that is missing. It is an error for a high-risk plan and a
+        warning otherwise.
 
     Why it matters
         A strong plan says how harm is prevented now, what staff will do differently every
@@ -169,10 +171,11 @@ def profile_gaps(plan: Plan) -> list[tuple[str, list[str]]]:
 def profile_evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
+        An evidence type the plan's abuse-type profile expects that no action requires.
         Each abuse or concern type has a shipped evidence profile: the evidence types plans
-        of that type usually need (restrictive_practice: incident_log, debrief,
-        support_plan, audit, indicator). The rule fires, once per plan, when a type named by
-        the profile of any of the plan's `abuse_types` is required by none of its actions.
+        of that type usually need (restrictive_practice: incident_log, debrief, support_plan,
+        audit, indicator). The rule fires once per plan, naming every type
+        that the profile of any of the plan's `abuse_types` wants and no action requires.
         An action's `indicators:` links count as requiring indicator evidence.
 
     Why it matters

@@ -1,0 +1,211 @@
+"""Tested: SG301–SG308, evidence present, sufficient, current, readable, linked, dated."""
+from __future__ import annotations
+
+import pytest
+
+from .kit import (D, PLAN_ID, change, clean_items, clean_plan, ctx_for, findings, make_item, make_result,
+                  make_series, req_result)
+
+
+def run(plan, code, items=None, results=None, **kw):
+    return findings(ctx_for(plan, clean_items() if items is None else items, results=results, **kw), code)
+
+
+def _ov01(plan, *reqs):
+    (action,) = [a for a in plan.actions if a.id == "OV-01"]
+    return {"OV-01": make_result(action, requirements=list(reqs), assessed_rag="amber")}
+
+
+def _plan_with_lines():
+    return change(clean_plan(), "OV-01", lines={"requires[0]": 50, "requires[1]": 53}, line=45)
+
+
+# SG301 / SG302 / SG303 -----------------------------------------------------------------------------
+
+def test_sg301_fires_on_a_missing_requirement_at_its_line():
+    plan = _plan_with_lines()
+    results = _ov01(plan, req_result("audit"), req_result("governance_minutes", "missing"))
+    (f,) = run(plan, "SG301", results=results)
+    assert (f.action, f.line, f.severity) == ("OV-01", 53, "error")
+    assert f.message == "OV-01 requires 1 governance_minutes item: none found"
+    assert "governance_minutes" in f.hint and "OV-01" in f.hint
+
+
+def test_sg301_mentions_unreadable_linked_items():
+    plan = _plan_with_lines()
+    results = _ov01(plan, req_result("audit", "missing", unreadable=["audit-corrupt"]), req_result("governance_minutes"))
+    (f,) = run(plan, "SG301", results=results)
+    assert f.message == "OV-01 requires 1 audit item: none found (1 linked item unreadable)"
+
+
+def test_sg302_fires_on_an_insufficient_requirement():
+    plan = _plan_with_lines()
+    results = _ov01(plan, req_result("audit", "insufficient", count=8, found=5, current=4, within_days=90),
+                    req_result("governance_minutes"))
+    (f,) = run(plan, "SG302", results=results)
+    assert (f.line, f.severity) == (50, "error")
+    assert f.message == "OV-01 requires 8 audit items (within 90 days): 5 found, 4 current"
+    assert f.hint.startswith("3 more audit item(s)")
+
+
+def test_sg303_fires_on_a_stale_requirement():
+    plan = _plan_with_lines()
+    results = _ov01(plan, req_result("audit", "stale", count=4, found=6, current=2, within_days=90),
+                    req_result("governance_minutes"))
+    (f,) = run(plan, "SG303", results=results)
+    assert (f.line, f.severity) == (50, "warning")
+    assert f.message == "OV-01 requires 4 audit items (within 90 days): 6 found, 2 current"
+    assert "2026-02-20" in f.hint and "90 days before 2026-06-01" in f.hint
+
+
+@pytest.mark.parametrize("code", ["SG301", "SG302", "SG303"])
+def test_requirement_rules_do_not_fire_when_met_or_on_other_statuses(code):
+    plan = _plan_with_lines()
+    assert run(plan, code) == []
+    others = {"SG301": "insufficient", "SG302": "stale", "SG303": "missing"}[code]
+    results = _ov01(plan, req_result("audit", others, count=3), req_result("governance_minutes"))
+    assert run(plan, code, results=results) == []
+
+
+# SG304 ---------------------------------------------------------------------------------------------
+
+def test_sg304_fires_per_action_for_an_unreadable_linked_item():
+    plan = _plan_with_lines()
+    bad = make_item("audit-may", "audit", links=["OV-01", "PC-01"], status="unreadable",
+                    reason="PDF is encrypted", date=D(2026, 5, 9))
+    found = run(plan, "SG304", items=[*clean_items(), bad])
+    assert sorted((f.action, f.evidence, f.line or 0) for f in found) == [("OV-01", "audit-may", 50),
+                                                                          ("PC-01", "audit-may", 0)]
+    assert [f for f in found if f.action == "OV-01"][0].message == "OV-01: linked evidence audit-may (audits/audit-may.pdf) cannot be read: PDF is encrypted"
+
+
+def test_sg304_fires_once_on_the_plan_for_an_item_linked_only_to_the_plan():
+    bad = make_item("minutes-x", "governance_minutes", links=[PLAN_ID], status="unreadable", reason="corrupt")
+    (f,) = run(clean_plan(line=3), "SG304", items=[*clean_items(), bad])
+    assert (f.plan, f.action, f.line, f.file) == (PLAN_ID, None, 3, "plans/oakview.yaml")
+    assert f.message.startswith(f"{PLAN_ID}: linked evidence minutes-x")
+
+
+def test_sg304_fires_once_for_an_unreadable_item_linked_to_nothing():
+    bad = make_item("broken", "other", path="misc/broken.docx", status="unreadable", reason="not a zip file")
+    (f,) = run(clean_plan(), "SG304", items=[*clean_items(), bad], root="evidence")
+    assert (f.plan, f.action, f.line, f.evidence) == (None, None, None, "broken")
+    assert f.file == "evidence/misc/broken.docx"
+    assert f.message == "evidence broken (misc/broken.docx) cannot be read: not a zip file"
+
+
+def test_sg304_does_not_fire_for_not_read_or_readable_items():
+    items = [*clean_items(),
+             make_item("video", "other", path="misc/video.mp4", status="not_read", reason="format not read",
+                       links=["OV-01"]),
+             make_item("loose", "other", path="misc/loose.exe", status="not_read")]
+    assert run(clean_plan(), "SG304", items=items) == []
+
+
+def test_sg304_leaves_an_unreadable_indicator_file_to_sg307():
+    items = [i for i in clean_items() if i.id != "ri"]
+    items.append(make_item("ri", "indicator", path="indicators/ri.csv", status="unreadable", reason="bad csv"))
+    assert run(clean_plan(), "SG304", items=items) == []
+    assert [f.rule for f in run(clean_plan(), None, items=items)] == ["SG307"]
+
+
+# SG305 ---------------------------------------------------------------------------------------------
+
+def test_sg305_fires_for_an_evidence_id_not_in_the_catalogue():
+    plan = change(clean_plan(), "OV-01", evidence=["rp-log-audit", "minutes-2026-05-21"],
+                  lines={"evidence[1]": 61, "evidence": 59})
+    (f,) = run(plan, "SG305")
+    assert (f.action, f.evidence, f.line, f.severity) == ("OV-01", "minutes-2026-05-21", 61, "error")
+    assert f.message == "OV-01 names evidence minutes-2026-05-21, which is not in the evidence folder"
+    assert f.hint.endswith("did you mean minutes-2026-05-20?")
+
+
+def test_sg305_uses_the_evidence_line_when_entries_have_none():
+    plan = change(clean_plan(), "OV-01", evidence=["zzz"], lines={"evidence": 59})
+    (f,) = run(plan, "SG305")
+    assert f.line == 59 and "did you mean" not in f.hint
+
+
+def test_sg305_does_not_fire_for_known_ids():
+    assert run(change(clean_plan(), "OV-01", evidence=["rp-log-audit"]), "SG305") == []
+
+
+# SG306 ---------------------------------------------------------------------------------------------
+
+def test_sg306_fires_for_a_readable_item_linked_to_nothing():
+    orphan = make_item("care-plan-audit", "audit", path="audits/2026-04-30 care plan audit.docx", date=D(2026, 4, 30))
+    (f,) = run(clean_plan(), "SG306", items=[*clean_items(), orphan])
+    assert (f.severity, f.plan, f.action, f.line, f.evidence) == ("info", None, None, None, "care-plan-audit")
+    assert f.file == "evidence/audits/2026-04-30 care plan audit.docx"
+    assert f.message == ("evidence care-plan-audit (audits/2026-04-30 care plan audit.docx) "
+                         "is linked to no plan or action")
+
+
+def test_sg306_names_links_to_ids_no_plan_defines():
+    orphan = make_item("stray", "audit", links=["RP-99"], date=D(2026, 4, 30))
+    (f,) = run(clean_plan(), "SG306", items=[*clean_items(), orphan])
+    assert f.message.endswith("(it names RP-99, which no plan given defines)")
+
+
+def test_sg306_does_not_fire_for_linked_data_unreadable_or_named_items():
+    items = [*clean_items(),
+             make_item("named", "audit", date=D(2026, 5, 1)),
+             make_item("bad", "audit", status="unreadable", reason="x"),
+             make_item("skip", "other", path="x.bin", status="not_read")]
+    plan = change(clean_plan(), "OV-01", evidence=["named"])
+    assert run(plan, "SG306", items=items) == []    # "ri" is indicator data, others are linked
+
+
+def test_sg306_sees_a_link_to_a_plan_with_no_actions():
+    plan = clean_plan().model_copy(update={"actions": []})
+    item = make_item("plan-level", "audit", links=[PLAN_ID], date=D(2026, 5, 1))
+    assert run(plan, "SG306", items=[item]) == []
+
+
+# SG307 ---------------------------------------------------------------------------------------------
+
+def test_sg307_fires_when_the_data_file_is_missing():
+    plan = clean_plan(lines={"indicators[0]": 17})
+    items = [i for i in clean_items() if i.id != "ri"]
+    (f,) = run(plan, "SG307", items=items)
+    assert (f.plan, f.action, f.line, f.evidence, f.severity) == (PLAN_ID, None, 17, None, "error")
+    assert f.message.startswith("SAP-2026-007: indicator restrictive_interventions: ")
+    assert "indicators/ri.csv" in f.message
+
+
+def test_sg307_fires_with_fewer_than_three_points():
+    items = [i for i in clean_items() if i.id != "ri"]
+    items.append(make_item("ri", "indicator", path="indicators/ri.csv",
+                           series=make_series((D(2026, 1, 1), 9), (D(2026, 2, 1), 8))))
+    (f,) = run(clean_plan(), "SG307", items=items)
+    assert f.evidence == "ri" and "2 points" in f.message
+
+
+def test_sg307_does_not_fire_with_enough_points():
+    assert run(clean_plan(), "SG307") == []
+
+
+# SG308 ---------------------------------------------------------------------------------------------
+
+def test_sg308_fires_for_a_linked_undated_item():
+    plan = _plan_with_lines()
+    undated = make_item("ps-supervision-notes", "audit", links=["OV-01"])
+    (f,) = run(plan, "SG308", items=[*clean_items(), undated])
+    assert (f.action, f.evidence, f.line, f.severity) == ("OV-01", "ps-supervision-notes", 50, "warning")
+    assert f.message == "OV-01: linked evidence ps-supervision-notes (audits/ps-supervision-notes.pdf) has no date"
+
+
+def test_sg308_fires_once_on_the_plan_for_a_plan_level_item():
+    undated = make_item("policy", "policy", links=[PLAN_ID])
+    (f,) = run(clean_plan(), "SG308", items=[*clean_items(), undated])
+    assert (f.action, f.evidence) == (None, "policy")
+
+
+def test_sg308_does_not_fire_for_dated_score_tables_or_unlinked_items():
+    from builders import make_scores
+    items = [*clean_items(),
+             make_item("scores", "audit", links=["OV-01"], path="audits/scores.csv",
+                       scores=make_scores((D(2026, 5, 1), 92))),
+             make_item("unlinked", "audit"),
+             make_item("bad", "audit", links=["OV-01"], status="unreadable", reason="x")]
+    assert run(clean_plan(), "SG308", items=items) == []
