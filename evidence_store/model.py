@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 LinkSource = Literal["index", "sidecar", "metadata", "mention"]
 
@@ -79,12 +79,27 @@ class EvidenceItem(BaseModel):
 class Catalogue(BaseModel):
     root: str                        # the evidence folder as given
     items: list[EvidenceItem] = Field(default_factory=list)   # sorted by path
+    # indexes built on first use; a catalogue is not changed once scanned
+    _by_id: dict[str, EvidenceItem] | None = PrivateAttr(default=None)
+    _by_target: dict[str, list[EvidenceItem]] | None = PrivateAttr(default=None)
 
     def get(self, item_id: str) -> EvidenceItem | None:
         return self.by_id().get(item_id)
 
     def by_id(self) -> dict[str, EvidenceItem]:
-        return {item.id: item for item in self.items}
+        if self._by_id is None:
+            self._by_id = {item.id: item for item in self.items}
+        return self._by_id
 
     def by_path(self, path: str) -> EvidenceItem | None:
         return next((i for i in self.items if i.path == path), None)
+
+    def linking_to(self, target: str) -> list[EvidenceItem]:
+        """Items with a link to `target` (an action or plan id), in catalogue order."""
+        if self._by_target is None:
+            index: dict[str, list[EvidenceItem]] = {}
+            for item in self.items:
+                for t in dict.fromkeys(link.target for link in item.links):
+                    index.setdefault(t, []).append(item)
+            self._by_target = index
+        return self._by_target.get(target, [])

@@ -30,8 +30,11 @@ def linked_items(action: Action, plan: Plan, catalogue: Catalogue) -> list[Linke
     item's link to the plan id (a plan-level link counts for each of the plan's actions).
     """
     named = set(action.evidence)
+    candidates = {item.id: item for item in catalogue.linking_to(action.id)}
+    candidates.update((item.id, item) for item in catalogue.linking_to(plan.id))
+    candidates.update((i, catalogue.get(i)) for i in named if catalogue.get(i) is not None)
     out: list[LinkedItem] = []
-    for item in catalogue.items:
+    for item in candidates.values():
         why: list[str] = []
         if item.id in named:
             why.append(f"named in {action.id}'s evidence list in the plan")
