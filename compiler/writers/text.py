@@ -1,11 +1,12 @@
 """Terminal output: findings like a linter, a summary per plan, and the evidence catalogue."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import click
 
-from compiler.model.assessment import ActionResult, Assessment
+from compiler.model.assessment import ActionResult, Assessment, Match
 from compiler.model.evidence import Catalogue, EvidenceItem
 from compiler.model.finding import Finding
 
@@ -23,8 +24,10 @@ def finding_lines(finding: Finding) -> list[str]:
     if finding.line:
         where += f":{finding.line}"
     subject = finding.action or finding.plan or finding.evidence or ""
+    if subject and subject in finding.message:
+        subject = ""            # the message names it already
     severity = click.style(f"{finding.severity:<7}", fg=_SEVERITY_COLOUR[finding.severity])
-    head = f"{where}: {finding.rule} {severity} {subject} {finding.message}".rstrip()
+    head = " ".join(part for part in (f"{where}: {finding.rule}", severity, subject, finding.message) if part)
     lines = [head, f"  hint: {finding.hint}"]
     if finding.waived:
         lines.append(f"  waived: {finding.waiver_reason}")
@@ -45,12 +48,8 @@ def action_detail(result: ActionResult) -> list[str]:
         within = f" within {req.within_days} days" if req.within_days else ""
         lines.append(f"    requires {req.type} x{req.count}{within}: {req.found} found, "
                      f"{req.current} current -> {req.status}")
-        for match in req.matches:
-            when = match.date.isoformat() if match.date else "undated"
-            row = f" row {match.row}" if match.row else ""
-            score = f" score {match.score:g}%" if match.score is not None else ""
-            state = "current" if match.current else "baseline"
-            lines.append(f"      {match.evidence}{row} ({when}, {state}{score}): {'; '.join(match.why)}")
+        for evidence_id, matches in _by_item(req.matches):
+            lines.append("      " + _match_line(evidence_id, matches))
         for item_id in req.unreadable:
             lines.append(f"      {item_id}: unreadable, counts for nothing")
     for ind in result.indicators:
@@ -65,6 +64,29 @@ def action_detail(result: ActionResult) -> list[str]:
         evidence = f" [{', '.join(check.evidence)}]" if check.evidence else ""
         lines.append(f"      {name:<11} {_CLOSURE_MARK[check.result]:<4} {check.reason}{evidence}")
     return lines
+
+
+def _by_item(matches: list[Match]) -> list[tuple[str, list[Match]]]:
+    grouped: dict[str, list[Match]] = {}
+    for match in matches:
+        grouped.setdefault(match.evidence, []).append(match)
+    return list(grouped.items())
+
+
+def _match_line(evidence_id: str, matches: list[Match]) -> str:
+    """One line per evidence item: a document, or a table whose dated rows each count."""
+    why = "; ".join(matches[0].why)
+    current = sum(1 for m in matches if m.current)
+    if len(matches) == 1 and matches[0].row is None:
+        m = matches[0]
+        when = m.date.isoformat() if m.date else "undated"
+        return f"{evidence_id} ({when}, {'current' if m.current else 'baseline'}): {why}"
+    rows = [m.row for m in matches if m.row is not None]
+    latest = max(matches, key=lambda m: (m.date or dt.date.min, m.row or 0))
+    score = f" {latest.score:g}%" if latest.score is not None else ""
+    when = latest.date.isoformat() if latest.date else "undated"
+    return (f"{evidence_id} rows {min(rows)}-{max(rows)}: {current} current, {len(matches) - current} baseline; "
+            f"latest{score} on {when}: {why}")
 
 
 def plan_summary(assessment: Assessment) -> list[str]:

@@ -1,0 +1,41 @@
+"""What a plain `pip install .` ships: every package, the vocabularies, pack profiles and theme."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from compiler.packs.profiles import PACK_NAMES, load_profile, load_theme
+from compiler.vocab import vocab
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_python_package_is_listed_in_pyproject() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    on_disk = {str(p.parent.relative_to(ROOT)).replace("/", ".")
+               for top in ("compiler", "evidence_store") for p in (ROOT / top).rglob("__init__.py")}
+    assert on_disk <= listed, f"add to [tool.setuptools] packages: {sorted(on_disk - listed)}"
+
+
+def test_shipped_profiles_theme_and_vocabularies_load() -> None:
+    for name in PACK_NAMES:
+        assert load_profile(name).name == name
+    assert load_theme().colours["spc_improvement"] == "#00b0f0"
+    v = vocab()
+    assert len(v.quality_statements) == 34
+    assert set(v.abuse_profiles) == {"physical", "domestic", "sexual", "psychological", "financial",
+                                     "modern_slavery", "discriminatory", "organisational", "neglect",
+                                     "self_neglect", "restrictive_practice", "exploitation"}
+    for profile in v.abuse_profiles.values():
+        assert set(profile) <= v.evidence_types
+
+
+@pytest.mark.skipif(shutil.which("sgpack") is None, reason="sgpack is not installed on PATH")
+def test_installed_console_script_runs() -> None:
+    result = subprocess.run(["sgpack", "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "sgpack" in result.stdout
