@@ -116,6 +116,73 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("plans", nargs=-1, required=True)
+@click.option("--evidence", "evidence", required=True, metavar="DIR", help="The evidence folder (never written to).")
+@click.option("--pack", "pack_name", required=True, type=click.Choice(["cqc", "commissioner", "governance", "board", "owners"]))
+@click.option("--service", metavar="NAME", help="Only the plans for this service (CQC location).")
+@click.option("--out", "out", metavar="DIR", type=click.Path(), help="The pack folder (default ./out/<pack>-<as-of>/).")
+@click.option("--as-of", "as_of", callback=_as_of, metavar="DATE", help="Fix 'now' for every age and due-date rule (default: today).")
+@click.option("--templates", metavar="DIR", type=click.Path(), help="A provider's theme.yaml and docx templates, used instead of the shipped ones.")
+@click.option("--formats", default="docx,pdf", show_default=True, help="Comma-separated: docx, pdf.")
+@click.option("--prepared-by", metavar="NAME", help="Shown on the cover (default: sgpack and its version).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
+              help="Exit 1 when a finding at or above this severity is found (the pack is written either way).")
+def build(plans, evidence, pack_name, service, out, as_of, templates, formats, prepared_by, fail_on) -> None:
+    """Build a pack for its audience from PLANS and the evidence folder."""
+    from pathlib import Path
+
+    from compiler import pipeline
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = sorted(set(chosen) - {"docx", "pdf"})
+    if unknown or not chosen:
+        raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; use docx, pdf", param_hint="--formats")
+    with _progress(f"building {pack_name} pack") as progress:
+        folder, assessment = pipeline.build(
+            plans, evidence, pack_name, as_of=as_of, out=Path(out) if out else None, service=service,
+            templates=Path(templates) if templates else None, formats=chosen, prepared_by=prepared_by,
+            progress=progress)
+    click.echo(f"{pack_name} pack written to {folder}")
+    failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[fail_on]]
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@cli.command()
+@click.option("--out", "out", default="out/demo", show_default=True, type=click.Path(), help="Where the demo packs go.")
+def demo(out: str) -> None:
+    """Build every available pack from the bundled example (as of 20 November 2026)."""
+    from pathlib import Path
+
+    from compiler import pipeline
+    from compiler.assets import asset_dir
+
+    example = Path(str(asset_dir("examples")))
+    as_of = dt.date(2026, 11, 20)
+    for pack_name in pipeline.BUILT_PACKS:
+        with _progress(f"building {pack_name} pack") as progress:
+            folder, _ = pipeline.build([example / "plans"], example / "evidence", pack_name, as_of=as_of,
+                                       out=Path(out) / pack_name, progress=progress)
+        click.echo(f"{pack_name} pack written to {folder}")
+
+
+@cli.command()
+@click.argument("pack_dir", metavar="PACK_DIR", type=click.Path())
+def verify(pack_dir: str) -> None:
+    """Recompute the SHA-256 of every file in a pack folder against its manifest."""
+    from pathlib import Path
+
+    from compiler.writers.output import verify as verify_pack
+
+    problems = verify_pack(Path(pack_dir))
+    for problem in problems:
+        click.echo(f"{pack_dir}/{problem}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s): the pack does not match its manifest", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{pack_dir}: every file matches its manifest")
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules(fmt: str) -> None:
     """List the rule catalogue."""

@@ -1,6 +1,7 @@
 """Pack profiles (packs/<name>.yaml): who a pack is for, what it holds, in which formats."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 import yaml
@@ -47,6 +48,20 @@ class Theme(BaseModel):
     logo: str | None = None
 
 
-def load_theme() -> Theme:
-    source = asset_dir("templates").joinpath("theme.yaml")
-    return Theme.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+def template_file(name: str, templates: Path | None = None):
+    """A provider's file from `--templates DIR` when it has one, else the shipped one."""
+    if templates is not None:
+        if not templates.is_dir():
+            raise SgpackError("templates folder not found", file=str(templates))
+        candidate = templates / name
+        if candidate.is_file():
+            return candidate
+    return asset_dir("templates").joinpath(name)
+
+
+def load_theme(templates: Path | None = None) -> Theme:
+    source = template_file("theme.yaml", templates)
+    try:
+        return Theme.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise SgpackError(f"theme is invalid: {exc}".splitlines()[0], file=str(source)) from None

@@ -1,0 +1,134 @@
+"""Writing a pack folder: staged beside --out and renamed into place, with a manifest to verify."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from compiler.errors import SgpackError
+
+MANIFEST = "manifest.json"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_evidence(root: str | Path, relative: str, expected_sha256: str) -> bytes:
+    """The bytes of one evidence file, read without following links, and only if they are still
+    the bytes that were catalogued (a file changed during the build is an error, not a surprise)."""
+    base = Path(root).resolve()
+    path = (base / relative)
+    if Path(relative).is_absolute() or ".." in Path(relative).parts:
+        raise SgpackError("evidence path leaves the evidence folder", file=relative)
+    if not str(path.resolve()).startswith(str(base) + os.sep):
+        raise SgpackError("evidence path leaves the evidence folder", file=relative)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise SgpackError(f"cannot read evidence file: {exc.strerror}", file=str(path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise SgpackError("evidence path is not a regular file", file=str(path))
+        data = handle.read()
+    if sha256_bytes(data) != expected_sha256:
+        raise SgpackError("evidence file changed while the pack was being built; run the build again",
+                          file=str(path))
+    return data
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside `out`; on success it replaces `out` whole, on failure
+    it is removed and any previous pack at `out` is left as it was."""
+    out = out.resolve() if out.exists() else Path(os.path.abspath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise SgpackError("output path exists and is not a folder", file=str(out))
+    token = uuid.uuid4().hex[:8]
+    stage = out.parent / f".{out.name}.sgpack-tmp-{token}"
+    stage.mkdir()
+    try:
+        yield stage
+        _fsync_tree(stage)
+        if out.exists():
+            old = out.parent / f".{out.name}.sgpack-old-{token}"
+            os.rename(out, old)
+            try:
+                os.rename(stage, out)
+            except OSError:
+                os.rename(old, out)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def write_file(stage: Path, relative: str, data: bytes) -> None:
+    target = stage / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as handle:       # never overwrite inside a fresh stage
+        handle.write(data)
+
+
+def manifest(stage: Path, *, header: dict[str, Any], inputs: list[dict[str, Any]]) -> bytes:
+    """Every file written (relative to the pack folder) and every input read, with SHA-256 and size."""
+    outputs = []
+    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+        relative = path.relative_to(stage).as_posix()
+        if relative != MANIFEST:
+            outputs.append({"path": relative, "sha256": sha256_file(path), "size": path.stat().st_size})
+    body = dict(header) | {"inputs": inputs, "outputs": outputs}
+    return (json.dumps(body, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def verify(pack_dir: Path) -> list[str]:
+    """Problems found when the pack folder is checked against its manifest; empty when it matches."""
+    manifest_path = pack_dir / MANIFEST
+    if not manifest_path.is_file():
+        raise SgpackError("no manifest.json in the pack folder", file=str(pack_dir))
+    try:
+        data = json.loads(manifest_path.read_text(encoding="utf-8"))
+        listed = {entry["path"]: entry for entry in data["outputs"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SgpackError(f"manifest.json cannot be read: {exc}", file=str(manifest_path)) from None
+    problems = []
+    for relative, entry in sorted(listed.items()):
+        path = pack_dir / relative
+        if Path(relative).is_absolute() or ".." in Path(relative).parts:
+            problems.append(f"{relative}: path in the manifest leaves the pack folder")
+        elif not path.is_file():
+            problems.append(f"{relative}: missing")
+        elif path.stat().st_size != entry.get("size") or sha256_file(path) != entry.get("sha256"):
+            problems.append(f"{relative}: changed (SHA-256 does not match the manifest)")
+    for path in sorted(p for p in pack_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(pack_dir).as_posix()
+        if relative != MANIFEST and relative not in listed:
+            problems.append(f"{relative}: not in the manifest")
+    return problems
