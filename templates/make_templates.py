@@ -1,0 +1,455 @@
+"""Generate the shipped Word templates (`templates/cqc.docx`) with python-docx.
+
+Run from the repository root:  python templates/make_templates.py
+
+The output is committed and deterministic (fixed zip times and order, fixed core properties),
+so re-running it on an unchanged script changes nothing. The template holds layout only:
+named styles a provider can restyle in Word (Title, Heading 1–4, "Pack Table", "Small",
+"TOC 1/2", RAG chip character styles "Rag Red/Amber/Green/Blue/None", "Internal Link"),
+A4 pages, a header with the classification and a footer "page X of Y" (PAGE / NUMPAGES fields),
+and the docxtpl tags that lay out the pack. Every value — and every link, bookmark and chip —
+is prepared by compiler/writers/docx.py; `{{r x }}` marks a prepared run-level object.
+"""
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+FONT = "Arial"
+TEXT = RGBColor(0x1D, 0x1D, 0x1B)
+HEADING = RGBColor(0x00, 0x3A, 0x5D)
+RULE = "B1B4B6"
+CHIPS = {"Rag Red": "D4351C", "Rag Amber": "F47738", "Rag Green": "00703C", "Rag Blue": "1D70B8",
+         "Rag None": RULE}
+LINK = RGBColor(0x1D, 0x70, 0xB8)
+PAGE_W, PAGE_H, MARGIN = Mm(210), Mm(297), Mm(20)
+TEXT_WIDTH = PAGE_W - 2 * MARGIN
+CREATED = "2026-01-01T00:00:00Z"
+
+
+# --------------------------------------------------------------------------- styles
+
+def _plain_fonts(style) -> None:
+    """Drop theme font/colour references so the named style's own font and colour apply."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None:
+        rpr.remove(fonts)
+    style.font.name = FONT
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size, normal.font.color.rgb = FONT, Pt(10), TEXT
+    normal.paragraph_format.space_after = Pt(4)
+    for name, size, before in (("Title", 26, 0), ("Subtitle", 16, 0), ("Heading 1", 18, 0),
+                               ("Heading 2", 15, 18), ("Heading 3", 13, 12), ("Heading 4", 11.5, 14)):
+        style = styles[name]
+        _plain_fonts(style)
+        style.font.size, style.font.color.rgb, style.font.italic = Pt(size), HEADING, False
+        style.font.bold = name != "Subtitle"
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+    styles["Heading 1"].paragraph_format.page_break_before = True
+    toc_heading = styles["TOC Heading"]
+    toc_heading.paragraph_format.page_break_before = True
+
+    def paragraph_style(name, base="Normal", size=None, bold=None, keep=False):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        style.quick_style = True
+        if size:
+            style.font.size = Pt(size)
+        if bold is not None:
+            style.font.bold = bold
+        if keep:
+            style.paragraph_format.keep_with_next = True
+        return style
+
+    small = paragraph_style("Small", size=8.5)
+    small.paragraph_format.space_after = Pt(0)
+    cell = paragraph_style("Table Text", size=9)
+    cell.paragraph_format.space_after = Pt(0)
+    paragraph_style("Table Head", base="Table Text", bold=True, keep=True)
+    sub = paragraph_style("Subheading", bold=True, keep=True)
+    sub.font.color.rgb = HEADING
+    sub.paragraph_format.space_before = Pt(8)
+    paragraph_style("Narrative Heading", bold=True, keep=True).paragraph_format.space_before = Pt(6)
+    paragraph_style("Cover Label", size=12, bold=True).font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
+    figure = paragraph_style("Figure", keep=True)
+    figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for level, indent in ((1, 0), (2, 6)):
+        toc = paragraph_style(f"TOC {level}", bold=level == 1)
+        toc.paragraph_format.left_indent = Mm(indent)
+        toc.paragraph_format.space_after = Pt(2)
+        toc.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        # Word's built-in "toc 1/2" (id TOC1/TOC2), so Word treats them as its own contents styles
+        toc.element.find(qn("w:name")).set(qn("w:val"), f"toc {level}")
+        toc.element.attrib.pop(qn("w:customStyle"), None)
+    for name in ("Header", "Footer"):
+        style = styles[name]
+        style.font.size = Pt(8.5)
+        tabs = style.element.pPr.find(qn("w:tabs"))
+        if tabs is not None:
+            style.element.pPr.remove(tabs)
+        style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
+        style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+
+    link = styles.add_style("Internal Link", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb, link.font.underline = LINK, True
+    for name, fill in CHIPS.items():
+        chip = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        chip.font.bold = True
+        chip.font.color.rgb = TEXT if name in ("Rag None", "Rag Amber") else RGBColor(0xFF, 0xFF, 0xFF)
+        chip.element.get_or_add_rPr().append(
+            parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
+
+    # "Pack Table": Table Grid with light rules and a bold, shaded, repeating header row.
+    table = styles.add_style("Pack Table", WD_STYLE_TYPE.TABLE)
+    table.base_style = styles["Table Grid"]
+    table.element.append(parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblBorders>'
+        + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>'
+                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + '</w:tblBorders><w:tblCellMar><w:top w:w="30" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>'
+          '<w:bottom w:w="30" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr>'))
+    table.element.append(parse_xml(
+        f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/></w:rPr>'
+        '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E8ECEF"/></w:tcPr></w:tblStylePr>'))
+
+
+# --------------------------------------------------------------------------- page furniture
+
+def _field(paragraph, instr: str) -> None:
+    def fld(kind):
+        r = OxmlElement("w:r")
+        c = OxmlElement("w:fldChar")
+        c.set(qn("w:fldCharType"), kind)
+        r.append(c)
+        paragraph._p.append(r)
+    fld("begin")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:instrText")
+    t.set(qn("xml:space"), "preserve")
+    t.text = f" {instr} "
+    r.append(t)
+    paragraph._p.append(r)
+    fld("separate")
+    paragraph.add_run("1")
+    fld("end")
+
+
+def _page_setup(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE_W, PAGE_H
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
+    section.header_distance = section.footer_distance = Mm(10)
+    header = section.header.paragraphs[0]
+    header.style = doc.styles["Header"]
+    header.text = "{{ provider }}\t\t"
+    header.add_run("{{ classification }}").bold = True
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Footer"]
+    footer.add_run("{{ title }} · as of {{ as_of }}\t\tpage ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+
+# --------------------------------------------------------------------------- body helpers
+
+class Body:
+    def __init__(self, doc):
+        self.doc = doc
+
+    def p(self, text: str = "", style: str = "Normal"):
+        return self.doc.add_paragraph(text, style=style)
+
+    def tag(self, tag: str):
+        """A paragraph holding only a docxtpl paragraph tag: `{%p ... %}`."""
+        return self.doc.add_paragraph("{%p " + tag + " %}")
+
+    def table(self, headers: list[str], cells: list[list[tuple[str, str]] | str], widths: list[int],
+              loop: str | None = None):
+        """A "Pack Table": header row, then one template row (repeated by `{%tr for %}` if loop).
+
+        A cell is a string (one paragraph) or a list of (text, style) paragraphs.
+        """
+        rows = 1 + (3 if loop else 1)
+        table = self.doc.add_table(rows=rows, cols=len(headers))
+        table.style = self.doc.styles["Pack Table"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        header = table.rows[0]
+        header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        body_row = table.rows[2] if loop else table.rows[1]
+        for i, (text, cell) in enumerate(zip(headers, cells)):
+            self._cell(header.cells[i], [(text, "Table Head")])
+            self._cell(body_row.cells[i], [(cell, "Table Text")] if isinstance(cell, str) else cell)
+        if loop:
+            self._cell(table.rows[1].cells[0], [("{%tr for " + loop + " %}", "Table Text")])
+            self._cell(table.rows[3].cells[0], [("{%tr endfor %}", "Table Text")])
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = Mm(width)
+        self.p("", "Small")   # keeps consecutive tables apart
+        return table
+
+    @staticmethod
+    def _cell(cell, paragraphs):
+        first = True
+        for text, style in paragraphs:
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            paragraph.style = style
+            paragraph.add_run(text)
+            first = False
+
+    def key_values(self, rows: list[tuple[str, str]]):
+        table = self.doc.add_table(rows=len(rows), cols=2)
+        table.style = self.doc.styles["Pack Table"]
+        table.autofit = False
+        look = table._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None:
+            look.set(qn("w:firstRow"), "0")
+            look.set(qn("w:firstColumn"), "1")
+        for row, (key, value) in zip(table.rows, rows):
+            self._cell(row.cells[0], [(key, "Table Head")])
+            self._cell(row.cells[1], [(value, "Table Text")])
+            row.cells[0].width, row.cells[1].width = Mm(38), Mm(132)
+        self.p("", "Small")
+        return table
+
+
+# --------------------------------------------------------------------------- the CQC pack
+
+SUMMARY_HEAD = ["Action", "Title", "Owner", "Due", "Declared", "Assessed", "Ready to close"]
+SUMMARY_ROW = ["{{r s.id }}", "{{ s.title }}", "{{ s.owner }}",
+               [("{{ s.due }}", "Table Text"), ("{{ s.overdue }}", "Small")],
+               "{{r s.declared }}", "{{r s.assessed }}", "{{ s.ready }}"]
+SUMMARY_WIDTHS = [16, 58, 30, 22, 16, 16, 12]
+
+
+def cqc(doc) -> None:
+    b = Body(doc)
+    # Cover
+    b.p("{{ classification }}", "Cover Label")
+    b.p("{{ title }}", "Title")
+    b.p("{{ provider }}", "Subtitle")
+    b.key_values([("Service", "{{ service }}"), ("As of", "{{ as_of }}"),
+                  ("Classification", "{{ classification }}"), ("Prepared for", "{{ audience }}"),
+                  ("Prepared by", "{{ prepared_by }}")])
+    b.p("Plans in this pack", "Subheading")
+    b.table(["Plan", "Title", "Service", "Risk"], ["{{ p.id }}", "{{ p.title }}", "{{ p.service }}", "{{ p.risk }}"],
+            [28, 92, 32, 18], loop="p in plans")
+
+    # Contents: internal links with the PDF bundle's page numbers written in
+    b.p("Contents", "TOC Heading")
+    b.tag("for c in contents")
+    b.tag("if c.level == 1")
+    b.p("{{r c.line }}", "toc 1")
+    b.tag("else")
+    b.p("{{r c.line }}", "toc 2")
+    b.tag("endif")
+    b.tag("endfor")
+    b.p("Page numbers are those of the PDF bundle ({{ total_pages }} pages), where every exhibit "
+        "follows as an appendix.", "Small")
+
+    # Summary
+    b.p("{{r sec.sec_summary }}", "Heading 1")
+    b.p("Declared and assessed RAG", "Subheading")
+    b.table(["RAG", "Declared by the plan", "Assessed on evidence"],
+            ["{{r g.rag }}", "{{ g.declared }}", "{{ g.assessed }}"], [50, 60, 60], loop="g in rag_table")
+    b.key_values([("Actions", "{{ counts.actions }}"),
+                  ("Ready to close on evidence", "{{ counts.closure_ready }}"),
+                  ("Declared RAG overstated", "{{ counts.overstated }}"),
+                  ("Findings", "{{ counts.error }} errors, {{ counts.warning }} warnings, {{ counts.info }} for information"),
+                  ("Exhibits", "{{ counts.exhibits }}"),
+                  ("Evidence that could not be read", "{{ counts.unreadable }}")])
+    b.p("High-risk actions", "Subheading")
+    b.tag("if high_risk")
+    b.table(SUMMARY_HEAD, SUMMARY_ROW, SUMMARY_WIDTHS, loop="s in high_risk")
+    b.tag("else")
+    b.p("No high-risk actions.")
+    b.tag("endif")
+    b.p("All actions", "Subheading")
+    b.table(SUMMARY_HEAD, SUMMARY_ROW, SUMMARY_WIDTHS, loop="s in summary")
+
+    # Actions by key question and quality statement
+    b.p("{{r sec.sec_actions }}", "Heading 1")
+    b.tag("for g in groups")
+    b.p("{{ g.name }}", "Heading 2")
+    b.tag("for st in g.statements")
+    b.p("{{ st.name }}", "Heading 3")
+    b.tag("for a in st.actions")
+    b.p("{{r a.heading }}", "Heading 4")
+    b.key_values([("Plan", "{{ a.plan }}"), ("Service", "{{ a.service }}"), ("Kind", "{{ a.kind }}"),
+                  ("Risk", "{{ a.risk }}"), ("Owner", "{{ a.owner }}"), ("Opened", "{{ a.opened }}"),
+                  ("Due", "{{ a.due }}"), ("Status", "{{ a.status }}"), ("Declared RAG", "{{r a.declared }}"),
+                  ("Assessed RAG", "{{r a.assessed }}"), ("Ready to close", "{{ a.closure_ready }}"),
+                  ("PDF bundle page", "{{ a.page }}")])
+    b.tag("for reason in a.rag_reasons")
+    b.p("{{ reason }}", "List Bullet")
+    b.tag("endfor")
+    b.tag("if a.narrative")
+    b.p("Narrative", "Subheading")
+    b.tag("for n in a.narrative")
+    b.tag("if n.kind == 'h'")
+    b.p("{{ n.text }}", "Narrative Heading")
+    b.tag("elif n.kind == 'li'")
+    b.p("{{ n.text }}", "List Bullet")
+    b.tag("else")
+    b.p("{{ n.text }}")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("endif")
+    b.p("Requirements and evidence", "Subheading")
+    b.tag("if a.requirements")
+    b.table(["Requirement", "Found", "Status", "Exhibits"],
+            [[("{{ q.label }}", "Table Text"), ("{{ q.note }}", "Small")], "{{ q.counts }}", "{{r q.status }}",
+             [("{{r q.exhibits }}", "Table Text"), ("{{ q.unreadable }}", "Small")]],
+            [62, 30, 26, 52], loop="q in a.requirements")
+    b.tag("else")
+    b.p("No evidence requirements are set for this action.")
+    b.tag("endif")
+    b.p("Closure test", "Subheading")
+    b.table(["Test", "Result", "Reason", "Exhibits"],
+            ["{{ c.name }}", "{{r c.result }}", "{{ c.reason }}", "{{r c.exhibits }}"],
+            [42, 16, 76, 36], loop="c in a.closure")
+    b.tag("for ch in a.charts")
+    b.p("{{ ch.title }}", "Subheading")
+    b.p("{{ ch.image }}", "Figure")
+    b.p("{{ ch.explanation }}", "Small")
+    b.p("{{r ch.source }}", "Small")
+    b.tag("endfor")
+    b.p("Review history", "Subheading")
+    b.tag("if a.reviews")
+    b.table(["Date", "Forum", "RAG", "Narrative"],
+            ["{{ v.date }}", "{{ v.forum }}", "{{ v.rag }}", "{{ v.narrative }}"], [26, 40, 18, 86],
+            loop="v in a.reviews")
+    b.tag("else")
+    b.p("No reviews recorded.")
+    b.tag("endif")
+    b.tag("if a.findings")
+    b.p("Findings", "Subheading")
+    b.table(["Rule", "Severity", "Finding", "Location"],
+            [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{ f.severity }}",
+             [("{{ f.message }}", "Table Text"), ("{{ f.hint }}", "Small")], "{{ f.location }}"],
+            [26, 18, 90, 36], loop="f in a.findings")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("endfor")
+    b.tag("endfor")
+
+    # Evidence index
+    b.p("{{r sec.sec_index }}", "Heading 1")
+    b.p("Every exhibit is an appendix of the PDF bundle, opened by an exhibit sheet; the pages are the "
+        "bundle's. The original files are in the pack's exhibits folder.")
+    b.table(["Exhibit", "Title", "Type", "Date", "Pages", "Actions", "SHA-256"],
+            ["{{r e.number }}", [("{{ e.title }}", "Table Text"), ("{{ e.file_name }}", "Small")],
+             [("{{ e.type }}", "Table Text"), ("{{ e.category }}", "Small")], "{{ e.date }}", "{{ e.pages }}",
+             "{{r e.actions }}", [("{{ e.sha_short }}", "Small")]],
+            [16, 52, 26, 20, 18, 20, 18], loop="e in exhibits")
+    b.tag("if unreadable")
+    b.p("Evidence that could not be read", "Subheading")
+    b.table(["Evidence", "File", "Reason"], ["{{ u.id }}", "{{ u.path }}", "{{ u.reason }}"], [40, 70, 60],
+            loop="u in unreadable")
+    b.tag("endif")
+
+    # Gap report
+    b.p("{{r sec.sec_gaps }}", "Heading 1")
+    b.tag("if gaps")
+    b.table(["Rule", "Severity", "Subject", "Finding", "Location"],
+            [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{ f.severity }}", "{{r f.subject }}",
+             [("{{ f.message }}", "Table Text"), ("{{ f.hint }}", "Small")], "{{ f.location }}"],
+            [22, 18, 20, 76, 34], loop="f in gaps")
+    b.tag("else")
+    b.p("No gaps found.")
+    b.tag("endif")
+
+    # Waivers
+    b.p("{{r sec.sec_waivers }}", "Heading 1")
+    b.tag("if waivers")
+    b.table(["Rule", "Subject", "Finding", "Reason for the waiver", "Location"],
+            [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{r f.subject }}", "{{ f.message }}",
+             "{{ f.waiver_reason }}", "{{ f.location }}"],
+            [22, 20, 56, 44, 28], loop="f in waivers")
+    b.tag("else")
+    b.p("No findings are waived.")
+    b.tag("endif")
+
+    # Appendices live in the PDF bundle
+    b.p("{{r sec.sec_appendices }}", "Heading 1")
+    b.p("The {{ counts.exhibits }} exhibits are the appendices of the PDF bundle ({{ appendix_pages }}), "
+        "each stamped with its exhibit number and opened by an exhibit sheet. The evidence index lists them "
+        "with their page ranges.")
+
+
+# --------------------------------------------------------------------------- deterministic save
+
+def _save(doc, path: Path, title: str) -> None:
+    cp = doc.core_properties
+    cp.title, cp.author, cp.last_modified_by, cp.revision = title, "sgpack", "", 1
+    cp.comments = cp.keywords = cp.subject = ""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    core = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{title}</dc:title><dc:creator>sgpack</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{CREATED}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{CREATED}</dcterms:modified>'
+        "</cp:coreProperties>").encode()
+    with zipfile.ZipFile(buffer) as zin:
+        entries = {n: zin.read(n) for n in zin.namelist()}
+    entries["docProps/core.xml"] = core
+    first = ["[Content_Types].xml", "_rels/.rels"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in first + sorted(n for n in entries if n not in first):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, entries[name], compresslevel=6)
+    path.write_bytes(out.getvalue())
+
+
+def _drop_thumbnail(doc) -> None:
+    """python-docx's default package carries a thumbnail of some other page: drop it."""
+    rels = doc.part.package.rels
+    for r_id in [k for k, rel in rels.items() if rel.reltype.endswith("/thumbnail")]:
+        rels.pop(r_id)
+
+
+def make(out_dir: Path = HERE) -> list[Path]:
+    doc = Document()
+    _drop_thumbnail(doc)
+    doc._body.clear_content()
+    _styles(doc)
+    _page_setup(doc)
+    cqc(doc)
+    target = out_dir / "cqc.docx"
+    _save(doc, target, "sgpack CQC pack template")
+    return [target]
+
+
+if __name__ == "__main__":
+    for written in make(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(written)
