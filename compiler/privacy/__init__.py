@@ -1,0 +1,1 @@
+"""Personal data: the roster, identifier detection, keyed pseudonyms and small-number suppression."""
