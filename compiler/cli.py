@@ -158,7 +158,7 @@ def demo(out: str) -> None:
 
     example = Path(str(asset_dir("examples")))
     as_of = dt.date(2026, 11, 20)
-    for pack_name in pipeline.BUILT_PACKS:
+    for pack_name in pipeline.built_packs():
         with _progress(f"building {pack_name} pack") as progress:
             folder, _ = pipeline.build([example / "plans"], example / "evidence", pack_name, as_of=as_of,
                                        out=Path(out) / pack_name, progress=progress)

@@ -57,28 +57,32 @@ def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date
     return assess(plans, catalogue, as_of)
 
 
-BUILT_PACKS = ("cqc",)
+def built_packs() -> tuple[str, ...]:
+    from compiler.writers.packs import writers
+
+    return tuple(writers())
 
 
 def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str, *, as_of: dt.date,
           out: Path | None = None, service: str | None = None, templates: Path | None = None,
           formats: Sequence[str] = ("docx", "pdf"), prepared_by: str | None = None,
+          allow_personal_data: str | None = None, approved_by: str | None = None,
           progress: Progress | None = None) -> tuple[Path, Assessment]:
     """`sgpack build`: check, assemble the pack for its audience, write it atomically into `out`."""
     import hashlib
     import json
 
     from compiler.packs.assemble import assemble
-    from compiler.packs.profiles import load_profile, load_theme, template_file
+    from compiler.packs.profiles import load_profile, load_theme
     from compiler.writers import output
-    from compiler.writers.bundle import ExhibitInput, build_bundle
     from compiler.writers.context import build_context
-    from compiler.writers.exhibits import ExhibitError, render_exhibit
-    from compiler.writers.notice import notice_pdf
+    from compiler.writers.packs import writers
+    from compiler.writers.packs.job import BuildJob
 
     profile = load_profile(pack_name)
-    if pack_name not in BUILT_PACKS:
-        raise SgpackError(f"the {pack_name} pack is not available in this version; available: {', '.join(BUILT_PACKS)}")
+    available = writers()
+    if pack_name not in available:
+        raise SgpackError(f"the {pack_name} pack is not available in this version; available: {', '.join(available)}")
     theme = load_theme(templates)
     assessment = check(plan_paths, evidence, as_of, progress)
     if service and not any(p.service.casefold() == service.casefold() for p in assessment.plans):
@@ -87,33 +91,18 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     pack = assemble(assessment, profile, service)
     context = build_context(pack, prepared_by=prepared_by)
     out = Path(out) if out else Path("out") / f"{pack_name}-{as_of.isoformat()}"
-    root = assessment.catalogue.root
+    seed = hashlib.sha256(json.dumps([pack_name, service, as_of.isoformat(), assessment.tool_version,
+                                      [e.sha256 for e in pack.exhibits]]).encode()).digest()
     with output.staged(out) as stage:
-        exhibits = []
-        for exhibit, row in zip(pack.exhibits, context.exhibits):
-            data = output.read_evidence(root, exhibit.path, exhibit.sha256)
-            output.write_file(stage, f"exhibits/{exhibit.file_name}", data)
-            try:
-                rendered = render_exhibit(Path(root) / exhibit.path, exhibit.format, title=exhibit.title)
-                exhibits.append(ExhibitInput(row=row, pdf=rendered.pdf, pages=rendered.pages, note=rendered.note))
-            except ExhibitError as exc:
-                reason = f"This exhibit could not be shown as pages ({exc}); the original is in exhibits/{exhibit.file_name}."
-                exhibits.append(ExhibitInput(row=row, pdf=notice_pdf(exhibit.number, exhibit.title, reason),
-                                             pages=1, note=str(exc)))
-        seed = hashlib.sha256(json.dumps([pack_name, as_of.isoformat(), assessment.tool_version,
-                                          [e.sha256 for e in pack.exhibits]]).encode()).digest()
-        bundle = build_bundle(context, exhibits, theme=theme, seed=seed)
-        stem = f"{pack_name}-pack"
-        if "pdf" in formats:
-            output.write_file(stage, f"{stem}.pdf", bundle.pdf)
-        if "docx" in formats:
-            from compiler.writers.docx import render_docx
-
-            template_dir = Path(str(template_file(f"{pack_name}.docx", templates))).parent
-            output.write_file(stage, f"{stem}.docx", render_docx(context, bundle.pages, template_dir=template_dir))
+        job = BuildJob(pack=pack, profile=profile, context=context, theme=theme, stage=stage,
+                       evidence_root=assessment.catalogue.root, templates=templates, formats=tuple(formats),
+                       seed=seed, allow_personal_data=allow_personal_data, approved_by=approved_by)
+        available[pack_name](job)
+        header = _manifest_header(pack_name, profile, assessment, service, plan_paths)
+        if allow_personal_data:
+            header["allow_personal_data"] = allow_personal_data
         output.write_file(stage, output.MANIFEST, output.manifest(
-            stage, header=_manifest_header(pack_name, profile, assessment, service, plan_paths),
-            inputs=_manifest_inputs(assessment)))
+            stage, header=header, inputs=_manifest_inputs(assessment)))
     return out, assessment
 
 
