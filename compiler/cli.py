@@ -56,7 +56,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SgpackError as exc:
-            raise _UserError(str(exc)) from None
+            error = _UserError(str(exc))
+            error.exit_code = exc.exit_code
+            raise error from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,9 +127,14 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str) -> None:
 @click.option("--templates", metavar="DIR", type=click.Path(), help="A provider's theme.yaml and docx templates, used instead of the shipped ones.")
 @click.option("--formats", default="docx,pdf", show_default=True, help="Comma-separated: docx, pdf.")
 @click.option("--prepared-by", metavar="NAME", help="Shown on the cover (default: sgpack and its version).")
+@click.option("--roster", metavar="FILE", type=click.Path(), help="Who must not be named outside the provider (default: roster.csv beside the plans).")
+@click.option("--recipient", metavar="NAME", default="default", show_default=True, help="Whose pseudonym key to use (a different key per recipient).")
+@click.option("--allow-personal-data", metavar="REASON", help="Write a pack that leaves the provider even though it holds personal data; the reason is recorded in the manifest.")
+@click.option("--approved-by", metavar="NAME", help="Who approved sharing (shown on the data-protection page).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this severity is found (the pack is written either way).")
-def build(plans, evidence, pack_name, service, out, as_of, templates, formats, prepared_by, fail_on) -> None:
+def build(plans, evidence, pack_name, service, out, as_of, templates, formats, prepared_by, roster, recipient,
+          allow_personal_data, approved_by, fail_on) -> None:
     """Build a pack for its audience from PLANS and the evidence folder."""
     from pathlib import Path
 
@@ -141,7 +148,8 @@ def build(plans, evidence, pack_name, service, out, as_of, templates, formats, p
         folder, assessment = pipeline.build(
             plans, evidence, pack_name, as_of=as_of, out=Path(out) if out else None, service=service,
             templates=Path(templates) if templates else None, formats=chosen, prepared_by=prepared_by,
-            progress=progress)
+            roster=Path(roster) if roster else None, recipient=recipient,
+            allow_personal_data=allow_personal_data, approved_by=approved_by, progress=progress)
     click.echo(f"{pack_name} pack written to {folder}")
     failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[fail_on]]
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -66,6 +66,7 @@ def built_packs() -> tuple[str, ...]:
 def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str, *, as_of: dt.date,
           out: Path | None = None, service: str | None = None, templates: Path | None = None,
           formats: Sequence[str] = ("docx", "pdf"), prepared_by: str | None = None,
+          roster: Path | None = None, recipient: str = "default",
           allow_personal_data: str | None = None, approved_by: str | None = None,
           progress: Progress | None = None) -> tuple[Path, Assessment]:
     """`sgpack build`: check, assemble the pack for its audience, write it atomically into `out`."""
@@ -88,6 +89,10 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     if service and not any(p.service.casefold() == service.casefold() for p in assessment.plans):
         services = sorted({p.service for p in assessment.plans})
         raise SgpackError(f"no plan is for service {service!r}; services: {', '.join(services)}")
+    from compiler.privacy.roster import find_roster, load_roster
+
+    roster_file = roster or find_roster([Path(p) for p in plan_paths])
+    loaded_roster = load_roster(roster_file) if roster_file else None
     pack = assemble(assessment, profile, service)
     context = build_context(pack, prepared_by=prepared_by)
     out = Path(out) if out else Path("out") / f"{pack_name}-{as_of.isoformat()}"
@@ -96,7 +101,8 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     with output.staged(out) as stage:
         job = BuildJob(pack=pack, profile=profile, context=context, theme=theme, stage=stage,
                        evidence_root=assessment.catalogue.root, templates=templates, formats=tuple(formats),
-                       seed=seed, allow_personal_data=allow_personal_data, approved_by=approved_by)
+                       seed=seed, roster=loaded_roster, recipient=recipient,
+                       allow_personal_data=allow_personal_data, approved_by=approved_by)
         available[pack_name](job)
         header = _manifest_header(pack_name, profile, assessment, service, plan_paths)
         if allow_personal_data:

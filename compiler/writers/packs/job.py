@@ -7,6 +7,7 @@ from pathlib import Path
 
 from compiler.model.pack import Pack
 from compiler.packs.profiles import PackProfile, Theme
+from compiler.privacy.roster import Roster
 from compiler.writers import output
 from compiler.writers.context import PackContext
 
@@ -22,6 +23,8 @@ class BuildJob:
     templates: Path | None           # a provider's --templates folder, or None
     formats: Sequence[str]           # "docx", "pdf"
     seed: bytes                      # fixed per inputs: PDF /ID and anything else that must not be random
+    roster: Roster | None = None     # who must not be named outside the provider (SPEC 2.5)
+    recipient: str = "default"       # whose pseudonym key to use
     allow_personal_data: str | None = None   # the reason given with --allow-personal-data
     approved_by: str | None = None
 
