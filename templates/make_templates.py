@@ -1,4 +1,4 @@
-"""Generate the shipped Word templates (`templates/cqc.docx`) with python-docx.
+"""Generate the shipped Word templates (`templates/cqc.docx`, `governance.docx`, `board.docx`, `owners.docx`).
 
 Run from the repository root:  python templates/make_templates.py
 
@@ -400,6 +400,161 @@ def cqc(doc) -> None:
         "with their page ranges.")
 
 
+# --------------------------------------------------------------------------- the short packs
+
+def _head(b: Body, heading: str, rows: list[tuple[str, str]]) -> None:
+    """The first page's head: classification, title, provider, key facts (no separate cover page)."""
+    b.p("{{ classification }}", "Cover Label")
+    b.p(heading, "Title")
+    b.p("{{ provider }}", "Subtitle")
+    b.key_values(rows)
+
+
+def governance(doc) -> None:
+    b = Body(doc)
+    _head(b, "{{ title }}", [("Prepared for", "{{ audience }}"), ("Service", "{{ service }}"),
+                            ("As of", "{{ as_of }}"), ("Prepared by", "{{ prepared_by }}")])
+    b.table(["Plan", "Title", "Service", "Risk"], ["{{ p.id }}", "{{ p.title }}", "{{ p.service }}", "{{ p.risk }}"],
+            [28, 92, 32, 18], loop="p in plans")
+    b.p("Contents", "Subheading")
+    b.tag("for c in contents")
+    b.p("{{r c }}", "toc 1")
+    b.tag("endfor")
+    b.p("Page numbers are those of the PDF pack ({{ total_pages }} pages).", "Small")
+
+    b.p("{{r sec.sec_due }}", "Heading 2")
+    b.tag("if due")
+    b.table(["Action", "Title", "Owner", "Last review", "Cadence", "Why due"],
+            ["{{ r.id }}", "{{ r.title }}", "{{ r.owner }}", "{{ r.last_review }}", "{{ r.cadence }}", "{{ r.why }}"],
+            [16, 50, 30, 24, 22, 28], loop="r in due")
+    b.tag("else")
+    b.p("No open action is past its review cadence: every one has been reviewed within its plan's review interval.")
+    b.tag("endif")
+
+    b.p("{{r sec.sec_closures }}", "Heading 2")
+    b.tag("for c in closures")
+    b.p("{{ c.id }} {{ c.title }}", "Heading 3")
+    b.p("Owner: {{ c.owner }} · Status: {{ c.basis }} · Declared {{r c.declared }} Assessed {{r c.assessed }}")
+    b.p("{{ c.verdict }}", "Subheading")
+    b.table(["Closure test", "Result", "Reason", "Evidence behind it"],
+            ["{{ x.name }}", "{{r x.result }}", "{{ x.reason }}", [("{{ x.evidence }}", "Small")]],
+            [36, 16, 70, 48], loop="x in c.closure")
+    b.tag("else")
+    b.p("No action is completed, closed or declared blue, and no open action passes the closure test yet.")
+    b.tag("endfor")
+
+    b.p("{{r sec.sec_disagreements }}", "Heading 2")
+    b.tag("if disagreements")
+    b.table(["Action", "Title and owner", "Declared", "Assessed", "Why they differ"],
+            ["{{ d.id }}", [("{{ d.title }}", "Table Text"), ("{{ d.owner }}", "Small")], "{{r d.declared }}",
+             "{{r d.assessed }}", [("{{ d.direction }}", "Table Head"), ("{{ d.reasons }}", "Table Text")]],
+            [16, 62, 20, 20, 52], loop="d in disagreements")
+    b.tag("else")
+    b.p("Every declared RAG rating agrees with the rating assessed from the evidence.")
+    b.tag("endif")
+
+    b.p("{{r sec.sec_overdue }}", "Heading 2")
+    b.tag("if overdue")
+    b.table(["Action", "Title", "Owner", "Due", "Late by", "Status"],
+            ["{{ o.id }}", "{{ o.title }}", "{{ o.owner }}", "{{ o.due }}", "{{ o.late }}", "{{ o.status }}"],
+            [16, 58, 34, 24, 18, 20], loop="o in overdue")
+    b.tag("else")
+    b.p("No action is past its due date.")
+    b.tag("endif")
+
+    b.p("{{r sec.sec_questions }}", "Heading 2")
+    b.tag("if questions")
+    b.table(["#", "Subject", "Question", "From"], ["{{ q.n }}", "{{ q.subject }}", "{{ q.text }}", "{{ q.rule }}"],
+            [8, 22, 122, 18], loop="q in questions")
+    b.tag("else")
+    b.p("No findings call for challenge.")
+    b.tag("endif")
+
+    b.p("{{r sec.sec_waivers }}", "Heading 2")
+    b.tag("if waivers")
+    b.table(["Rule", "Subject", "Reason given", "Finding waived"],
+            ["{{ w.rule }}", "{{ w.subject }}", "{{ w.reason }}", "{{ w.message }}"], [18, 24, 60, 68],
+            loop="w in waivers")
+    b.tag("else")
+    b.p("No findings are waived.")
+    b.tag("endif")
+
+
+def board(doc) -> None:
+    b = Body(doc)
+    _head(b, "{{ title }}", [("Prepared for", "{{ audience }}"), ("As of", "{{ as_of }}"),
+                            ("Service", "{{ service }}"), ("Scope", "High-risk plans only: {{ count }}"),
+                            ("Prepared by", "{{ prepared_by }}")])
+    b.p("Assurance at a glance", "Heading 2")
+    b.tag("if overview")
+    b.table(["Plan", "Title", "Assurance", "Actions assessed", "Ready to close", "Page"],
+            ["{{r o.id }}", [("{{ o.title }}", "Table Text"), ("{{ o.service }}", "Small")], "{{r o.level }}",
+             "{{ o.rags }}", "{{ o.ready }}", "{{ o.page }}"], [26, 50, 32, 30, 20, 12], loop="o in overview")
+    b.tag("else")
+    b.p("There are no high-risk plans in scope.")
+    b.tag("endif")
+    b.p("{{ rule }}", "Small")
+    b.tag("for p in plans")
+    b.p("{{r p.heading }}", "Heading 2")
+    b.key_values([("Concern (origin)", "{{ p.origin }}"), ("Assurance", "{{r p.level }}"), ("Why", "{{ p.reasons }}")])
+    b.p("Exceptions", "Subheading")
+    b.tag("if p.exceptions")
+    b.table(["Subject", "Exception", "Detail"], ["{{ e.subject }}", "{{ e.what }}", "{{ e.detail }}"], [24, 40, 106],
+            loop="e in p.exceptions")
+    b.tag("else")
+    b.p("No exceptions: no action is red, amber, overdue or overstated, and no error finding is open.")
+    b.tag("endif")
+    b.tag("if p.trends")
+    b.p("Trends", "Subheading")
+    b.tag("endif")
+    b.tag("for t in p.trends")
+    b.p("{{ t.image }}", "Figure")
+    b.p("{{ t.title }} (linked to {{ t.actions }}). {{ t.explanation }}", "Small")
+    b.tag("endfor")
+    b.p("Line of sight: concern → action → evidence of impact → sustained?", "Subheading")
+    b.table(["Concern", "Action", "Evidence of impact", "Sustained?"],
+            ["{{ r.concern }}", [("{{ r.action }}", "Table Head"), ("{{ r.title }}", "Table Text")], "{{ r.impact }}",
+             "{{ r.sustained }}"], [30, 48, 56, 36], loop="r in p.sight")
+    b.tag("endfor")
+
+
+def owners(doc) -> None:
+    b = Body(doc)
+    _head(b, "{{ heading }}", [("Owner", "{{ owner }}"), ("As of", "{{ as_of }}"), ("Actions", "{{ counts.actions }}"),
+                              ("Evidence still needed", "{{ counts.missing }} items"),
+                              ("Findings", "{{ counts.findings }}"), ("Prepared by", "{{ prepared_by }}")])
+    b.tag("if not named")
+    b.p("These actions have no named owner (SG201): a group or a placeholder is recorded instead of a person. "
+        "Name the person accountable for each.")
+    b.tag("endif")
+    b.p("Your actions", "Heading 2")
+    b.table(["Action", "Title", "Due", "Status", "Assessed", "Items missing", "Page"],
+            ["{{r s.id }}", "{{ s.title }}", "{{ s.due }}", "{{ s.status }}", "{{r s.assessed }}", "{{ s.missing }}",
+             "{{ s.page }}"], [16, 62, 24, 20, 18, 18, 12], loop="s in summary")
+    b.tag("for a in actions")
+    b.p("{{r a.heading }}", "Heading 2")
+    b.key_values([("Plan", "{{ a.plan }}"), ("Service", "{{ a.service }}"), ("Owner as written", "{{ a.owner_as_written }}"),
+                  ("Due", "{{ a.due }}"), ("Status", "{{ a.status }}"), ("Declared RAG", "{{r a.declared }}"),
+                  ("Assessed RAG", "{{r a.assessed }}"), ("Your narrative", "{{ a.narrative }}")])
+    b.p("What evidence is missing", "Subheading")
+    b.tag("if a.missing")
+    b.table(["Requirement", "More needed", "Of type", "By when", "What is needed"],
+            [[("{{ m.requirement }}", "Table Text"), ("{{ m.note }}", "Small")], "{{ m.more }}", "{{ m.type }}",
+             "{{ m.due }}", "{{ m.what }}"], [40, 18, 24, 26, 62], loop="m in a.missing")
+    b.tag("else")
+    b.p("Nothing: every evidence requirement is met with current evidence.")
+    b.tag("endif")
+    b.p("Findings", "Subheading")
+    b.tag("if a.findings")
+    b.table(["Rule", "Severity", "Finding and what to do"],
+            ["{{ f.rule }}", "{{ f.severity }}", [("{{ f.message }}", "Table Text"), ("Hint: {{ f.hint }}", "Small")]],
+            [18, 20, 132], loop="f in a.findings")
+    b.tag("else")
+    b.p("No findings.")
+    b.tag("endif")
+    b.tag("endfor")
+
+
 # --------------------------------------------------------------------------- deterministic save
 
 def _save(doc, path: Path, title: str) -> None:
@@ -438,16 +593,26 @@ def _drop_thumbnail(doc) -> None:
         rels.pop(r_id)
 
 
+PACKS = (("cqc", cqc, "sgpack CQC pack template"),
+         ("governance", governance, "sgpack governance pack template"),
+         ("board", board, "sgpack board pack template"),
+         ("owners", owners, "sgpack owners pack template"))
+
+
 def make(out_dir: Path = HERE) -> list[Path]:
-    doc = Document()
-    _drop_thumbnail(doc)
-    doc._body.clear_content()
-    _styles(doc)
-    _page_setup(doc)
-    cqc(doc)
-    target = out_dir / "cqc.docx"
-    _save(doc, target, "sgpack CQC pack template")
-    return [target]
+    """Write every pack's template; cqc.docx first."""
+    written = []
+    for name, layout, title in PACKS:
+        doc = Document()
+        _drop_thumbnail(doc)
+        doc._body.clear_content()
+        _styles(doc)
+        _page_setup(doc)
+        layout(doc)
+        target = out_dir / f"{name}.docx"
+        _save(doc, target, title)
+        written.append(target)
+    return written
 
 
 if __name__ == "__main__":
