@@ -79,6 +79,9 @@ class EvidenceItem(BaseModel):
 class Catalogue(BaseModel):
     root: str                        # the evidence folder as given
     items: list[EvidenceItem] = Field(default_factory=list)   # sorted by path
+    # problems with the folder as a whole, not one file: an evidence.yaml entry that names a path
+    # outside the folder or no file at all. Shown escaped; one line each.
+    problems: list[str] = Field(default_factory=list)
     # indexes built on first use; a catalogue is not changed once scanned
     _by_id: dict[str, EvidenceItem] | None = PrivateAttr(default=None)
     _by_target: dict[str, list[EvidenceItem]] | None = PrivateAttr(default=None)
@@ -93,6 +96,23 @@ class Catalogue(BaseModel):
 
     def by_path(self, path: str) -> EvidenceItem | None:
         return next((i for i in self.items if i.path == path), None)
+
+    def find(self, path: str) -> tuple[EvidenceItem | None, str | None]:
+        """The item a path from a plan names (an indicator's `data:`), or (None, why not).
+
+        The path goes through the same checks as every other path (evidence_store.paths): an
+        absolute path, `..`, `~`, NUL or a control character never matches anything, and the
+        reason says so. Nothing is opened: the catalogue already holds every file."""
+        from .paths import display_name, normalise, relative_problem
+
+        problem = relative_problem(path)
+        if problem:
+            return None, f"{display_name(path)} {problem}"
+        wanted = normalise(path)
+        item = self.by_path(wanted)
+        if item is None:
+            return None, f"{display_name(path)} is not in the evidence folder"
+        return item, None
 
     def linking_to(self, target: str) -> list[EvidenceItem]:
         """Items with a link to `target` (an action or plan id), in catalogue order."""

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .limits import DEFAULT_LIMITS, Limits, human_bytes
+from .isolate import ISOLATED, Outcome, pool_for
+from .limits import DEFAULT_LIMITS, Limits
 from .metadata import MetaSource, Resolved, check_keys, mention_pattern, mentions, resolve, slug
 from .model import Catalogue, EvidenceItem
+from .paths import Target, check_entry, display_name, name_problem, normalise, read_checked, relative_problem
 from .readers import READERS, ReadResult, Unreadable
 from .readers.base import decode_text, one_line
 from .tables import parse_table
@@ -20,8 +21,7 @@ from .yamlsafe import MetaYamlError, load_yaml
 INDEX_NAME = "evidence.yaml"
 SIDECAR_SUFFIX = ".meta.yaml"
 _JUNK = {"thumbs.db", "desktop.ini"}
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
-    | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+_OS_PATH_MAX = 4096
 
 
 class EvidenceFolderError(Exception):
@@ -30,10 +30,15 @@ class EvidenceFolderError(Exception):
 
 @dataclass
 class _Entry:
-    rel: str                      # relative POSIX path
-    real: str | None              # what to open; None when it must not be opened
+    rel: str                      # relative POSIX path (NFC; escaped when the name itself is refused)
+    target: Target | None         # what to open; None when it must not be opened
     problem: str | None = None    # why it is unreadable before any read
     status: str = "unreadable"    # status when there is a problem
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def real(self) -> str | None:
+        return self.target.real if self.target else None
 
 
 def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None = None,
@@ -42,40 +47,28 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
     limits = limits or DEFAULT_LIMITS
     root = os.path.realpath(os.fspath(folder))
     if not os.path.isdir(root):
-        raise EvidenceFolderError(f"evidence folder not found or not a folder: {os.fspath(folder)}")
+        raise EvidenceFolderError(f"evidence folder not found or not a folder: {display_name(os.fspath(folder))}")
     files: list[_Entry] = []
     meta_files: dict[str, _Entry] = {}
     _walk(root, root, "", 0, limits, files, meta_files)
     files.sort(key=lambda e: e.rel)
+    _check_collisions(files)
 
-    index, index_notes = _load_index(meta_files.pop(INDEX_NAME, None), limits)
+    index, index_notes, problems = _load_index(meta_files.pop(INDEX_NAME, None), limits)
+    known = {e.rel for e in files}
+    problems += [f"{INDEX_NAME}: entry {display_name(path)} names no file in the evidence folder"
+                 for path in index if path not in known]
     sidecars = _match_sidecars(meta_files, files)
     wanted = frozenset(ids)
     pattern = mention_pattern(wanted)
 
-    drafts: list[tuple[dict, Resolved]] = []
-    for done, entry in enumerate(files, start=1):
-        drafts.append(_item(entry, index, index_notes, sidecars.get(entry.rel), limits, wanted, pattern))
-        if progress is not None:
-            progress(done, len(files))
-    return Catalogue(root=os.fspath(folder), items=_assign_ids(drafts))
+    outcomes = _read_all(files, limits, progress)
+    drafts = [_item(entry, outcome, index, index_notes, sidecars.get(entry.rel), limits, wanted, pattern)
+              for entry, outcome in zip(files, outcomes)]
+    return Catalogue(root=os.fspath(folder), items=_assign_ids(drafts), problems=problems)
 
 
 # ---------------------------------------------------------------------------------------------- walk
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _bad_name(name: str) -> str | None:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return "file name is not valid UTF-8; rename the file"
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        return "file name contains control or invisible characters; rename the file"
-    return None
-
 
 def _walk(root: str, directory: str, prefix: str, depth: int, limits: Limits,
           files: list[_Entry], meta_files: dict[str, _Entry]) -> None:
@@ -89,80 +82,135 @@ def _walk(root: str, directory: str, prefix: str, depth: int, limits: Limits,
         name = entry.name
         if name.startswith((".", "~$")) or name.lower() in _JUNK:
             continue
-        rel = prefix + name
-        bad = _bad_name(name)
+        bad = name_problem(name, limits)
         if bad:
-            shown = prefix + os.fsencode(name).decode("utf-8", "backslashreplace").encode(
-                "ascii", "backslashreplace").decode("ascii")
-            files.append(_Entry(shown, None, bad))
+            files.append(_Entry(prefix + display_name(name), None, bad))
             continue
+        rel = prefix + unicodedata.normalize("NFC", name)
         try:
-            if entry.is_symlink():
-                target = os.path.realpath(entry.path)
-                if not _inside(target, root):
-                    files.append(_Entry(rel, None, "link points outside the evidence folder"))
-                    continue
-                try:
-                    mode = os.stat(target).st_mode
-                except OSError:
-                    files.append(_Entry(rel, None, "link target cannot be found"))
-                    continue
-                if stat.S_ISDIR(mode):
-                    files.append(_Entry(rel, None, "link to a folder; links to folders are not followed",
-                                        status="not_read"))
-                    continue
-                real = target
-            else:
-                mode = entry.stat(follow_symlinks=False).st_mode
-                if stat.S_ISDIR(mode):
-                    if depth + 1 > limits.max_depth:
-                        files.append(_Entry(rel, None, f"folder nested deeper than {limits.max_depth} levels; "
-                                                       "not read", status="not_read"))
-                    else:
-                        _walk(root, entry.path, rel + "/", depth + 1, limits, files, meta_files)
-                    continue
-                real = entry.path
-            if not stat.S_ISREG(mode):
-                files.append(_Entry(rel, None, "not a regular file (a device, pipe or socket)"))
-                continue
+            checked = check_entry(root, entry.path, is_link=entry.is_symlink())
         except OSError as exc:
             files.append(_Entry(rel, None, f"cannot be read ({exc.strerror or exc})"))
             continue
-        if (rel == INDEX_NAME) or name.endswith(SIDECAR_SUFFIX):
-            meta_files[rel] = _Entry(rel, real)
+        if checked == "dir":
+            if depth + 1 > limits.max_depth:
+                files.append(_Entry(rel, None, f"folder nested deeper than {limits.max_depth} levels; "
+                                               "not read", status="not_read"))
+            elif (len((rel + "/").encode("utf-8")) > limits.max_path_bytes
+                  or len(os.fsencode(entry.path)) >= _OS_PATH_MAX - 256):   # room for the names inside
+                files.append(_Entry(rel, None, f"path longer than {limits.max_path_bytes} bytes; not read",
+                                    status="not_read"))
+            else:
+                _walk(root, entry.path, rel + "/", depth + 1, limits, files, meta_files)
+            continue
+        if isinstance(checked, str):
+            status = "not_read" if checked.startswith("link to a folder") else "unreadable"
+            files.append(_Entry(rel, None, checked, status=status))
+            continue
+        if len(rel.encode("utf-8")) > limits.max_path_bytes:
+            files.append(_Entry(rel, None, f"path longer than {limits.max_path_bytes} bytes; rename or move it"))
+            continue
+        found = _Entry(rel, checked)
+        if checked.nlink > 1:
+            found.notes.append(f"the file has {checked.nlink} hard links; sgpack cannot tell where the others are")
+        if rel == INDEX_NAME or name.endswith(SIDECAR_SUFFIX):
+            meta_files[rel] = found
         else:
-            files.append(_Entry(rel, real))
+            files.append(found)
 
 
-def _read_bytes(path: str, cap: int) -> tuple[bytes | None, int, str | None]:
-    """Open once without following links, check it is a regular file, read at most cap bytes."""
+def _check_collisions(files: list[_Entry]) -> None:
+    """Two names that are the same text in different Unicode forms are refused (they cannot be told
+    apart in a plan or a pack); names that differ only in case get a note (Windows cannot hold both)."""
+    seen: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for entry in files:
+        if entry.rel in seen:
+            entry.target, entry.status = None, "unreadable"
+            entry.problem = "another file has the same name written with different Unicode characters; rename one"
+            continue
+        seen[entry.rel] = entry.rel
+        key = entry.rel.casefold()
+        if key in folded:
+            entry.notes.append(f"name differs only in case from {folded[key]} (the two collide on Windows)")
+        else:
+            folded[key] = entry.rel
+
+
+def _read_all(files: list[_Entry], limits: Limits,
+              progress: Callable[[int, int], None] | None) -> list[Outcome]:
+    """Hash and read every file: PDF/DOCX/XLSX in child processes (time and memory limits), the rest here."""
+    outcomes: list[Outcome | None] = [None] * len(files)
+    pool = pool_for(limits)
+    done = 0
+
+    def finish(pairs: list[tuple[object, Outcome]]) -> None:
+        nonlocal done
+        for key, outcome in pairs:
+            index = int(key)  # type: ignore[call-overload]
+            held = outcomes[index]
+            if held is not outcome:          # from a child: keep the size and hash taken here
+                held.result, held.reason = outcome.result, outcome.reason
+            done += 1
+            if progress is not None:
+                progress(done, len(files))
+
     try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        return None, 0, f"cannot be opened ({exc.strerror or exc})"
+        for index, entry in enumerate(files):
+            fmt = _format(entry.rel)
+            outcome, data = _prepare(entry, fmt, limits)
+            outcomes[index] = outcome
+            if data is not None and fmt in ISOLATED and pool.enabled:
+                pool.submit(index, fmt, data, limits)
+                del data
+            else:
+                if data is not None:
+                    _read_here(outcome, fmt, data, limits)
+                finish([(index, outcome)])
+            if pool.pending:
+                finish(pool.finished())
+        finish(pool.drain())
+    except BaseException:
+        pool.close()                     # children in the middle of a file are not left running
+        raise
+    return outcomes  # type: ignore[return-value]
+
+
+def _format(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
+
+
+def _prepare(entry: _Entry, fmt: str, limits: Limits) -> tuple[Outcome, bytes | None]:
+    """The outcome so far (size, hash, or why there is nothing to read) and the bytes to read."""
+    if entry.problem:
+        return Outcome(reason=entry.problem, status=entry.status), None
+    if READERS.get(fmt) is None:
+        reason = f"format not read (.{fmt})" if fmt else "format not read (no extension)"
+        return Outcome(reason=reason, status="not_read", size=entry.target.size), None
+    data, size, problem = read_checked(entry.target, limits.max_file_bytes)
+    if problem:
+        return Outcome(reason=problem, size=size), None
+    outcome = Outcome(size=size, sha256=hashlib.sha256(data).hexdigest())
+    if not data:
+        outcome.reason = "file is empty"
+        return outcome, None
+    return outcome, data
+
+
+def _read_here(outcome: Outcome, fmt: str, data: bytes, limits: Limits) -> None:
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, 0, "not a regular file (a device, pipe or socket)"
-        if info.st_size > cap:
-            return None, info.st_size, f"file is larger than the {human_bytes(cap)} limit"
-        chunks, total = [], 0
-        while chunk := os.read(fd, min(1 << 20, cap + 1 - total) or 1):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > cap:
-                return None, total, f"file is larger than the {human_bytes(cap)} limit"
-        return b"".join(chunks), total, None
-    except OSError as exc:
-        return None, 0, f"cannot be read ({exc.strerror or exc})"
-    finally:
-        os.close(fd)
+        outcome.result = READERS[fmt](data, limits)
+    except Unreadable as exc:
+        outcome.reason = one_line(str(exc), 300)
+    except Exception as exc:  # noqa: BLE001 - a reader must never stop the run
+        outcome.reason = one_line(f"could not be read ({type(exc).__name__}: {exc})", 300)
 
 
 # ------------------------------------------------------------------------------------------ metadata
 
 def _load_yaml_file(entry: _Entry, label: str, limits: Limits) -> tuple[object, str | None]:
-    data, _, problem = _read_bytes(entry.real, limits.max_meta_bytes) if entry.real else (None, 0, "unreadable")
+    data, _, problem = read_checked(entry.target, limits.max_meta_bytes) if entry.target else (None, 0, "unreadable")
     if problem:
         return None, f"{label} ignored: {problem}"
     try:
@@ -173,23 +221,28 @@ def _load_yaml_file(entry: _Entry, label: str, limits: Limits) -> tuple[object, 
         return None, f"{label} ignored: invalid YAML ({exc})"
 
 
-def _load_index(entry: _Entry | None, limits: Limits) -> tuple[dict[str, dict], list[str]]:
+def _load_index(entry: _Entry | None, limits: Limits) -> tuple[dict[str, dict], list[str], list[str]]:
+    """evidence.yaml -> ({normalised path: metadata}, notes for every item, problems with single keys)."""
     if entry is None:
-        return {}, []
+        return {}, [], []
     data, problem = _load_yaml_file(entry, INDEX_NAME, limits)
     if problem:
-        return {}, [problem]
+        return {}, [problem], []
     if data is None:
-        return {}, []
+        return {}, [], []
     if not isinstance(data, dict):
-        return {}, [f"{INDEX_NAME} ignored: expected file paths, each with its metadata"]
+        return {}, [f"{INDEX_NAME} ignored: expected file paths, each with its metadata"], []
     index: dict[str, dict] = {}
+    problems: list[str] = []
     for key, value in data.items():
-        path = str(key).strip().replace("\\", "/")
-        while path.startswith("./"):
-            path = path[2:]
-        index[path] = value
-    return index, []
+        # the same resolver as every other path: a key that could only name something outside the
+        # folder never matches, and is reported (escaped) rather than looked up
+        bad = relative_problem(key, limits) if isinstance(key, str) else "is not a path"
+        if bad:
+            problems.append(f"{INDEX_NAME}: entry {display_name(str(key))!s} ignored: {bad}")
+            continue
+        index[normalise(key)] = value
+    return index, [], problems
 
 
 def _match_sidecars(meta_files: dict[str, _Entry], files: list[_Entry]) -> dict[str, _Entry]:
@@ -236,39 +289,19 @@ def _explicit(entry: _Entry, index: dict[str, dict], index_notes: list[str], sid
 
 # ------------------------------------------------------------------------------------------ one item
 
-def _item(entry: _Entry, index, index_notes, sidecar, limits: Limits, ids: frozenset[str],
-          pattern) -> tuple[dict, Resolved]:  # noqa: ANN001
-    name = entry.rel.rsplit("/", 1)[-1]
-    fmt = name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
+def _item(entry: _Entry, outcome: Outcome, index, index_notes, sidecar, limits: Limits,  # noqa: ANN001
+          ids: frozenset[str], pattern) -> tuple[dict, Resolved]:  # noqa: ANN001
+    fmt = _format(entry.rel)
     fields: dict = {"path": entry.rel, "format": fmt, "status": "ok"}
-    notes: list[str] = []
-    result: ReadResult | None = None
-    reader = READERS.get(fmt)
-    if entry.problem:
-        fields.update(status=entry.status, reason=entry.problem)
-    elif reader is None:
-        fields.update(status="not_read", reason=f"format not read (.{fmt})" if fmt else "format not read (no extension)")
-        try:
-            fields["size"] = os.stat(entry.real, follow_symlinks=False).st_size
-        except OSError:
-            pass
-    else:
-        data, size, problem = _read_bytes(entry.real, limits.max_file_bytes)
-        fields["size"] = size
-        if problem:
-            fields.update(status="unreadable", reason=problem)
-        else:
-            fields["sha256"] = hashlib.sha256(data).hexdigest()
-            if not data:
-                fields.update(status="unreadable", reason="file is empty")
-            else:
-                try:
-                    result = reader(data, limits)
-                except Unreadable as exc:
-                    fields.update(status="unreadable", reason=one_line(str(exc), 300))
-                except Exception as exc:  # noqa: BLE001 - a reader must never stop the run
-                    fields.update(status="unreadable",
-                                  reason=one_line(f"could not be read ({type(exc).__name__}: {exc})", 300))
+    notes: list[str] = list(entry.notes)
+    result: ReadResult | None = outcome.result
+    if outcome.size or not entry.problem:
+        fields["size"] = outcome.size
+    if outcome.sha256:
+        fields["sha256"] = outcome.sha256
+    if outcome.reason:
+        fields.update(status=outcome.status, reason=outcome.reason)
+        result = None
     sources = _explicit(entry, index, index_notes, sidecar, limits, notes)
     resolved = resolve(entry.rel, sources, result, ids)
     fields.update(resolved.fields)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 
 from compiler.assess.spc import analyse
 from compiler.model.assessment import IndicatorResult
@@ -12,21 +11,17 @@ from compiler.model.plan import Action, Indicator, Plan
 MIN_POINTS = 3
 
 
-def _norm(path: str) -> str:
-    path = path.replace("\\", "/").strip()
-    return posixpath.normpath(path).lstrip("/") if path else path
-
-
 def indicator_series(plan: Plan, indicator: Indicator,
                      catalogue: Catalogue) -> tuple[EvidenceItem | None, list[SeriesPoint], str | None]:
     """The data file item (found by path), this indicator's points, and a problem or None.
 
     Rows are kept when their `indicator` column (where set) equals the indicator id and their
     `service` column (where set) equals the plan's service (case-insensitive)."""
-    path = _norm(indicator.data)
-    item = catalogue.by_path(path) or next((i for i in catalogue.items if _norm(i.path) == path), None)
+    # One resolver for every path from a plan: an absolute path, `..` or `~` never matches, and
+    # nothing is opened here (the catalogue already holds every file of the folder).
+    item, problem = catalogue.find(indicator.data)
     if item is None:
-        return None, [], f"data file {indicator.data} is not in the evidence folder"
+        return None, [], f"data file {problem}"
     if not item.readable:
         why = f" ({item.reason})" if item.reason else ""
         return item, [], f"data file {indicator.data} could not be read{why}"

@@ -11,6 +11,8 @@ from .base import ReadResult, TextBuilder, Unreadable, decode_text, one_line
 def read(data: bytes, limits: Limits) -> ReadResult:
     text = decode_text(data)
     result = ReadResult(rows=[])
+    if "\x00" in text:
+        result.notes.append("contains NUL characters")
     builder = TextBuilder(limits, result)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     row = 0

@@ -10,6 +10,9 @@ from .base import ReadResult, TextBuilder, Unreadable, one_line
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W_P, W_T, W_TAB, W_BR, W_CR, W_R = W + "p", W + "t", W + "tab", W + "br", W + "cr", W + "r"
 W_PPR, W_PSTYLE, W_VAL = W + "pPr", W + "pStyle", W + "val"
+# Content a reader of the text would not see as such: said in the item's notes, never hidden.
+_MARKUP = {W + "ins": "tracked changes", W + "del": "tracked changes", W + "vanish": "hidden text",
+           W + "sdt": "content controls", W + "txbxContent": "text boxes"}
 CORE = {
     "{http://purl.org/dc/elements/1.1/}title": "title",
     "{http://purl.org/dc/elements/1.1/}creator": "creator",
@@ -24,10 +27,18 @@ def _parser() -> etree.XMLParser:
 
 def read(data: bytes, limits: Limits) -> ReadResult:
     archive = open_ooxml(data, "docx", limits)
-    if "word/document.xml" not in archive.namelist():
+    names = set(archive.namelist())
+    if "word/document.xml" not in names:
         raise Unreadable("not a valid .docx (no word/document.xml)")
+    if "word/vbaProject.bin" in names or _macro_enabled(archive):
+        raise Unreadable("a macro-enabled document (.docm) named .docx; save it as a .docx without macros")
     result = ReadResult()
     _core(archive, result)
+    found: set[str] = set()
+    if "word/comments.xml" in names:
+        found.add("comments")
+    if _external_template(archive):
+        result.notes.append("the document names an external template (not fetched)")
     text = TextBuilder(limits, result)
     n = 0
     try:
@@ -43,6 +54,8 @@ def read(data: bytes, limits: Limits) -> ReadResult:
                     elif el.getparent() is not None and el.getparent().tag == W_R:
                         parts.append("\t" if el.tag == W_TAB else "\n")
                 line = "".join(parts)
+                for el in para.iter(*_MARKUP):
+                    found.add(_MARKUP[el.tag])
                 if result.heading is None and line.strip() and _is_heading(para):
                     result.heading = one_line(line)
                 if not text.add(f"in paragraph {n}", line):
@@ -51,11 +64,25 @@ def read(data: bytes, limits: Limits) -> ReadResult:
                 para.clear(keep_tail=True)
     except etree.XMLSyntaxError as exc:
         raise Unreadable(f"word/document.xml is not well-formed XML ({one_line(exc.msg or str(exc))})") from None
+    except MemoryError:                          # the child process reports the memory limit
+        raise
     except Exception as exc:                     # zip stream errors: CRC, truncated data
         if isinstance(exc, Unreadable):
             raise
         raise Unreadable(f"word/document.xml cannot be read ({one_line(str(exc)) or type(exc).__name__})") from None
+    if found:
+        result.notes.append("contains " + ", ".join(sorted(found)) + " (text read as saved; check it)")
     return result
+
+
+def _macro_enabled(archive) -> bool:  # noqa: ANN001
+    types = read_member(archive, "[Content_Types].xml", 1 << 20, "[Content_Types].xml") or b""
+    return b"macroEnabled" in types or b"vbaProject" in types
+
+
+def _external_template(archive) -> bool:  # noqa: ANN001
+    rels = read_member(archive, "word/_rels/settings.xml.rels", 1 << 20, "word/_rels/settings.xml.rels") or b""
+    return b"attachedTemplate" in rels and b'TargetMode="External"' in rels
 
 
 def _is_heading(para) -> bool:  # noqa: ANN001

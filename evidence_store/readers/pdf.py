@@ -8,6 +8,8 @@ from .base import ReadResult, TextBuilder, Unreadable, one_line
 def read(data: bytes, limits: Limits) -> ReadResult:
     import pypdfium2 as pdfium
 
+    if data.startswith(b"PK\x03\x04"):
+        raise Unreadable("not a PDF file (a ZIP archive named .pdf)")
     if b"%PDF-" not in data[:1024]:
         raise Unreadable("not a PDF file (no %PDF- header)")
     try:

@@ -30,6 +30,8 @@ def read(data: bytes, limits: Limits) -> ReadResult:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Unreadable:
         raise
+    except MemoryError:                          # the child process reports the memory limit
+        raise
     except Exception as exc:                      # openpyxl raises many kinds on a damaged workbook
         raise Unreadable(f"not a valid .xlsx ({one_line(str(exc)) or type(exc).__name__})") from None
     result = ReadResult(rows=[])
@@ -37,6 +39,9 @@ def read(data: bytes, limits: Limits) -> ReadResult:
     total = 0
     try:
         sheets = book.worksheets
+        hidden = [sheet.title for sheet in sheets if getattr(sheet, "sheet_state", "visible") != "visible"]
+        if hidden:
+            result.notes.append("hidden sheets read: " + ", ".join(one_line(t, 40) for t in hidden))
         for index, sheet in enumerate(sheets):
             suffix = f" of sheet {sheet.title!r}" if len(sheets) > 1 else ""
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
@@ -53,6 +58,8 @@ def read(data: bytes, limits: Limits) -> ReadResult:
                     result.rows.append((number, cells))
                 builder.add(f"in row {number}{suffix}", "\t".join(cell_text(v) for v in cells))
     except Unreadable:
+        raise
+    except MemoryError:                          # the child process reports the memory limit
         raise
     except Exception as exc:
         raise Unreadable(f"damaged .xlsx ({one_line(str(exc)) or type(exc).__name__})") from None

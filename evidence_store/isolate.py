@@ -1,0 +1,338 @@
+"""Read PDF, DOCX and XLSX files in child processes with a time limit and a memory limit.
+
+A file that loops, balloons or crashes its parser (PDFium is C++) costs one child process, is
+reported as unreadable, and the scan goes on. The children are plain `python -c` processes
+talking over two pipes: no sockets, no temporary files, nothing inherited but the pipes. They
+are started on first need, reused for every file of the scan (and later scans in the same
+process), and replaced when one is killed for a time-out or dies.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+
+from .limits import Limits, human_bytes, human_seconds, reader_process_count
+from .readers.base import ReadResult
+
+ISOLATED = frozenset({"pdf", "docx", "xlsx"})       # formats parsed by third-party code that has looped or crashed
+_QUEUE_FILES = 16                                    # files read ahead while every child is busy
+_QUEUE_BYTES = 64 * 2**20                            # ... and their bytes held in memory at most
+_BATCH_FILES = 8                                     # files sent to a child in one message
+_BATCH_BYTES = 8 * 2**20                             # ... unless they are this big already
+_STARTUP_SECONDS = 60.0                              # a child's own start-up (imports), before any file's clock
+_PRELOAD = ("pypdfium2", "lxml.etree", "openpyxl")
+
+# The child imports only this module and the readers: the package is registered without running its
+# __init__ (pydantic models, the walk), which keeps a child's start-up near 0.1 s.
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_CHILD_CODE = ("import sys, types; package = types.ModuleType('evidence_store'); "
+               "package.__path__ = [sys.argv[1]]; sys.modules['evidence_store'] = package; "
+               "from evidence_store.isolate import child_main; child_main()")
+
+
+@dataclass
+class Outcome:
+    """What reading one file gave: a result, or the one-line reason it could not be read."""
+    result: ReadResult | None = None
+    reason: str | None = None
+    status: str = "unreadable"       # the item's status when there is a reason
+    size: int = 0
+    sha256: str = ""
+
+
+# ------------------------------------------------------------------------------------------ child
+
+def child_main() -> None:
+    """The child: set the memory limit, then read batches of (format, bytes, limits), replying once
+    per file as each is done (so the parent times each file, not the batch), until told to stop."""
+    read_fd, write_fd, memory = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ImportError, ValueError, OSError):   # no RLIMIT_AS on this system: the time limit still holds
+        pass
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    # openpyxl imports numpy when it can (0.3 s) for writing numpy values; reading never needs it
+    sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
+    # openpyxl registers MIME types at import, which makes `mimetypes` read /etc/mime.types and
+    # friends; a reader needs none of them, and a child opens nothing but its own modules
+    import mimetypes
+
+    mimetypes.knownfiles = []
+    mimetypes.init()
+    from .readers import READERS, Unreadable
+    from .readers.base import one_line
+    for module in _PRELOAD:                      # import once, before the first file's clock starts
+        try:
+            __import__(module)
+        except Exception:  # noqa: BLE001 - the reader that needs it will say so
+            pass
+    outbox.send(("ready", None))
+
+    while True:
+        try:
+            batch = inbox.recv()
+        except (EOFError, OSError):
+            return
+        except MemoryError:
+            outbox.send(("memory", None))
+            return
+        if batch is None:
+            return
+        while batch:
+            fmt, data, limits = batch.pop(0)
+            try:
+                reply = ("ok", READERS[fmt](data, limits))
+            except Unreadable as exc:
+                reply = ("unreadable", one_line(str(exc), 300))
+            except MemoryError:
+                reply = ("memory", None)
+            except Exception as exc:  # noqa: BLE001 - a reader must never stop the run
+                reply = ("unreadable", one_line(f"could not be read ({type(exc).__name__}: {exc})", 300))
+            del data
+            try:
+                outbox.send(reply)
+            except MemoryError:
+                outbox.send(("memory", None))
+                return
+            if reply[0] == "memory":             # a heap that hit the cap is not trusted with the next file
+                return
+
+
+# ------------------------------------------------------------------------------------------ parent
+
+_Task = tuple[object, str, bytes, Limits]           # key, format, bytes, limits
+
+
+class _Worker:
+    def __init__(self, memory: int):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD_CODE, _PACKAGE_DIR, str(to_child_r), str(from_child_w),
+                 str(memory)],
+                pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, close_fds=True)
+        except BaseException:
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+            raise
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.outbox = Connection(to_child_w, readable=False)
+        self.inbox = Connection(from_child_r, writable=False)
+        self.tasks: deque[_Task] = deque()       # the batch in hand; the first is being read now
+        self.deadline = 0.0
+        self.ready = False                       # the child has started and imported its readers
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.tasks)
+
+    def start_clock(self) -> None:
+        allowance = self.tasks[0][3].read_seconds + (0.0 if self.ready else _STARTUP_SECONDS)
+        self.deadline = time.monotonic() + allowance
+
+    def stop(self, *, kill: bool = False) -> None:
+        if not kill and self.process.poll() is None:
+            try:
+                self.outbox.send(None)
+                self.process.wait(timeout=2)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                kill = True
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for conn in (self.outbox, self.inbox):
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+
+class ReaderPool:
+    """A few child processes, each reading one file at a time, with per-file time and memory limits.
+
+    `submit` queues a file and returns at once (the caller reads other formats meanwhile); idle
+    children are handed small batches from the queue, so a file costs no round trip of its own.
+    `finished` and `drain` return (key, Outcome) pairs in the order they completed; the caller
+    stores them by key, so results never depend on the order of completion. A child killed for
+    time, or dying, costs only the file it was reading: the rest of its batch is queued again."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.size = reader_process_count(limits)
+        self.workers: list[_Worker] = []
+        self.done: list[tuple[object, Outcome]] = []
+        self.queue: deque[_Task] = deque()
+        self.queued_bytes = 0
+        self.owner = os.getpid()
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.queue) or any(w.busy for w in self.workers)
+
+    def matches(self, limits: Limits) -> bool:
+        return (os.getpid() == self.owner and limits.read_memory == self.limits.read_memory
+                and reader_process_count(limits) == self.size)
+
+    def submit(self, key: object, fmt: str, data: bytes, limits: Limits) -> None:
+        """Queue a file. Blocks only while too many files (or bytes) wait for a child."""
+        self.queue.append((key, fmt, data, limits))
+        self.queued_bytes += len(data)
+        self._dispatch()
+        while len(self.queue) > _QUEUE_FILES or self.queued_bytes > _QUEUE_BYTES:
+            self._collect(None)
+            self._dispatch()
+
+    def finished(self) -> list[tuple[object, Outcome]]:
+        """Results that came in so far (without waiting)."""
+        self._collect(0)
+        self._dispatch()
+        done, self.done = self.done, []
+        return done
+
+    def drain(self) -> list[tuple[object, Outcome]]:
+        """Wait for every file queued or in hand."""
+        self._dispatch()
+        while self.pending:
+            self._collect(None)
+            self._dispatch()
+        done, self.done = self.done, []
+        return done
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop(kill=worker.busy)
+        self.workers = []
+        self.queue.clear()
+        self.queued_bytes = 0
+
+    # -- internals
+
+    def _dispatch(self) -> None:
+        """Hand queued files to idle children in batches, starting children up to the pool size."""
+        while self.queue:
+            self.workers = [w for w in self.workers if w.busy or w.process.poll() is None]
+            worker = next((w for w in self.workers if not w.busy), None)
+            if worker is None:
+                if len(self.workers) >= self.size:
+                    return
+                worker = _Worker(self.limits.read_memory)
+                self.workers.append(worker)
+            # share the queue among the children that are free, a few files (or bytes) at a time
+            share = max(1, min(_BATCH_FILES, -(-len(self.queue) // self.size)))
+            size = 0
+            while self.queue and len(worker.tasks) < share and (not worker.tasks or size < _BATCH_BYTES):
+                task = self.queue.popleft()
+                self.queued_bytes -= len(task[2])
+                size += len(task[2])
+                worker.tasks.append(task)
+            worker.start_clock()
+            try:
+                worker.outbox.send([(fmt, data, limits) for _, fmt, data, limits in worker.tasks])
+            except OSError:                      # the child died before taking the files
+                self._died(worker)
+
+    def _collect(self, timeout: float | None) -> None:
+        """Take in replies; kill a child past its file's deadline. `timeout` None: wait for an event."""
+        busy = [w for w in self.workers if w.busy]
+        if not busy:
+            return
+        wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        if timeout is not None:
+            wait_for = min(wait_for, timeout)
+        ready = wait([w.inbox for w in busy], timeout=wait_for)
+        for worker in busy:
+            while worker.busy and worker.inbox in ready:
+                try:
+                    kind, value = worker.inbox.recv()
+                except (EOFError, OSError):
+                    self._died(worker)
+                    break
+                except MemoryError:
+                    kind, value = "memory", None
+                limits = worker.tasks[0][3]
+                if kind == "ready":
+                    worker.ready = True
+                    worker.start_clock()
+                elif kind == "ok":
+                    self._finish(worker, Outcome(result=value))
+                elif kind == "memory":
+                    self._finish(worker, Outcome(reason=f"needed more than {human_bytes(limits.read_memory)} to read"))
+                    self._retire(worker)
+                    break
+                else:
+                    self._finish(worker, Outcome(reason=value))
+                if not worker.busy or not worker.inbox.poll():
+                    break
+            if worker.busy and worker.inbox not in ready and time.monotonic() >= worker.deadline:
+                limits = worker.tasks[0][3]
+                if worker.ready:
+                    self._finish(worker, Outcome(reason=f"took longer than {human_seconds(limits.read_seconds)} to read"))
+                else:
+                    self._finish(worker, Outcome(reason="reader did not start"))
+                self._retire(worker)
+
+    def _died(self, worker: _Worker) -> None:
+        try:
+            code = worker.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            worker.stop(kill=True)
+            code = worker.process.returncode
+        if code is not None and code < 0:
+            try:
+                how = signal.Signals(-code).name
+            except ValueError:
+                how = f"signal {-code}"
+        else:
+            how = f"exit code {code}"
+        self._finish(worker, Outcome(reason=f"reader crashed ({how})"))
+        self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill the child; the files of its batch not yet read go back to the front of the queue."""
+        worker.stop(kill=True)
+        while worker.tasks:
+            task = worker.tasks.pop()
+            self.queue.appendleft(task)
+            self.queued_bytes += len(task[2])
+        self.workers = [w for w in self.workers if w is not worker]
+
+    def _finish(self, worker: _Worker, outcome: Outcome) -> None:
+        key = worker.tasks.popleft()[0]
+        self.done.append((key, outcome))
+        if worker.tasks:
+            worker.start_clock()
+
+
+_POOL: ReaderPool | None = None
+
+
+def pool_for(limits: Limits) -> ReaderPool:
+    """The process-wide pool for these limits (children are reused from scan to scan)."""
+    global _POOL
+    if _POOL is None or not _POOL.matches(limits):
+        if _POOL is not None and _POOL.owner == os.getpid():
+            _POOL.close()
+        _POOL = ReaderPool(limits)
+    return _POOL
+
+
+@atexit.register
+def _close_pool() -> None:
+    if _POOL is not None and _POOL.owner == os.getpid():
+        _POOL.close()
