@@ -93,10 +93,24 @@ def check(plans: tuple[str, ...], evidence: str, as_of: dt.date, fmt: str, fail_
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
+def _show_limits(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from evidence_store import describe_limits
+
+    rows = describe_limits()
+    width = max(len(name) for name, _ in rows)
+    for name, limit in rows:
+        click.echo(f"{name:<{width}}  {limit}")
+    ctx.exit(0)
+
+
 @cli.command()
 @click.argument("folder", metavar="DIR")
 @click.argument("plans", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--limits", is_flag=True, expose_value=False, is_eager=True, callback=_show_limits,
+              help="Show the limits applied to evidence files (size, time, memory) and exit.")
 def evidence(folder: str, plans: tuple[str, ...], fmt: str) -> None:
     """List the evidence catalogue of DIR: every item, its type, date, links and where each came from.
 

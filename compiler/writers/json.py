@@ -66,6 +66,7 @@ def check_json(assessment: Assessment) -> dict[str, Any]:
 def catalogue_json(catalogue: Catalogue) -> dict[str, Any]:
     return {
         "root": catalogue.root,
+        "problems": list(catalogue.problems),
         "items": [
             item.model_dump(mode="json", exclude={"text", "scores", "series"})
             | {"scores": len(item.scores), "series": len(item.series)}

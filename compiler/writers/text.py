@@ -106,8 +106,13 @@ def plan_summary(assessment: Assessment) -> list[str]:
     return lines
 
 
+def problem_lines(catalogue: Catalogue) -> list[str]:
+    """Problems with the evidence folder as a whole (e.g. an evidence.yaml entry naming no file)."""
+    return [f"{catalogue.root}: evidence folder: {problem}" for problem in catalogue.problems]
+
+
 def check_report(assessment: Assessment, verbose: bool = False) -> str:
-    lines: list[str] = []
+    lines: list[str] = problem_lines(assessment.catalogue)
     for finding in assessment.findings:
         if not finding.waived:
             lines.extend(finding_lines(finding))
@@ -157,7 +162,7 @@ def item_lines(item: EvidenceItem) -> list[str]:
 
 
 def catalogue_report(catalogue: Catalogue) -> str:
-    lines: list[str] = []
+    lines: list[str] = problem_lines(catalogue)
     for item in catalogue.items:
         lines.extend(item_lines(item))
     status = Counter(item.status for item in catalogue.items)

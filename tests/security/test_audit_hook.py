@@ -85,11 +85,12 @@ def allowed_roots(inputs: list[Path]) -> list[str]:
     return sorted({os.path.realpath(r) for r in roots if r})
 
 
-def violations(logs: list[dict], inputs: list[Path], forbidden: list[Path], import_path: list[Path] = ()) -> list[str]:
+def violations(logs: list[dict], inputs: list[Path], forbidden: list[Path], import_path: list[Path] = (),
+               writable: list[Path] = ()) -> list[str]:
     roots = allowed_roots(inputs)
+    made: list[str] = [os.path.realpath(str(w)) for w in writable]   # where the run may write
     # the import system lists every folder on sys.path (the harness's own among them)
     listed_ok = {os.path.realpath(p) for p in [*sys.path, *map(str, import_path)] if p} | {os.path.realpath(str(ROOT))}
-    made: list[str] = []                           # temporary folders the code itself creates
     bad = []
     for log in logs:
         for event, cwd, *args in log["events"]:
@@ -114,6 +115,9 @@ def violations(logs: list[dict], inputs: list[Path], forbidden: list[Path], impo
                 bad.append(f"lists a folder outside: {path}")
                 continue
             if event != "open":
+                paths = [os.path.realpath(os.path.join(cwd or "", a)) for a in args if isinstance(a, str)]
+                if paths and all(_under(p, made) for p in paths):
+                    continue                        # staging and renaming inside the output folder's parent
                 bad.append(f"changes the file system: {event} {args}")
                 continue
             path, mode, flags = (args + [None, None])[:3]
@@ -174,12 +178,12 @@ def check_args(plans: Path, evidence: Path) -> list[str]:
             "--fail-on", "never"]
 
 
-def assert_clean(run, logs, inputs, forbidden):
+def assert_clean(run, logs, inputs, forbidden, writable=()):
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     assert [log for log in logs if log["argv"] == ["-c"]], "no audit log from the main process"
     assert [log for log in logs if len(log["argv"]) > 1], "no audit log from a reader child process"
-    assert violations(logs, inputs, forbidden, [Path(p) for p in logs[0]["import_path"]]) == []
+    assert violations(logs, inputs, forbidden, [Path(p) for p in logs[0]["import_path"]], writable) == []
 
 
 def test_check_on_the_bundled_example_reads_only_its_inputs(tmp_path):
@@ -221,3 +225,43 @@ def test_the_hook_sees_what_it_should(tmp_path):
     assert any(v.startswith("writes ") and "w.txt" in v for v in found)
     assert any(v.startswith("network/shell: socket.") for v in found)
     assert stat.S_ISREG(os.stat(secret).st_mode)
+
+
+def build_args(plans: Path, evidence: Path, out: Path, pack: str = "cqc") -> list[str]:
+    return ["build", str(plans), "--evidence", str(evidence), "--pack", pack, "--as-of", "2026-11-20",
+            "--out", str(out)]
+
+
+# What the PDF and Word libraries read on their own when imported, named one by one so nothing
+# else slips through: reportlab's user settings files and its search of the system font folders
+# (for the standard Type 1 fonts), and the system MIME table read by the mimetypes module.
+LIBRARY_READS = [Path.home() / ".reportlab_settings", Path.home() / ".reportlab_mods",
+                 Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path("/etc/mime.types")]
+
+
+def _matplotlib_cache() -> list[Path]:
+    """matplotlib keeps its font list in its own cache folder: part of "the cache" the issue allows."""
+    import matplotlib
+
+    return [Path(matplotlib.get_cachedir()), Path(matplotlib.get_configdir())]
+
+
+def test_build_on_the_bundled_example_writes_only_its_pack(tmp_path):
+    plans, evidence = ROOT / "examples" / "plans", ROOT / "examples" / "evidence"
+    out_parent = tmp_path / "packs"
+    out_parent.mkdir()
+    run, logs = run_audited(tmp_path, build_args(plans, evidence, out_parent / "cqc"))
+    assert_clean(run, logs, [plans, evidence, *LIBRARY_READS], [], writable=[out_parent, *_matplotlib_cache()])
+    assert (out_parent / "cqc" / "manifest.json").is_file()
+
+
+def test_build_on_a_hostile_folder_writes_only_its_pack(tmp_path, hostile_case):
+    plans, evidence, forbidden = hostile_case
+    out_parent = tmp_path / "packs"
+    out_parent.mkdir()
+    run, logs = run_audited(tmp_path, build_args(plans, evidence, out_parent / "cqc"))
+    assert_clean(run, logs, [plans, evidence, *LIBRARY_READS], forbidden,
+                 writable=[out_parent, *_matplotlib_cache()])
+    pack = out_parent / "cqc"
+    everything = b"".join(p.read_bytes() for p in pack.rglob("*") if p.is_file())
+    assert b"SENTINEL-d41d" not in everything
