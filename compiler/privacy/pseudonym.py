@@ -101,8 +101,11 @@ class Pseudonymiser:
         self._key = key
 
     def token(self, namespace: str, value: str) -> str:
+        """Six hex characters, the first always a digit: a token like `E123AB` would read as a
+        postcode (`E12 3AB`) to the personal-data scan, and one starting with a digit never can."""
         digest = hmac.new(self._key, f"{namespace}\x00{value}".encode(), hashlib.sha256).hexdigest()
-        return digest[:TOKEN_HEX].upper()
+        token = digest[:TOKEN_HEX].upper()
+        return str(int(token[0], 16) % 10) + token[1:]
 
     def person(self, name: str) -> str:
         """`Jamie  thornton` and `Jamie Thornton` -> the same `Person 7F3A9C`."""
@@ -142,17 +145,22 @@ def _replacement(span: Span, text: str, pseudonymiser: Pseudonymiser, staff_as_r
 
 def redact_text(text: str, roster: Roster | None, pseudonymiser: Pseudonymiser, *,
                 staff_as_roles: bool = False, year_band: bool = False,
-                today: dt.date | None = None) -> tuple[str, Counter[str]]:
+                today: dt.date | None = None, rostered_only: bool = False) -> tuple[str, Counter[str]]:
     """Replace roster people's names, NHS numbers and dates of birth, any NHS number with a valid
     check digit and any date of birth in context, with pseudonyms; staff names too when
     `staff_as_roles`. Counts by `name`, `nhs_number`, `date_of_birth`, `staff_name`.
 
-    Other findings (postcodes, emails, phones, NI numbers) are left for the scan to report.
+    Other findings (postcodes, emails, phones, NI numbers) are left for the scan to report; with
+    `rostered_only`, so are NHS numbers and dates of birth that belong to no roster person (their
+    owner's name would not be recognised either, so a pack that leaves should stop on them).
     """
     counts: Counter[str] = Counter()
     pieces: list[str] = []
     at = 0
     for span in find_spans(text, roster, today):
+        if rostered_only and span.kind in ("nhs_number", "date_of_birth") \
+                and not any(e.kind == "person" for e in span.entries):
+            continue
         change = _replacement(span, text, pseudonymiser, staff_as_roles, year_band)
         if change is None:
             continue

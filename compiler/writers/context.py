@@ -171,6 +171,17 @@ class SummaryRow:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class PersonalDataView:
+    """A personal-data scan hit for the warning section: where, what kind, the value masked (never in full)."""
+    file: str
+    location: str
+    kind: str
+    masked: str
+    detail: str = ""
+    blocking: bool = False
+
+
 @dataclass
 class PackContext:
     pack: str
@@ -196,9 +207,35 @@ class PackContext:
     waivers: list[FindingView]
     unreadable: list[tuple[str, str, str]]    # (evidence id, path, reason)
     findings_count: dict[str, int] = field(default_factory=dict)
+    # personal-data scan hits (compiler.privacy.pack_scan); None when the pack was not scanned
+    personal_data: list[PersonalDataView] | None = None
 
     def action(self, action_id: str) -> ActionView:
         return next(a for a in self.actions if a.id == action_id)
+
+
+# The CQC pack's sections, in order: (bookmark anchor, heading). Writers use these names so
+# the PDF bookmarks, the Word bookmarks and the contents agree.
+CQC_SECTIONS = (
+    ("sec_summary", "Summary"),
+    ("sec_actions", "Actions by key question and quality statement"),
+    ("sec_index", "Evidence index"),
+    ("sec_gaps", "Gap report"),
+    ("sec_waivers", "Waivers"),
+    ("sec_appendices", "Appendices: exhibits"),
+)
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """Where things are in the PDF bundle (1-based page numbers), for cross-references."""
+    anchors: dict[str, int]                  # "sec_summary", "act_RP01", "ex_E001" -> page
+    exhibits: dict[str, tuple[int, int]]     # "E-001" -> (first page: the exhibit sheet, last page)
+    total: int
+
+    def exhibit_pages(self, number: str) -> str:
+        first, last = self.exhibits[number]
+        return f"p. {first}" if first == last else f"pp. {first}–{last}"
 
 
 _MD = MarkdownIt("js-default")

@@ -230,10 +230,19 @@ def build_view(ctx: PackContext, pages: PageMap, tpl: DocxTemplate | None = None
                    **{k: str(v) for k, v in ctx.findings_count.items()}},
         "summary": summary, "high_risk": [r for r, s in zip(summary, ctx.summary) if s.risk == "high"],
         "groups": groups, "exhibits": exhibits, "appendix_pages": appendix_pages,
-        "gaps": [_finding(f, action_anchors) for f in ctx.gaps],
+        "gaps": [_finding(f, action_anchors) for f in ctx.gaps] + _personal_data_rows(ctx),
         "waivers": [_finding(f, action_anchors) for f in ctx.waivers],
         "unreadable": [{"id": i, "path": p, "reason": r} for i, p, r in ctx.unreadable],
     }
+
+
+def _personal_data_rows(ctx: PackContext) -> list[dict[str, Any]]:
+    """Personal-data scan hits as gap-report rows (the template's gap table shows them), values masked."""
+    return [{"rule": "Personal data", "name": h.kind, "severity": "Warning", "subject": run(h.file),
+             "message": f"{h.kind} {h.masked}" + (f" ({h.detail})" if h.detail else ""),
+             "hint": "Check this personal data is needed before the pack is shared.", "location": h.location,
+             "waiver_reason": ""}
+            for h in ctx.personal_data or []]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -567,7 +567,27 @@ def _gaps(ctx: PackContext, look: Look, rec: dict[str, int]) -> list:
                                 [4.2 * cm, TEXT_W - 10.2 * cm, 6.0 * cm]))
     else:
         story.append(look.p("Every evidence item could be read."))
-    return story + [PageBreak()]
+    return story + _personal_data(ctx, look, rec) + [PageBreak()]
+
+
+def _personal_data(ctx: PackContext, look: Look, rec: dict[str, int]) -> list:
+    """sec_personal_data: personal data found in the pack's text and exhibits, by file and location,
+    each value masked (compiler.privacy.pack_scan); left out when the pack was not scanned."""
+    if ctx.personal_data is None:
+        return []
+    story: list = [CondPageBreak(4 * cm),
+                   Heading("Personal data warnings", look.styles["h2"], "sec_personal_data", rec)]
+    if not ctx.personal_data:
+        return story + [look.p("No personal data was found in this pack's text or exhibits.")]
+    story.append(look.p(
+        "For the compliance officer: this pack holds personal data. Check each item is needed before the pack "
+        "is shared; values are masked here.", "small"))
+    rows = [[esc(h.file), esc(h.location), esc(h.kind) + (f"<br/><font color='#505a5f'>{esc(h.detail)}</font>"
+                                                           if h.detail else ""), esc(h.masked)]
+            for h in ctx.personal_data]
+    story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows,
+                            [4.6 * cm, TEXT_W - 13.2 * cm, 4.6 * cm, 4.0 * cm]))
+    return story
 
 
 def _waivers(ctx: PackContext, look: Look, rec: dict[str, int]) -> list:

@@ -6,9 +6,12 @@ from pathlib import Path
 from compiler.packs.profiles import template_file
 from compiler.writers import output
 from compiler.writers.bundle import ExhibitInput, build_bundle
-from compiler.writers.exhibits import ExhibitError, render_exhibit
+from compiler.writers.exhibits import ExhibitError, RenderedExhibit, render_exhibit
 from compiler.writers.notice import notice_pdf
 from compiler.writers.packs.job import BuildJob
+
+
+EXHIBIT_RENDERER_VERSION = "1"   # bump when render_exhibit's pages change (the source hash catches edits too)
 
 
 def exhibit_inputs(job: BuildJob) -> list[ExhibitInput]:
@@ -18,7 +21,7 @@ def exhibit_inputs(job: BuildJob) -> list[ExhibitInput]:
         data = output.read_evidence(job.evidence_root, exhibit.path, exhibit.sha256)
         job.write(f"exhibits/{exhibit.file_name}", data)
         try:
-            rendered = render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title)
+            rendered = _rendered(job, exhibit, data)
             inputs.append(ExhibitInput(row=row, pdf=rendered.pdf, pages=rendered.pages, note=rendered.note))
         except ExhibitError as exc:
             reason = (f"This exhibit could not be shown as pages ({exc}); "
@@ -28,7 +31,61 @@ def exhibit_inputs(job: BuildJob) -> list[ExhibitInput]:
     return inputs
 
 
+def _rendered(job: BuildJob, exhibit, data: bytes) -> RenderedExhibit:  # noqa: ANN001
+    """render_exhibit, or its pages from the cache: keyed by the file's SHA-256 (`data` was checked
+    against it), the renderer's version and the title printed on the pages. A PDF exhibit is its
+    own bytes, so only its page count and note are kept."""
+    cache = job.cache
+    if cache is None or not getattr(cache, "usable", False):
+        return render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title)
+    version = _renderer_version(exhibit.format, exhibit.title)
+    found = cache.get(_KIND, exhibit.sha256, version)
+    if found is not None:
+        try:
+            value, pdf = found
+            if value.get("error") is not None:
+                raise ExhibitError(str(value["error"]))
+            if value.get("original"):
+                pdf = data
+            if not isinstance(pdf, bytes) or type(value["pages"]) is not int or value["pages"] < 1:
+                raise ValueError("damaged entry")
+            note = value.get("note")
+            return RenderedExhibit(pdf=pdf, pages=value["pages"], note=note if isinstance(note, str) else None)
+        except ExhibitError:
+            raise
+        except Exception:  # noqa: BLE001 - a damaged entry: render again
+            cache.drop(_KIND, exhibit.sha256, version)
+    try:
+        rendered = render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title)
+    except ExhibitError as exc:
+        cache.put(_KIND, exhibit.sha256, version, {"error": str(exc)})
+        raise
+    original = rendered.pdf == data
+    cache.put(_KIND, exhibit.sha256, version, {"pages": rendered.pages, "note": rendered.note, "original": original},
+              None if original else rendered.pdf)
+    return rendered
+
+
+_KIND = "exhibit"
+
+
+def _renderer_version(fmt: str, title: str) -> str:
+    import hashlib
+
+    import reportlab
+
+    from evidence_store.cache import source_digest
+
+    code = source_digest("exhibits.py", "notice.py", base=Path(__file__).resolve().parents[1])
+    title_key = hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{fmt.lower()}:{EXHIBIT_RENDERER_VERSION}:{code}:reportlab={reportlab.Version}:title={title_key}"
+
+
 def write(job: BuildJob) -> None:
+    from compiler.privacy.pack_scan import cqc_personal_data
+
+    # the compliance officer is warned of personal data the pack holds (values masked)
+    job.context.personal_data = cqc_personal_data(job.context, job.pack, job.roster)
     bundle = build_bundle(job.context, exhibit_inputs(job), theme=job.theme, seed=job.seed)
     if "pdf" in job.formats:
         job.write(f"{job.stem}.pdf", bundle.pdf)

