@@ -65,8 +65,8 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
              esc(p.service), esc(p.risk), str(p.actions), esc(p.statuses), esc(p.rags), str(p.overdue), str(p.ready)]
             for p in c.plans]
     story.append(look.table(["Plan", "Service", "Risk", "Actions", "Status", "Assessed RAG", "Overdue", "Ready"],
-                            rows, [TEXT_W - 12.0 * cm, 2.2 * cm, 1.3 * cm, 1.4 * cm, 2.5 * cm, 2.2 * cm, 1.3 * cm,
-                                   1.1 * cm]))
+                            rows, [TEXT_W - 12.8 * cm, 2.2 * cm, 1.2 * cm, 1.7 * cm, 2.3 * cm, 2.2 * cm, 1.8 * cm,
+                                   1.4 * cm]))
 
     story += look.sub("Indicators", "h2")
     if c.indicators:
