@@ -1,6 +1,7 @@
 """Writing a pack folder: staged beside --out and renamed into place, with a manifest to verify."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -15,6 +16,8 @@ from typing import Any
 from compiler.errors import SgpackError
 
 MANIFEST = "manifest.json"
+# errors writing the pack that the user can fix (space, quota, permissions), reported without a traceback
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -61,7 +64,8 @@ def staged(out: Path) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and not out.is_dir():
         raise SgpackError("output path exists and is not a folder", file=str(out))
-    token = uuid.uuid4().hex[:8]
+    _remove_stale_stages(out)
+    token = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     stage = out.parent / f".{out.name}.sgpack-tmp-{token}"
     stage.mkdir()
     try:
@@ -78,9 +82,35 @@ def staged(out: Path) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(stage, out)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        if exc.errno in _DISK_ERRORS:
+            where = exc.filename or out
+            raise SgpackError(f"the pack could not be written ({exc.strerror}); nothing was written and any "
+                              f"previous pack is unchanged", file=str(where)) from None
+        raise
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _remove_stale_stages(out: Path) -> None:
+    """Staging (or replaced) folders left by a build that was killed: their process is gone."""
+    for prefix in (f".{out.name}.sgpack-tmp-", f".{out.name}.sgpack-old-"):
+        for leftover in out.parent.glob(prefix + "*"):
+            pid = leftover.name[len(prefix):].split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)) and leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_tree(folder: Path) -> None:
