@@ -238,3 +238,28 @@ def test_a_killed_build_keeps_the_previous_pack_and_leaves_nothing_after_the_nex
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["pack"]
     assert build(out).exit_code == 0
     assert not list(tmp_path.glob(".pack.sgpack-*")), "the dead build's staging folder was not cleared"
+
+
+def test_templates_rebrand_the_pdf_theme_and_the_word_template(tmp_path: Path) -> None:
+    """--templates DIR: a provider's theme.yaml and cqc.docx are used instead of the shipped ones."""
+    import yaml
+
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    theme = yaml.safe_load((ROOT / "templates" / "theme.yaml").read_text())
+    theme["colours"]["heading"] = "#8a2be2"          # a colour nothing else in the pack uses
+    (brand / "theme.yaml").write_text(yaml.safe_dump(theme))
+    with zipfile.ZipFile(ROOT / "templates" / "cqc.docx") as source, \
+            zipfile.ZipFile(brand / "cqc.docx", "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body><w:p><w:r><w:t>ACME CARE GROUP</w:t></w:r></w:p>", 1)
+            target.writestr(info, data)
+    out = tmp_path / "branded"
+    assert build(out, "--templates", str(brand)).exit_code == 0
+    with zipfile.ZipFile(out / "cqc-pack.docx") as archive:
+        assert b"ACME CARE GROUP" in archive.read("word/document.xml")
+    image = pdfium.PdfDocument(str(out / "cqc-pack.pdf"))[0].render(scale=1).to_pil().convert("RGB")
+    assert image.getcolors(1 << 20) and dict((c, n) for n, c in image.getcolors(1 << 20)).get((0x8A, 0x2B, 0xE2), 0) > 50
+    assert build(tmp_path / "bad", "--templates", str(tmp_path / "missing")).exit_code == 2
