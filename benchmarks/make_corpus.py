@@ -3,6 +3,7 @@
     python benchmarks/make_corpus.py --plans 20 --files 2000 --out benchmarks/corpus/c2000
     python benchmarks/make_corpus.py --profile service --out benchmarks/corpus/service
     python benchmarks/make_corpus.py --profile provider --out benchmarks/corpus/provider
+    python benchmarks/make_corpus.py --profile build --out benchmarks/corpus/build
 
 The same arguments and seed give byte-identical files (fixed zip entry times, reportlab
 `invariant=1`, fixed document properties). Every file is planned serially from one seeded
@@ -35,6 +36,12 @@ PROFILES = {
     # name: (plans, total actions, evidence files)
     "service": (1, 20, 200),
     "provider": (40, 600, 6000),
+    # a provider-sized CQC pack: ~200 actions, ~1,000 exhibits, ~5,000 appendix pages
+    "build": (16, 200, 2000),
+}
+# profiles that also change the evidence mix (--mix) and PDF page counts (--pdf-pages)
+PROFILE_OPTIONS = {
+    "build": {"mix": "build", "pdf_pages": (3, 12)},
 }
 
 AS_OF = dt.date(2026, 11, 20)
@@ -362,6 +369,26 @@ FORMAT_MIX = [
     ("jpg", 5, [("jpg", "competency"), ("jpg", "audit")]),
     ("other", 1, [("other", "other")]),
 ]
+# the build benchmark's mix: evidence of the types plans require (so most files become
+# exhibits), PDF-heavy, and nothing the pack cannot show as pages
+BUILD_MIX = [
+    ("docx", 16, [("docx_minutes", "governance_minutes"), ("docx_audit", "audit"),
+                  ("docx_report", "board_report"), ("docx_report", "debrief"),
+                  ("docx_report", "incident_log"), ("docx_report", "training")]),
+    ("pdf", 44, [("pdf", "audit"), ("pdf", "board_report"), ("pdf", "training"),
+                 ("pdf", "governance_minutes"), ("pdf", "incident_log"), ("pdf", "supervision"),
+                 ("pdf", "competency"), ("pdf", "debrief")]),
+    ("md", 14, [("md", "supervision"), ("md", "supervision"), ("md", "competency"), ("md", "debrief")]),
+    ("txt", 4, [("txt", "incident_log"), ("txt", "debrief"), ("txt", "governance_minutes")]),
+    ("csv", 8, [("csv_scores", "audit"), ("csv_scores", "audit"), ("csv_log", "incident_log")]),
+    ("xlsx", 6, [("xlsx_scores", "audit"), ("xlsx_matrix", "training")]),
+    ("eml", 5, [("eml", "governance_minutes"), ("eml", "incident_log"), ("eml", "debrief"),
+                ("eml", "supervision")]),
+    ("png", 1, [("png", "competency"), ("png", "training")]),
+    ("jpg", 2, [("jpg", "competency"), ("jpg", "audit")]),
+]
+MIXES = {"check": FORMAT_MIX, "build": BUILD_MIX}
+
 TITLES = {
     "governance_minutes": "{forum} minutes", "audit": "{thing} audit", "board_report": "Board report",
     "debrief": "Debrief: {thing} incident", "incident_log": "Incident summary: {thing}",
@@ -370,8 +397,11 @@ TITLES = {
 }
 
 
-def plan_evidence(rng: random.Random, infos: list[PlanInfo], n_files: int) -> tuple[list[FileSpec], dict]:
-    """Decide every evidence file: path, format, type, date and the ids it mentions."""
+def plan_evidence(rng: random.Random, infos: list[PlanInfo], n_files: int, mix: list | None = None,
+                  pdf_pages: tuple[int, int] | None = None) -> tuple[list[FileSpec], dict]:
+    """Decide every evidence file: path, format, type, date and the ids it mentions.
+    `mix` replaces FORMAT_MIX; `pdf_pages` (lo, hi) replaces the 1-10 page distribution of PDFs."""
+    mix = mix or FORMAT_MIX
     specs: list[FileSpec] = []
     for info in infos:
         for ind in info.indicators:
@@ -381,13 +411,13 @@ def plan_evidence(rng: random.Random, infos: list[PlanInfo], n_files: int) -> tu
     n_side = max(1, n_files // 60)          # sidecars
     n_index = max(2, n_files // 100)        # files described by evidence.yaml
     n_rest = n_files - len(specs) - n_side - 1   # -1: evidence.yaml itself
-    weights = [w for _, w, _ in FORMAT_MIX]
+    weights = [w for _, w, _ in mix]
     used: set[str] = {s.path for s in specs}
     index: dict[str, dict] = {}
     sidecar_candidates: list[FileSpec] = []
     board_every = 40
     for i in range(n_rest):
-        fmt, _, kinds = rng.choices(FORMAT_MIX, weights)[0]
+        fmt, _, kinds = rng.choices(mix, weights)[0]
         renderer, etype = rng.choice(kinds)
         info = rng.choice(infos)
         thing = rng.choice(THINGS)
@@ -423,6 +453,8 @@ def plan_evidence(rng: random.Random, infos: list[PlanInfo], n_files: int) -> tu
         spec = FileSpec(path, renderer if fmt != "other" else "other", rng.getrandbits(32), etype, title,
                         date, mentions, info.service, info.staff, info.forum,
                         extra={"thing": thing})
+        if pdf_pages and renderer == "pdf":
+            spec.extra["pdf_pages"] = pdf_pages
         specs.append(spec)
         if folder == "inbox":
             index[path] = {"id": f"inbox-{i:05d}", "type": etype, "title": title, "date": date,
@@ -599,7 +631,11 @@ def render_pdf(spec: FileSpec, rng: random.Random) -> bytes:
     c.setKeywords(", ".join(spec.mentions) if rng.random() < 0.5 else "")
     c.setAuthor(spec.staff[0] if spec.staff else "Quality Team")
     c.setCreator("sgpack benchmark corpus")
-    pages = rng.choices(range(1, 11), [20, 18, 14, 10, 8, 7, 6, 6, 6, 5])[0]
+    if "pdf_pages" in spec.extra:
+        lo, hi = spec.extra["pdf_pages"]
+        pages = rng.randint(lo, hi)
+    else:
+        pages = rng.choices(range(1, 11), [20, 18, 14, 10, 8, 7, 6, 6, 6, 5])[0]
     mention_pages = {rng.randrange(pages) for _ in spec.mentions}
     template = rng.randrange(3)                     # three page layouts
     width, height = A4
@@ -856,10 +892,11 @@ def render(job: tuple[str, list[FileSpec]]) -> int:
 # ----------------------------------------------------------------------------- main
 
 def generate(out: Path, n_plans: int, n_files: int, n_actions: int | None = None,
-             seed: int = 20261120, workers: int | None = None) -> dict:
+             seed: int = 20261120, workers: int | None = None, mix: str = "check",
+             pdf_pages: tuple[int, int] | None = None) -> dict:
     rng = random.Random(seed)
     docs, infos = make_plans(rng, n_plans, n_actions)
-    specs, index = plan_evidence(rng, infos, n_files)
+    specs, index = plan_evidence(rng, infos, n_files, MIXES[mix], pdf_pages)
     # plans name some evidence by id (the ids given in evidence.yaml), as users do
     by_id = {a["id"]: a for doc in docs for a in doc["actions"]}
     for entry in index.values():
@@ -902,12 +939,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", type=int, default=2000, help="files in the evidence folder")
     ap.add_argument("--seed", type=int, default=20261120)
     ap.add_argument("--workers", type=int, default=None, help="render processes (default: all cores)")
+    ap.add_argument("--mix", choices=sorted(MIXES), default=None,
+                    help="evidence format mix: check (default) or build (PDF-heavy, required types only)")
+    ap.add_argument("--pdf-pages", default=None, metavar="LO-HI",
+                    help="pages per PDF, uniform in LO..HI (default: 1-10, skewed short)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
+    options: dict = {}
     if args.profile:
         args.plans, args.actions, args.files = PROFILES[args.profile]
+        options = dict(PROFILE_OPTIONS.get(args.profile, {}))
+    if args.mix:
+        options["mix"] = args.mix
+    if args.pdf_pages:
+        lo, _, hi = args.pdf_pages.partition("-")
+        options["pdf_pages"] = (int(lo), int(hi or lo))
     t0 = time.perf_counter()
-    stats = generate(args.out, args.plans, args.files, args.actions, args.seed, args.workers)
+    stats = generate(args.out, args.plans, args.files, args.actions, args.seed, args.workers, **options)
     print(f"{args.out}: {stats['plans']} plans, {stats['actions']} actions, {stats['files']} evidence files, "
           f"{stats['bytes'] / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0

@@ -3,6 +3,10 @@
     python benchmarks/run.py --corpus benchmarks/corpus/c2000 --runs 5
     python benchmarks/run.py --corpus benchmarks/corpus/c2000 --write benchmarks/RESULTS.md
     python benchmarks/run.py --corpus benchmarks/corpus/c2000 --runs 1 --cprofile /tmp/check.prof
+    python benchmarks/run.py --corpus benchmarks/corpus/build --scenario build-cqc --runs 3
+
+The stages of a build (body and bundle pages per second, memory per stage, a LibreOffice
+baseline) are timed in one process by benchmarks/build_stages.py.
 
 Every timed run is a fresh `python -m compiler.cli ...` subprocess with its own empty cache
 directory (XDG_CACHE_HOME), stdout to /dev/null. Its wall time is measured around spawn and
@@ -59,6 +63,7 @@ class Scenario:
     argv: Callable[[Corpus, Path], list[str]]               # (corpus, workdir) -> sgpack arguments
     prepare: Callable[[Corpus, Path, dict], None] | None = None
     notes: list[str] = field(default_factory=list)
+    default: bool = True             # run when no --scenario is given
 
 
 def _check_argv(corpus: Corpus, workdir: Path) -> list[str]:
@@ -66,12 +71,18 @@ def _check_argv(corpus: Corpus, workdir: Path) -> list[str]:
             "--format", "json"]
 
 
+def _build_cqc_argv(corpus: Corpus, workdir: Path) -> list[str]:
+    return ["build", str(corpus.plans), "--evidence", str(corpus.evidence), "--pack", "cqc",
+            "--out", str(workdir / "pack"), "--as-of", AS_OF]
+
+
 # Add later scenarios here once the feature they measure exists, e.g.
 #   "check-warm":  prepare = run the same check once untimed with the same XDG_CACHE_HOME
 #   "check-1-changed": prepare = warm the cache, then rewrite one evidence file in a copy of the corpus
-#   "build-cqc": argv = ["build", ..., "--pack", "cqc", "--out", workdir / "pack"]
 SCENARIOS: dict[str, Scenario] = {
     "check-cold": Scenario("check-cold", "check, empty cache", _check_argv),
+    # the whole CQC pack (PDF bundle with every exhibit, Word pack, exhibits/, manifest), empty cache
+    "build-cqc": Scenario("build-cqc", "build --pack cqc, empty cache", _build_cqc_argv, default=False),
 }
 
 
@@ -175,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, action="append", required=True,
                     help="a folder made by make_corpus.py (plans/ and evidence/); repeatable")
     ap.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
-                    help="default: every scenario")
+                    help="default: every scenario but build-cqc (minutes a run on a provider corpus)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--python", default=sys.executable, help="interpreter for the children")
     ap.add_argument("--write", type=Path, help="also write the table to this Markdown file")
@@ -188,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = Corpus(corpus_path.resolve())
         if not corpus.plans.is_dir() or not corpus.evidence.is_dir():
             raise SystemExit(f"{corpus_path}: not a corpus (needs plans/ and evidence/)")
-        for name in args.scenario or list(SCENARIOS):
+        for name in args.scenario or [n for n, s in SCENARIOS.items() if s.default]:
             scenario = SCENARIOS[name]
             runs = run_scenario(scenario, corpus, args.runs, args.python, args.cprofile)
             rows.append(table_row(scenario, corpus, runs))
