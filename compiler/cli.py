@@ -43,6 +43,27 @@ def _progress(label: str):
         yield update
 
 
+def _cache_options(command):
+    """--cache-dir and --no-cache: where what reading evidence gave is kept between runs."""
+    command = click.option("--no-cache", "no_cache", is_flag=True, envvar="SGPACK_NO_CACHE",
+                           help="Read every evidence file again; neither use nor update the cache.")(command)
+    return click.option("--cache-dir", "cache_dir", metavar="DIR", type=click.Path(), envvar="SGPACK_CACHE_DIR",
+                        help="The cache folder (default: the user's cache folder, e.g. ~/.cache/sgpack).")(command)
+
+
+@contextmanager
+def _cache(cache_dir: str | None, no_cache: bool, *, not_inside: tuple = ()):
+    """The evidence cache for one command, closed (pending entries written) at the end; None when off."""
+    from evidence_store.cache import open_cache
+
+    cache = open_cache(cache_dir, enabled=not no_cache, not_inside=not_inside)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 class _UserError(click.ClickException):
     """An SgpackError on its way out: one line on stderr, exit 2, no traceback."""
     exit_code = EXIT_FAILED
@@ -75,12 +96,14 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every action's evidence, why it matched, and its closure test.")
-def check(plans: tuple[str, ...], evidence: str, as_of: dt.date, fmt: str, fail_on: str, verbose: bool) -> None:
+@_cache_options
+def check(plans: tuple[str, ...], evidence: str, as_of: dt.date, fmt: str, fail_on: str, verbose: bool,
+          cache_dir: str | None = None, no_cache: bool = False) -> None:
     """Judge every action in PLANS (files or folders) against the evidence folder."""
     from compiler import pipeline
 
-    with _progress("reading evidence") as progress:
-        assessment = pipeline.check(plans, evidence, as_of, progress)
+    with _progress("reading evidence") as progress, _cache(cache_dir, no_cache, not_inside=(evidence,)) as cache:
+        assessment = pipeline.check(plans, evidence, as_of, progress, cache=cache)
     if fmt == "json":
         from compiler.writers.json import check_json
 
@@ -111,7 +134,9 @@ def _show_limits(ctx: click.Context, param: click.Parameter, value: bool) -> Non
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--limits", is_flag=True, expose_value=False, is_eager=True, callback=_show_limits,
               help="Show the limits applied to evidence files (size, time, memory) and exit.")
-def evidence(folder: str, plans: tuple[str, ...], fmt: str) -> None:
+@_cache_options
+def evidence(folder: str, plans: tuple[str, ...], fmt: str, cache_dir: str | None = None,
+             no_cache: bool = False) -> None:
     """List the evidence catalogue of DIR: every item, its type, date, links and where each came from.
 
     Give PLANS to find mentions of their plan and action ids."""
@@ -119,8 +144,8 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str) -> None:
     from compiler.plans import load_plans
 
     loaded = load_plans(list(plans)) if plans else []
-    with _progress("reading evidence") as progress:
-        catalogue = pipeline.load_catalogue(folder, loaded, progress)
+    with _progress("reading evidence") as progress, _cache(cache_dir, no_cache, not_inside=(folder,)) as cache:
+        catalogue = pipeline.load_catalogue(folder, loaded, progress, cache=cache)
     if fmt == "json":
         from compiler.writers.json import catalogue_json
 
@@ -147,8 +172,9 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str) -> None:
 @click.option("--approved-by", metavar="NAME", help="Who approved sharing (shown on the data-protection page).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this severity is found (the pack is written either way).")
+@_cache_options
 def build(plans, evidence, pack_name, service, out, as_of, templates, formats, prepared_by, roster, recipient,
-          allow_personal_data, approved_by, fail_on) -> None:
+          allow_personal_data, approved_by, fail_on, cache_dir=None, no_cache=False) -> None:
     """Build a pack for its audience from PLANS and the evidence folder."""
     from pathlib import Path
 
@@ -158,12 +184,13 @@ def build(plans, evidence, pack_name, service, out, as_of, templates, formats, p
     unknown = sorted(set(chosen) - {"docx", "pdf"})
     if unknown or not chosen:
         raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; use docx, pdf", param_hint="--formats")
-    with _progress(f"building {pack_name} pack") as progress:
+    not_inside = (evidence, out) if out else (evidence,)
+    with _progress(f"building {pack_name} pack") as progress, _cache(cache_dir, no_cache, not_inside=not_inside) as cache:
         folder, assessment = pipeline.build(
             plans, evidence, pack_name, as_of=as_of, out=Path(out) if out else None, service=service,
             templates=Path(templates) if templates else None, formats=chosen, prepared_by=prepared_by,
             roster=Path(roster) if roster else None, recipient=recipient,
-            allow_personal_data=allow_personal_data, approved_by=approved_by, progress=progress)
+            allow_personal_data=allow_personal_data, approved_by=approved_by, progress=progress, cache=cache)
     click.echo(f"{pack_name} pack written to {folder}")
     failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[fail_on]]
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -20,7 +20,8 @@ def plan_ids(plans: Sequence[Plan]) -> set[str]:
 
 
 def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (),
-                   progress: Progress | None = None) -> Catalogue:
+                   progress: Progress | None = None, *, cache=None) -> Catalogue:  # noqa: ANN001
+    """`cache`: an evidence_store.EvidenceCache (evidence_store.open_cache), or None to read every file."""
     import evidence_store
 
     folder = Path(evidence)
@@ -29,7 +30,7 @@ def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (),
     if not folder.is_dir():
         raise SgpackError("evidence path is not a folder", file=str(evidence))
     try:
-        return evidence_store.scan(folder, plan_ids(plans), progress=progress)
+        return evidence_store.scan(folder, plan_ids(plans), progress=progress, cache=cache)
     except evidence_store.EvidenceFolderError as exc:
         raise SgpackError(str(exc), file=str(evidence)) from None
 
@@ -48,12 +49,12 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date) -> Asses
 
 
 def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date,
-          progress: Progress | None = None) -> Assessment:
+          progress: Progress | None = None, *, cache=None) -> Assessment:  # noqa: ANN001
     """`sgpack check`: load the plans, catalogue the evidence, assess."""
     from compiler.plans import load_plans
 
     plans = load_plans(list(plan_paths))
-    catalogue = load_catalogue(evidence, plans, progress)
+    catalogue = load_catalogue(evidence, plans, progress, cache=cache)
     return assess(plans, catalogue, as_of)
 
 
@@ -68,8 +69,9 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
           formats: Sequence[str] = ("docx", "pdf"), prepared_by: str | None = None,
           roster: Path | None = None, recipient: str = "default",
           allow_personal_data: str | None = None, approved_by: str | None = None,
-          progress: Progress | None = None) -> tuple[Path, Assessment]:
-    """`sgpack build`: check, assemble the pack for its audience, write it atomically into `out`."""
+          progress: Progress | None = None, cache=None) -> tuple[Path, Assessment]:  # noqa: ANN001
+    """`sgpack build`: check, assemble the pack for its audience, write it atomically into `out`.
+    `cache` (an evidence_store.EvidenceCache) keeps what reading and rendering evidence files gave."""
     import hashlib
     import json
 
@@ -85,7 +87,7 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     if pack_name not in available:
         raise SgpackError(f"the {pack_name} pack is not available in this version; available: {', '.join(available)}")
     theme = load_theme(templates)
-    assessment = check(plan_paths, evidence, as_of, progress)
+    assessment = check(plan_paths, evidence, as_of, progress, cache=cache)
     if service and not any(p.service.casefold() == service.casefold() for p in assessment.plans):
         services = sorted({p.service for p in assessment.plans})
         raise SgpackError(f"no plan is for service {service!r}; services: {', '.join(services)}")
@@ -102,7 +104,7 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
         job = BuildJob(pack=pack, profile=profile, context=context, theme=theme, stage=stage,
                        evidence_root=assessment.catalogue.root, templates=templates, formats=tuple(formats),
                        seed=seed, roster=loaded_roster, recipient=recipient,
-                       allow_personal_data=allow_personal_data, approved_by=approved_by)
+                       allow_personal_data=allow_personal_data, approved_by=approved_by, cache=cache)
         available[pack_name](job)
         header = _manifest_header(pack_name, profile, assessment, service, plan_paths)
         if allow_personal_data:

@@ -45,6 +45,8 @@ class Outcome:
     status: str = "unreadable"       # the item's status when there is a reason
     size: int = 0
     sha256: str = ""
+    transient: bool = False          # time, memory or a crash here and now: not a fact about the bytes (never cached)
+    cached: bool = False             # taken from the evidence cache (nothing to store)
 
 
 # ------------------------------------------------------------------------------------------ child
@@ -272,7 +274,8 @@ class ReaderPool:
                 elif kind == "ok":
                     self._finish(worker, Outcome(result=value))
                 elif kind == "memory":
-                    self._finish(worker, Outcome(reason=f"needed more than {human_bytes(limits.read_memory)} to read"))
+                    self._finish(worker, Outcome(reason=f"needed more than {human_bytes(limits.read_memory)} to read",
+                                                 transient=True))
                     self._retire(worker)
                     break
                 else:
@@ -282,9 +285,10 @@ class ReaderPool:
             if worker.busy and worker.inbox not in ready and time.monotonic() >= worker.deadline:
                 limits = worker.tasks[0][3]
                 if worker.ready:
-                    self._finish(worker, Outcome(reason=f"took longer than {human_seconds(limits.read_seconds)} to read"))
+                    self._finish(worker, Outcome(reason=f"took longer than {human_seconds(limits.read_seconds)} to read",
+                                                 transient=True))
                 else:
-                    self._finish(worker, Outcome(reason="reader did not start"))
+                    self._finish(worker, Outcome(reason="reader did not start", transient=True))
                 self._retire(worker)
 
     def _died(self, worker: _Worker) -> None:
@@ -300,7 +304,7 @@ class ReaderPool:
                 how = f"signal {-code}"
         else:
             how = f"exit code {code}"
-        self._finish(worker, Outcome(reason=f"reader crashed ({how})"))
+        self._finish(worker, Outcome(reason=f"reader crashed ({how})", transient=True))
         self._retire(worker)
 
     def _retire(self, worker: _Worker) -> None:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import EvidenceCache, ScanCache, note
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import DEFAULT_LIMITS, Limits
 from .metadata import MetaSource, Resolved, check_keys, mention_pattern, mentions, resolve, slug
@@ -42,8 +44,12 @@ class _Entry:
 
 
 def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None = None,
-         progress: Callable[[int, int], None] | None = None) -> Catalogue:
-    """Catalogue every file under `folder`. Never writes there and never opens anything outside it."""
+         progress: Callable[[int, int], None] | None = None, cache: EvidenceCache | None = None) -> Catalogue:
+    """Catalogue every file under `folder`. Never writes there and never opens anything outside it.
+
+    With a `cache` (evidence_store.cache.open_cache), files read before are not read again: what
+    reading gave is looked up by content hash, and the hash of a file whose size, mtime and ctime
+    are unchanged is not computed again. Metadata is resolved afresh every time."""
     limits = limits or DEFAULT_LIMITS
     root = os.path.realpath(os.fspath(folder))
     if not os.path.isdir(root):
@@ -61,10 +67,16 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
     sidecars = _match_sidecars(meta_files, files)
     wanted = frozenset(ids)
     pattern = mention_pattern(wanted)
+    if cache is not None and cache.usable and _inside(cache.folder, root):
+        note("cache not used: the cache folder is inside the evidence folder")
+        cache = None
+    reuse = ScanCache(cache, root, limits, wanted) if cache is not None and cache.usable else None
 
-    outcomes = _read_all(files, limits, progress)
-    drafts = [_item(entry, outcome, index, index_notes, sidecars.get(entry.rel), limits, wanted, pattern)
+    outcomes = _read_all(files, limits, progress, reuse)
+    drafts = [_item(entry, outcome, index, index_notes, sidecars.get(entry.rel), limits, wanted, pattern, reuse)
               for entry, outcome in zip(files, outcomes)]
+    if reuse is not None:
+        reuse.flush()
     return Catalogue(root=os.fspath(folder), items=_assign_ids(drafts), problems=problems)
 
 
@@ -137,9 +149,15 @@ def _check_collisions(files: list[_Entry]) -> None:
             folded[key] = entry.rel
 
 
+def _inside(path: str | os.PathLike, root: str) -> bool:
+    real = os.path.realpath(os.fspath(path))
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _read_all(files: list[_Entry], limits: Limits,
-              progress: Callable[[int, int], None] | None) -> list[Outcome]:
-    """Hash and read every file: PDF/DOCX/XLSX in child processes (time and memory limits), the rest here."""
+              progress: Callable[[int, int], None] | None, reuse: ScanCache | None = None) -> list[Outcome]:
+    """Hash and read every file: PDF/DOCX/XLSX in child processes (time and memory limits), the rest here.
+    A file whose bytes were read before (same hash, same reader version) is taken from the cache."""
     outcomes: list[Outcome | None] = [None] * len(files)
     pool = pool_for(limits)
     done = 0
@@ -150,7 +168,9 @@ def _read_all(files: list[_Entry], limits: Limits,
             index = int(key)  # type: ignore[call-overload]
             held = outcomes[index]
             if held is not outcome:          # from a child: keep the size and hash taken here
-                held.result, held.reason = outcome.result, outcome.reason
+                held.result, held.reason, held.transient = outcome.result, outcome.reason, outcome.transient
+            if reuse is not None and held.sha256 and not held.transient and not held.cached:
+                reuse.store(_format(files[index].rel), held.sha256, held.result, held.reason)
             done += 1
             if progress is not None:
                 progress(done, len(files))
@@ -158,7 +178,7 @@ def _read_all(files: list[_Entry], limits: Limits,
     try:
         for index, entry in enumerate(files):
             fmt = _format(entry.rel)
-            outcome, data = _prepare(entry, fmt, limits)
+            outcome, data = _prepare(entry, fmt, limits, reuse)
             outcomes[index] = outcome
             if data is not None and fmt in ISOLATED and pool.enabled:
                 pool.submit(index, fmt, data, limits)
@@ -181,13 +201,25 @@ def _format(rel: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
 
 
-def _prepare(entry: _Entry, fmt: str, limits: Limits) -> tuple[Outcome, bytes | None]:
-    """The outcome so far (size, hash, or why there is nothing to read) and the bytes to read."""
+def _prepare(entry: _Entry, fmt: str, limits: Limits, reuse: ScanCache | None = None) -> tuple[Outcome, bytes | None]:
+    """The outcome so far (size, hash, or why there is nothing to read) and the bytes to read.
+    None for the bytes when there is nothing to read, or the cache already knows the outcome."""
     if entry.problem:
         return Outcome(reason=entry.problem, status=entry.status), None
     if READERS.get(fmt) is None:
         reason = f"format not read (.{fmt})" if fmt else "format not read (no extension)"
         return Outcome(reason=reason, status="not_read", size=entry.target.size), None
+    info = started = None
+    if reuse is not None:
+        started = time.time_ns()
+        info = reuse.stat(entry.target.real)
+        if info is not None and (info.st_dev, info.st_ino) != (entry.target.dev, entry.target.ino):
+            info = None                      # not the file the walk saw: read it the ordinary way
+        known = reuse.known_sha(entry.rel, info) if info is not None and \
+            0 < info.st_size <= limits.max_file_bytes else None
+        cached = _from_cache(reuse, fmt, known, info.st_size) if known is not None else None
+        if cached is not None:
+            return cached, None
     data, size, problem = read_checked(entry.target, limits.max_file_bytes)
     if problem:
         return Outcome(reason=problem, size=size), None
@@ -195,7 +227,21 @@ def _prepare(entry: _Entry, fmt: str, limits: Limits) -> tuple[Outcome, bytes | 
     if not data:
         outcome.reason = "file is empty"
         return outcome, None
+    if reuse is not None:
+        if info is not None and info.st_size == size:
+            reuse.remember(entry.rel, info, outcome.sha256, started)
+        cached = _from_cache(reuse, fmt, outcome.sha256, size)
+        if cached is not None:
+            return cached, None
     return outcome, data
+
+
+def _from_cache(reuse: ScanCache, fmt: str, sha256: str, size: int) -> Outcome | None:
+    found = reuse.outcome(fmt, sha256)
+    if found is None:
+        return None
+    result, reason = found
+    return Outcome(result=result, reason=reason, size=size, sha256=sha256, cached=True)
 
 
 def _read_here(outcome: Outcome, fmt: str, data: bytes, limits: Limits) -> None:
@@ -205,6 +251,7 @@ def _read_here(outcome: Outcome, fmt: str, data: bytes, limits: Limits) -> None:
         outcome.reason = one_line(str(exc), 300)
     except Exception as exc:  # noqa: BLE001 - a reader must never stop the run
         outcome.reason = one_line(f"could not be read ({type(exc).__name__}: {exc})", 300)
+        outcome.transient = isinstance(exc, MemoryError)
 
 
 # ------------------------------------------------------------------------------------------ metadata
@@ -290,7 +337,7 @@ def _explicit(entry: _Entry, index: dict[str, dict], index_notes: list[str], sid
 # ------------------------------------------------------------------------------------------ one item
 
 def _item(entry: _Entry, outcome: Outcome, index, index_notes, sidecar, limits: Limits,  # noqa: ANN001
-          ids: frozenset[str], pattern) -> tuple[dict, Resolved]:  # noqa: ANN001
+          ids: frozenset[str], pattern, reuse: ScanCache | None = None) -> tuple[dict, Resolved]:  # noqa: ANN001
     fmt = _format(entry.rel)
     fields: dict = {"path": entry.rel, "format": fmt, "status": "ok"}
     notes: list[str] = list(entry.notes)
@@ -319,7 +366,10 @@ def _item(entry: _Entry, outcome: Outcome, index, index_notes, sidecar, limits: 
                 fields.update(status="unreadable", reason=one_line(str(exc), 300))
         if fields["status"] == "ok":          # an unreadable file counts for nothing: no text, no mentions
             fields["text"] = "\n".join(chunk.text for chunk in result.chunks)
-            resolved.links.extend(mentions(result.chunks, pattern))
+            if reuse is not None:
+                resolved.links.extend(reuse.mentions(fmt, outcome.sha256, result.chunks, pattern))
+            else:
+                resolved.links.extend(mentions(result.chunks, pattern))
     if notes:
         resolved.provenance["notes"] = "; ".join(dict.fromkeys(notes))
     return fields, resolved

@@ -7,6 +7,8 @@ import io
 from ..limits import Limits
 from .base import ReadResult, TextBuilder, Unreadable, decode_text, one_line
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 
 def read(data: bytes, limits: Limits) -> ReadResult:
     text = decode_text(data)

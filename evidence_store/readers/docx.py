@@ -7,6 +7,8 @@ from ..limits import Limits
 from ..zipsafe import CappedReader, open_ooxml, read_member
 from .base import ReadResult, TextBuilder, Unreadable, one_line
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W_P, W_T, W_TAB, W_BR, W_CR, W_R = W + "p", W + "t", W + "tab", W + "br", W + "cr", W + "r"
 W_PPR, W_PSTYLE, W_VAL = W + "pPr", W + "pStyle", W + "val"

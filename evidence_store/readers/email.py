@@ -10,6 +10,8 @@ from ..limits import Limits
 from .base import ReadResult, TextBuilder, one_line
 from .text import add_lines
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 
 class _Stripper(HTMLParser):
     _SKIP = {"script", "style", "head", "title"}

@@ -6,6 +6,8 @@ import struct
 from ..limits import Limits
 from .base import ReadResult, Unreadable
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 _PNG = b"\x89PNG\r\n\x1a\n"
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 

@@ -8,6 +8,8 @@ from ..yamlsafe import MetaYamlError, load_yaml
 from .base import ReadResult, TextBuilder, decode_text, one_line
 from .text import add_lines
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from ..limits import Limits
 from .base import ReadResult, TextBuilder, Unreadable, one_line
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 
 def read(data: bytes, limits: Limits) -> ReadResult:
     import pypdfium2 as pdfium

@@ -4,6 +4,8 @@ from __future__ import annotations
 from ..limits import Limits
 from .base import ReadResult, TextBuilder, decode_text
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 
 def add_lines(text: str, builder: TextBuilder, first_line: int = 1) -> None:
     for n, line in enumerate(text.splitlines(), start=first_line):

@@ -9,6 +9,8 @@ from ..limits import Limits
 from ..zipsafe import open_ooxml
 from .base import ReadResult, TextBuilder, Unreadable, one_line
 
+READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+
 
 def cell_text(value) -> str:  # noqa: ANN001
     if value is None:

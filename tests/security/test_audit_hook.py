@@ -60,17 +60,19 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 def run_audited(tmp_path: Path, args: list[str]) -> tuple[subprocess.CompletedProcess, list[dict]]:
     hook_dir, log_dir, cwd = tmp_path / "hook", tmp_path / "audit-log", tmp_path / "cwd"
+    cache_dir = tmp_path / "sgpack-cache"          # the evidence cache: the one other place a run may write
     for d in (hook_dir, log_dir, cwd):
         d.mkdir()
     (hook_dir / "sitecustomize.py").write_text(SITECUSTOMIZE)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COV_"))}
     env.update(PYTHONPATH=os.pathsep.join([str(hook_dir), str(ROOT)]), PYTHONDONTWRITEBYTECODE="1",
-               SGPACK_AUDIT_DIR=str(log_dir), NO_COLOR="1")
+               SGPACK_AUDIT_DIR=str(log_dir), NO_COLOR="1", SGPACK_CACHE_DIR=str(cache_dir))
     code = f"from compiler.cli import main; main({args!r})"
     run = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     logs = [json.loads(p.read_text()) for p in sorted(log_dir.glob("*.json"))]
     for log in logs:
         log["import_path"] = [str(hook_dir), str(cwd)]
+        log["cache_dir"] = str(cache_dir)
     return run, logs
 
 
@@ -183,7 +185,10 @@ def assert_clean(run, logs, inputs, forbidden, writable=()):
     assert "Traceback" not in run.stderr
     assert [log for log in logs if log["argv"] == ["-c"]], "no audit log from the main process"
     assert [log for log in logs if len(log["argv"]) > 1], "no audit log from a reader child process"
-    assert violations(logs, inputs, forbidden, [Path(p) for p in logs[0]["import_path"]], writable) == []
+    cache_dir = Path(logs[0]["cache_dir"])
+    assert violations(logs, inputs, forbidden, [Path(p) for p in logs[0]["import_path"]],
+                      [*writable, cache_dir]) == []
+    assert list(cache_dir.glob("*.sqlite3")), "the evidence cache was not written where it was told to be"
 
 
 def test_check_on_the_bundled_example_reads_only_its_inputs(tmp_path):

@@ -58,7 +58,8 @@ def _rendered(job: BuildJob, exhibit, data: bytes) -> RenderedExhibit:  # noqa: 
     try:
         rendered = render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title)
     except ExhibitError as exc:
-        cache.put(_KIND, exhibit.sha256, version, {"error": str(exc)})
+        if not str(exc).startswith("cannot read the file"):      # a fact about the bytes, not this moment
+            cache.put(_KIND, exhibit.sha256, version, {"error": str(exc)})
         raise
     original = rendered.pdf == data
     cache.put(_KIND, exhibit.sha256, version, {"pages": rendered.pages, "note": rendered.note, "original": original},

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from compiler.model.pack import Pack
 from compiler.packs.profiles import PackProfile, Theme
@@ -27,6 +28,7 @@ class BuildJob:
     recipient: str = "default"       # whose pseudonym key to use
     allow_personal_data: str | None = None   # the reason given with --allow-personal-data
     approved_by: str | None = None
+    cache: Any = None                # an evidence_store.EvidenceCache: rendered exhibit pages by content hash
 
     def write(self, relative: str, data: bytes) -> None:
         output.write_file(self.stage, relative, data)

@@ -1,0 +1,617 @@
+"""What reading an evidence file gave, by content hash: SQLite in the user's cache folder.
+
+Only what depends on a file's bytes alone is kept: a reader's result (text with its locations,
+metadata inside the file, table rows, page counts) keyed by (file SHA-256, reader version), the
+id mentions found in that text keyed by the id set as well, and rendered exhibit pages. What
+comes from sidecars, evidence.yaml or folder names is resolved again on every run.
+
+Values are JSON (zlib-compressed) plus an optional raw byte payload, each entry with a checksum:
+a cache file written by someone else can hold wrong data, never code. A damaged entry is dropped
+and computed again; a damaged database is moved aside and a new one started. Two runs may share
+the cache (WAL, a busy timeout, short write transactions, INSERT OR REPLACE). Its size is bounded:
+least recently used entries go first. Anything going wrong with the cache costs speed, never a
+result: the run goes on without it after one note on stderr.
+
+A second table remembers (evidence folder, relative path) -> (size, mtime, ctime, device, inode,
+SHA-256), so an unchanged file is not read at all to know its hash.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+import zlib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+SCHEMA = 1
+DB_NAME = f"evidence-v{SCHEMA}.sqlite3"
+DEFAULT_MAX_BYTES = 2 * 2**30
+MAX_FILE_ROWS = 1_000_000             # remembered (folder, path) -> hash rows
+BUSY_MS = 15_000                      # how long a run waits for another run's write
+FLUSH_BYTES = 32 * 2**20              # pending writes held in memory before they are written
+TOUCH_NS = 60 * 10**9                 # last use is recorded at most this often per entry
+# A file whose status changed this recently when it was hashed is hashed again next time: a
+# second write within the same timestamp tick would leave size, mtime and ctime unchanged.
+RACY_SECONDS = 2.0
+
+_CORRUPT = {11, 26}                   # SQLITE_CORRUPT, SQLITE_NOTADB
+_noted: set[str] = set()
+
+
+def note(message: str) -> None:
+    """One line on stderr, once per process."""
+    if message not in _noted and not _noted:
+        print(f"note: {message}", file=sys.stderr)
+    _noted.add(message)
+
+
+def default_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("sgpack"))
+
+
+def open_cache(folder: str | os.PathLike | None = None, *, enabled: bool = True,
+               max_bytes: int | None = None, not_inside: tuple = ()) -> EvidenceCache | None:
+    """The cache in `folder` (default: the user's cache folder), or None when disabled or unusable.
+    Its size bound: `max_bytes`, else SGPACK_CACHE_MAX_BYTES ("500M", "2G" or bytes), else 2 GB.
+    A folder inside any of `not_inside` (the evidence folder, the pack folder) is refused."""
+    if not enabled:
+        return None
+    if max_bytes is None:
+        max_bytes = _size_from_env(os.environ.get("SGPACK_CACHE_MAX_BYTES"))
+    where = Path(folder) if folder is not None else default_dir()
+    real = os.path.realpath(where)
+    for top in map(os.path.realpath, not_inside):
+        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+            note("cache not used: the cache folder is inside the evidence or pack folder")
+            return None
+    try:
+        return EvidenceCache(where, max_bytes=max_bytes)
+    except (OSError, sqlite3.Error) as exc:
+        note(f"cache not used ({where}: {_why(exc)}); every file is read")
+        return None
+
+
+def _size_from_env(text: str | None) -> int:
+    if not text or not text.strip():
+        return DEFAULT_MAX_BYTES
+    text = text.strip().upper().removesuffix("B")
+    scale = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}.get(text[-1:], 1)
+    try:
+        value = int(float(text.rstrip("KMGT")) * scale)
+    except ValueError:
+        note(f"SGPACK_CACHE_MAX_BYTES={text!r} is not a size; using 2 GB")
+        return DEFAULT_MAX_BYTES
+    return max(value, 2**20)
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+class _Broken(Exception):
+    """The cache cannot be used for the rest of this run."""
+
+
+class EvidenceCache:
+    """One connection to the cache database. Not shared between threads or processes."""
+
+    def __init__(self, folder: Path, *, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.folder = Path(os.path.abspath(folder))
+        self.max_bytes = max_bytes
+        self.path = self.folder / DB_NAME
+        self.db: sqlite3.Connection | None = None
+        self.pending: list[tuple] = []
+        self.pending_files: list[tuple] = []
+        self.pending_bytes = 0
+        self.touched: set[int] = set()
+        self.stats = {"hits": 0, "misses": 0, "dropped": 0, "stored": 0, "known_files": 0}
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.db = self._connect()
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) not in _CORRUPT:
+                raise
+            aside = self._move_aside()
+            note(f"the cache database was damaged; moved aside to {aside.name} and started again")
+            self.db = self._connect()
+
+    # -- connection
+
+    def _connect(self) -> sqlite3.Connection:
+        fresh = not self.path.exists()
+        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
+        try:
+            if fresh:
+                os.chmod(self.path, 0o600)          # extracted evidence text is personal data
+            db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")      # only takes effect on a new file
+            if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+                raise sqlite3.OperationalError("cannot use write-ahead logging here")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, sha256 TEXT NOT NULL, "
+                       "version TEXT NOT NULL, size INTEGER NOT NULL, last_used INTEGER NOT NULL, "
+                       "checksum TEXT NOT NULL, value BLOB NOT NULL, data BLOB, "
+                       "UNIQUE (kind, sha256, version))")
+            db.execute("CREATE INDEX IF NOT EXISTS entries_lru ON entries (last_used)")
+            db.execute("CREATE TABLE IF NOT EXISTS files (root TEXT NOT NULL, path TEXT NOT NULL, "
+                       "size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, "
+                       "dev INTEGER NOT NULL, ino INTEGER NOT NULL, sha256 TEXT NOT NULL, "
+                       "last_seen INTEGER NOT NULL, PRIMARY KEY (root, path))")
+            db.execute("COMMIT")
+            db.execute("SELECT count(*) FROM entries WHERE rowid = 1").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self) -> Path:
+        for old in self.folder.glob(f"{DB_NAME}.damaged-*"):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+        aside = self.folder / f"{DB_NAME}.damaged-{time.time_ns()}"
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+        return aside
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A database error mid-run: stop using the cache; a damaged file is moved aside."""
+        db, self.db = self.db, None
+        self.pending, self.pending_files, self.touched = [], [], set()
+        if db is not None:
+            try:
+                db.close()
+            except sqlite3.Error:
+                pass
+        if getattr(exc, "sqlite_errorcode", None) in _CORRUPT:
+            try:
+                aside = self._move_aside()
+                note(f"the cache database was damaged; moved aside to {aside.name} (a new one is made next run)")
+            except OSError:
+                note(f"the cache database was damaged and could not be moved aside: {self.path}")
+        else:
+            note(f"cache not used for the rest of this run ({_why(exc)})")
+
+    @property
+    def usable(self) -> bool:
+        return self.db is not None
+
+    def close(self) -> None:
+        self.flush()
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None
+
+    def __enter__(self) -> EvidenceCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- entries
+
+    def get(self, kind: str, sha256: str, version: str) -> tuple[Any, bytes | None] | None:
+        """(value, payload) stored under the key, or None. A damaged entry is dropped."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT rowid, last_used, checksum, value, data FROM entries "
+                                  "WHERE kind = ? AND sha256 = ? AND version = ?",
+                                  (kind, sha256, version)).fetchone()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
+        if row is None:
+            self.stats["misses"] += 1
+            return None
+        rowid, last_used, checksum, blob, data = row
+        try:
+            if not isinstance(blob, bytes) or not (data is None or isinstance(data, bytes)):
+                raise ValueError("wrong types")
+            if checksum != _checksum(kind, sha256, version, blob, data):
+                raise ValueError("checksum")
+            value = decode(json.loads(zlib.decompress(blob)))
+        except Exception:  # noqa: BLE001 - anything wrong with an entry means: compute it again
+            self.drop(kind, sha256, version)
+            return None
+        if not isinstance(last_used, int) or time.time_ns() - last_used > TOUCH_NS:
+            self.touched.add(rowid)
+        self.stats["hits"] += 1
+        return value, data
+
+    def put(self, kind: str, sha256: str, version: str, value: Any, data: bytes | None = None) -> None:
+        """Store an entry (written with the next flush). A value JSON cannot hold exactly is skipped."""
+        if self.db is None:
+            return
+        try:
+            blob = zlib.compress(json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"),
+                                            allow_nan=True).encode("utf-8"), 6)
+        except (Uncacheable, UnicodeError, ValueError, TypeError, RecursionError):
+            return                           # e.g. a lone surrogate in extracted text: not kept
+        size = len(blob) + len(data or b"") + len(kind) + len(sha256) + len(version) + 64
+        if size > self.max_bytes // 4:
+            return
+        self.pending.append((kind, sha256, version, size, time.time_ns(),
+                             _checksum(kind, sha256, version, blob, data), blob, data))
+        self.pending_bytes += size
+        if self.pending_bytes > FLUSH_BYTES:
+            self.flush()
+
+    def drop(self, kind: str, sha256: str, version: str) -> None:
+        self.stats["dropped"] += 1
+        if self.db is None:
+            return
+        try:
+            self.db.execute("DELETE FROM entries WHERE kind = ? AND sha256 = ? AND version = ?",
+                            (kind, sha256, version))
+        except sqlite3.Error as exc:
+            self._failed(exc)
+
+    # -- files: is it the file whose hash we know?
+
+    def known_sha(self, root: str, rel: str, info: os.stat_result) -> str | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT size, mtime_ns, ctime_ns, dev, ino, sha256 FROM files "
+                                  "WHERE root = ? AND path = ?", (root, rel)).fetchone()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
+        if row is None or tuple(row[:5]) != (info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                             info.st_dev, info.st_ino):
+            return None
+        sha = row[5]
+        if not (isinstance(sha, str) and len(sha) == 64):
+            return None
+        self.stats["known_files"] += 1
+        return sha
+
+    def remember_file(self, root: str, rel: str, info: os.stat_result, sha256: str, started_ns: int) -> None:
+        """Remember the hash of the file `info` describes (taken before it was read at `started_ns`)."""
+        if self.db is None or info.st_ctime_ns > started_ns - int(RACY_SECONDS * 1e9):
+            return
+        self.pending_files.append((root, rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                   info.st_dev, info.st_ino, sha256, time.time_ns()))
+        if len(self.pending_files) >= 5000:
+            self.flush()
+
+    # -- writing
+
+    def flush(self) -> None:
+        """Write pending entries in one transaction, then keep the cache under its size bound."""
+        if self.db is None or not (self.pending or self.pending_files or self.touched):
+            return
+        pending, files, touched = self.pending, self.pending_files, self.touched
+        self.pending, self.pending_files, self.touched, self.pending_bytes = [], [], set(), 0
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR REPLACE INTO entries (kind, sha256, version, size, last_used, checksum, "
+                               "value, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pending)
+                db.executemany("INSERT OR REPLACE INTO files (root, path, size, mtime_ns, ctime_ns, dev, ino, "
+                               "sha256, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", files)
+                now = time.time_ns()
+                db.executemany("UPDATE entries SET last_used = ? WHERE rowid = ?", [(now, r) for r in sorted(touched)])
+                if pending:
+                    self._evict(db)
+                if files:
+                    self._trim_files(db)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            self.stats["stored"] += len(pending)
+            if pending:
+                db.execute("PRAGMA incremental_vacuum")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) in _CORRUPT:
+                self._failed(exc)
+            elif "locked" in str(exc) or "busy" in str(exc):
+                note("cache busy (another sgpack run is writing); this run's results were not stored")
+            else:
+                self._failed(exc)
+        except sqlite3.Error as exc:
+            self._failed(exc)
+
+    def _evict(self, db: sqlite3.Connection) -> None:
+        total = db.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()[0]
+        if total <= self.max_bytes:
+            return
+        goal = int(self.max_bytes * 0.8)             # some room, so the next run does not evict at once
+        doomed = []
+        for rowid, size in db.execute("SELECT rowid, size FROM entries ORDER BY last_used, rowid"):
+            if total <= goal:
+                break
+            doomed.append((rowid,))
+            total -= size
+        db.executemany("DELETE FROM entries WHERE rowid = ?", doomed)
+
+    def _trim_files(self, db: sqlite3.Connection) -> None:
+        count = db.execute("SELECT count(*) FROM files").fetchone()[0]
+        if count > MAX_FILE_ROWS:
+            db.execute("DELETE FROM files WHERE rowid IN (SELECT rowid FROM files ORDER BY last_seen LIMIT ?)",
+                       (count - MAX_FILE_ROWS * 9 // 10,))
+
+    def size(self) -> int:
+        """Bytes held by entries (what the bound counts)."""
+        if self.db is None:
+            return 0
+        return self.db.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()[0]
+
+
+def _checksum(kind: str, sha256: str, version: str, blob: bytes, data: bytes | None) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in (kind.encode(), sha256.encode(), version.encode(), blob, data or b""):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    h.update(b"\x01" if data is not None else b"\x00")
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------- values
+
+class Uncacheable(Exception):
+    """A value JSON cannot give back exactly: it is not cached."""
+
+
+def encode(value: Any) -> Any:
+    """JSON for `value`, with tags for what JSON lacks (tuples, maps with any keys, dates, bytes)."""
+    kind = type(value)
+    if value is None or kind in (str, int, bool, float):
+        return value
+    if kind is list:
+        return [encode(v) for v in value]
+    if kind is tuple:
+        return {"$": "tuple", "v": [encode(v) for v in value]}
+    if kind is dict:
+        return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+    if kind is dt.datetime:
+        if value.tzinfo is not None and not isinstance(value.tzinfo, dt.timezone):
+            raise Uncacheable(repr(value))
+        return {"$": "datetime", "v": value.isoformat()}
+    if kind is dt.date:
+        return {"$": "date", "v": value.isoformat()}
+    if kind is dt.time:
+        if value.tzinfo is not None:
+            raise Uncacheable(repr(value))
+        return {"$": "time", "v": value.isoformat()}
+    if kind is dt.timedelta:
+        return {"$": "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    if kind is bytes:
+        return {"$": "bytes", "v": base64.b64encode(value).decode("ascii")}
+    raise Uncacheable(kind.__name__)
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        tag, inner = value["$"], value["v"]
+        if tag == "tuple":
+            return tuple(decode(v) for v in inner)
+        if tag == "dict":
+            return {decode(k): decode(v) for k, v in inner}
+        if tag == "datetime":
+            return dt.datetime.fromisoformat(inner)
+        if tag == "date":
+            return dt.date.fromisoformat(inner)
+        if tag == "time":
+            return dt.time.fromisoformat(inner)
+        if tag == "timedelta":
+            return dt.timedelta(*inner)
+        if tag == "bytes":
+            return base64.b64decode(inner, validate=True)
+        raise ValueError(f"unknown tag {tag!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------- versions
+
+_SHARED = ("readers/__init__.py", "readers/base.py", "limits.py", "zipsafe.py", "yamlsafe.py", "cache.py")
+_PACKAGE = Path(__file__).resolve().parent
+_source_digests: dict[str, str] = {}
+
+
+def source_digest(*relative: str, base: Path = _PACKAGE) -> str:
+    """A short hash of source files: code edited without a version bump still misses the cache."""
+    key = f"{base}|{'|'.join(relative)}"
+    if key not in _source_digests:
+        h = hashlib.sha256()
+        for rel in relative:
+            try:
+                h.update((base / rel).read_bytes())
+            except OSError:
+                h.update(b"?")
+        _source_digests[key] = h.hexdigest()[:12]
+    return _source_digests[key]
+
+
+def _library_versions() -> str:
+    from importlib import metadata
+
+    out = []
+    for name in ("pypdfium2", "openpyxl", "lxml", "markdown-it-py"):
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return ",".join(out)
+
+
+_LIBRARIES: str | None = None
+# Limits that decide whether a file can be read at all here (time, memory, processes) do not
+# change a result: failures they cause are never cached.
+_NOT_IN_KEY = {"read_seconds", "read_memory", "reader_processes"}
+
+
+def reader_version(fmt: str, limits: Any) -> str | None:
+    """The version a cached result of reading `fmt` must carry: the reader module's READER_VERSION,
+    a hash of its source and the shared reading code, the parsing libraries' versions and the limits."""
+    global _LIBRARIES
+    from .readers import READERS
+
+    reader = READERS.get(fmt)
+    if reader is None:
+        return None
+    func = getattr(reader, "func", reader)
+    module = sys.modules.get(func.__module__)
+    declared = getattr(module, "READER_VERSION", None)
+    if module is None or declared is None:
+        return None
+    if _LIBRARIES is None:
+        _LIBRARIES = _library_versions()
+    source = source_digest(os.path.relpath(module.__file__, _PACKAGE), *_SHARED)
+    limit_text = ",".join(f"{f.name}={getattr(limits, f.name)!r}" for f in fields(limits) if f.name not in _NOT_IN_KEY)
+    extra = ",".join(f"{k}={v!r}" for k, v in sorted(getattr(reader, "keywords", {}).items()))
+    tail = hashlib.sha256(f"{_LIBRARIES}|{limit_text}|{extra}".encode()).hexdigest()[:12]
+    return f"{fmt}:{declared}:{source}:{tail}"
+
+
+def id_set_digest(ids: frozenset[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------- a scan's use
+
+READ = "read"
+MENTIONS = "mentions"
+MENTIONS_VERSION = "1"          # bump when mention detection (metadata.mentions) changes
+
+
+class ScanCache:
+    """The cache as one scan of one evidence folder uses it (versions worked out once per format)."""
+
+    def __init__(self, cache: EvidenceCache, root: str, limits: Any, ids: frozenset[str]):
+        self.cache, self.root, self.limits = cache, root, limits
+        self.ids_key = id_set_digest(ids)
+        self._versions: dict[str, str | None] = {}
+
+    def version(self, fmt: str) -> str | None:
+        if fmt not in self._versions:
+            self._versions[fmt] = reader_version(fmt, self.limits)
+        return self._versions[fmt]
+
+    # -- is the file unchanged?
+
+    def stat(self, real: str) -> os.stat_result | None:
+        try:
+            return os.stat(real)
+        except OSError:
+            return None
+
+    def known_sha(self, rel: str, info: os.stat_result | None) -> str | None:
+        return self.cache.known_sha(self.root, rel, info) if info is not None else None
+
+    def remember(self, rel: str, info: os.stat_result | None, sha256: str, started_ns: int) -> None:
+        if info is not None:
+            self.cache.remember_file(self.root, rel, info, sha256, started_ns)
+
+    # -- what reading it gave
+
+    def outcome(self, fmt: str, sha256: str) -> tuple[Any, str | None] | None:
+        """(ReadResult, None) or (None, reason) from an earlier read of the same bytes, or None."""
+        version = self.version(fmt)
+        if version is None:
+            return None
+        found = self.cache.get(READ, sha256, version)
+        if found is None:
+            return None
+        try:
+            value = found[0]
+            if value.get("reason") is not None:
+                reason = value["reason"]
+                if not isinstance(reason, str):
+                    raise ValueError("reason")
+                return None, reason
+            return result_from_json(value["result"]), None
+        except Exception:  # noqa: BLE001 - a damaged entry: read the file again
+            self.cache.drop(READ, sha256, version)
+            return None
+
+    def store(self, fmt: str, sha256: str, result: Any, reason: str | None) -> None:
+        version = self.version(fmt)
+        if version is None or not sha256:
+            return
+        if result is not None:
+            try:
+                value = {"result": result_to_json(result)}
+            except (Uncacheable, AttributeError, TypeError, RecursionError):
+                return
+        else:
+            value = {"reason": reason}
+        self.cache.put(READ, sha256, version, value)
+
+    def mentions(self, fmt: str, sha256: str, chunks: list, pattern: Any) -> list:
+        from .metadata import mentions
+        from .model import Link
+
+        version = self.version(fmt)
+        if pattern is None or version is None or not sha256:
+            return mentions(chunks, pattern)
+        key = f"{version}|m{MENTIONS_VERSION}:{source_digest('metadata.py')}|ids:{self.ids_key}"
+        found = self.cache.get(MENTIONS, sha256, key)
+        if found is not None:
+            try:
+                return [Link(target=t, source="mention", why=w) for t, w in found[0]]
+            except Exception:  # noqa: BLE001
+                self.cache.drop(MENTIONS, sha256, key)
+        links = mentions(chunks, pattern)
+        self.cache.put(MENTIONS, sha256, key, [[link.target, link.why] for link in links])
+        return links
+
+    def flush(self) -> None:
+        self.cache.flush()
+
+
+def result_to_json(result: Any) -> dict:
+    return {"chunks": [[c.where, c.text] for c in result.chunks],
+            "props": encode(dict(result.props)),
+            "keywords": encode(result.keywords),
+            "heading": result.heading,
+            "notes": list(result.notes),
+            "pages": result.pages, "width": result.width, "height": result.height,
+            "rows": encode(result.rows),
+            "rows_truncated": result.rows_truncated}
+
+
+def result_from_json(value: dict) -> Any:
+    from .readers.base import Chunk, ReadResult
+
+    chunks = [Chunk(where, text) for where, text in value["chunks"]]
+    if not all(isinstance(c.where, str) and isinstance(c.text, str) for c in chunks):
+        raise ValueError("chunks")
+    props = decode(value["props"])
+    keywords = decode(value["keywords"])
+    rows = decode(value["rows"])
+    if not isinstance(props, dict) or not all(isinstance(v, tuple) and len(v) == 2 for v in props.values()):
+        raise ValueError("props")
+    if rows is not None and not (isinstance(rows, list) and all(
+            isinstance(r, tuple) and len(r) == 2 and isinstance(r[1], list) for r in rows)):
+        raise ValueError("rows")
+    for name in ("pages", "width", "height"):
+        if value[name] is not None and type(value[name]) is not int:
+            raise ValueError(name)
+    return ReadResult(chunks=chunks, props=props, keywords=keywords, heading=value["heading"],
+                      notes=[str(n) for n in value["notes"]], pages=value["pages"], width=value["width"],
+                      height=value["height"], rows=rows, rows_truncated=bool(value["rows_truncated"]))
