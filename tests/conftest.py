@@ -1,4 +1,4 @@
-"""Every test run gets its own evidence cache folder: tests never read or fill the user's cache."""
+"""Test-wide settings: every run gets its own evidence cache and pseudonym key folders, never the user's own."""
 from __future__ import annotations
 
 import os
@@ -16,3 +16,9 @@ def _private_evidence_cache(tmp_path_factory):
         yield
     finally:
         os.environ.pop("SGPACK_CACHE_DIR", None)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_key_dir(tmp_path_factory, monkeypatch):
+    """Pseudonym keys go to a temporary folder, never the user's own key store."""
+    monkeypatch.setenv("SGPACK_KEY_DIR", str(tmp_path_factory.getbasetemp() / "sgpack-keys"))
