@@ -87,6 +87,9 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     if pack_name not in available:
         raise SgpackError(f"the {pack_name} pack is not available in this version; available: {', '.join(available)}")
     theme = load_theme(templates)
+    out = Path(out) if out else Path("out") / f"{pack_name}-{as_of.isoformat()}"
+    output.check_out_path(out, [Path(evidence), *map(Path, plan_paths), *([templates] if templates else []),
+                                *([roster] if roster else [])])
     assessment = check(plan_paths, evidence, as_of, progress, cache=cache)
     if service and not any(p.service.casefold() == service.casefold() for p in assessment.plans):
         services = sorted({p.service for p in assessment.plans})
@@ -97,7 +100,6 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     loaded_roster = load_roster(roster_file) if roster_file else None
     pack = assemble(assessment, profile, service)
     context = build_context(pack, prepared_by=prepared_by)
-    out = Path(out) if out else Path("out") / f"{pack_name}-{as_of.isoformat()}"
     seed = hashlib.sha256(json.dumps([pack_name, service, as_of.isoformat(), assessment.tool_version,
                                       [e.sha256 for e in pack.exhibits]]).encode()).digest()
     with output.staged(out) as stage:

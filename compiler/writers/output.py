@@ -56,6 +56,25 @@ def read_evidence(root: str | Path, relative: str, expected_sha256: str) -> byte
     return data
 
 
+def check_out_path(out: Path, protected: list[Path]) -> None:
+    """Refuse an --out that would write into, replace or delete an input, or a folder that is not a pack.
+
+    Replacing `out` removes the folder that was there, so it must be an earlier pack (it holds a
+    manifest.json) or empty; and it must not be, hold or sit inside the evidence folder or a plan."""
+    target = Path(os.path.realpath(out))
+    for path in protected:
+        real = Path(os.path.realpath(path))
+        if target == real or real.is_relative_to(target) or target.is_relative_to(real):
+            raise SgpackError(f"--out overlaps an input ({path}); choose a folder outside the evidence "
+                              f"folder and the plans", file=str(out))
+    if target.exists():
+        if not target.is_dir():
+            raise SgpackError("output path exists and is not a folder", file=str(out))
+        if any(target.iterdir()) and not (target / MANIFEST).is_file():
+            raise SgpackError("output folder exists and is not an sgpack pack (no manifest.json); choose "
+                              "another --out or empty it", file=str(out))
+
+
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
     """Yield an empty staging folder beside `out`; on success it replaces `out` whole, on failure

