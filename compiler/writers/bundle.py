@@ -12,8 +12,9 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject,
+                           IndirectObject, NameObject, TextStringObject)
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -66,21 +67,30 @@ def _readers(exhibits: list[ExhibitInput]) -> list[PdfReader | None]:
 
 # ---------------------------------------------------------------------------------- exhibit sheets
 
-def _sheet(ctx: PackContext, ex: ExhibitInput, pages: int, pm: PageMap, look: Look) -> list:
-    s = look.styles
+def _sheet_styles(look: Look) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    styles = getattr(look, "_sheet_styles", None)
+    if styles is None:
+        s = look.styles
+        label = ParagraphStyle("sheet_label", s["body"], fontName=look.bold, fontSize=11, textColor=look.grey,
+                               spaceAfter=2)
+        number = ParagraphStyle("sheet_number", s["body"], fontName=look.bold, fontSize=54, leading=62,
+                                textColor=look.heading, spaceAfter=10)
+        title = ParagraphStyle("sheet_title", s["body"], fontName=look.bold, fontSize=16, leading=21, spaceAfter=16)
+        styles = look._sheet_styles = (label, number, title)
+    return styles
+
+
+def _sheet(ctx: PackContext, ex: ExhibitInput, pages: int, pm: PageMap, look: Look, by_anchor: dict | None = None) -> list:
     row = ex.row
     first, last = pm.exhibits[row.number]
-    label = ParagraphStyle("sheet_label", s["body"], fontName=look.bold, fontSize=11, textColor=look.grey,
-                           spaceAfter=2)
-    number = ParagraphStyle("sheet_number", s["body"], fontName=look.bold, fontSize=54, leading=62,
-                            textColor=look.heading, spaceAfter=10)
-    title = ParagraphStyle("sheet_title", s["body"], fontName=look.bold, fontSize=16, leading=21, spaceAfter=16)
+    label, number, title = _sheet_styles(look)
     if pages:
         where = (f"This sheet is bundle page {first}; the exhibit follows on "
                  + (f"page {first + 1} (1 page)." if pages == 1 else f"pages {first + 1}–{last} ({pages} pages)."))
     else:
         where = f"This sheet is bundle page {first}; no pages of the exhibit could be rendered."
-    by_anchor = {a.anchor: a for a in ctx.actions}
+    if by_anchor is None:
+        by_anchor = {a.anchor: a for a in ctx.actions}
     supports = []
     for action_id, anchor in row.actions:
         text = f"<b>{esc(action_id)}</b>"
@@ -112,8 +122,9 @@ def render_sheets(ctx: PackContext, exhibits: list[ExhibitInput], counts: list[i
                   rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("sheet", [frame], onPage=lambda c, d: look.draw_running(c, ctx))])
     story: list = []
+    by_anchor = {a.anchor: a for a in ctx.actions}
     for ex, n in zip(exhibits, counts):
-        story += _sheet(ctx, ex, n, pm, look)
+        story += _sheet(ctx, ex, n, pm, look, by_anchor)
     doc.build(story[:-1])
     if doc.page != len(exhibits):
         raise RuntimeError(f"exhibit sheets took {doc.page} pages for {len(exhibits)} exhibits")
@@ -130,9 +141,13 @@ def _stamps(ctx: PackContext, sizes: list[tuple[float, float]], labels: list[str
     total = len(sizes)
     cls = ctx.classification
 
+    widths: dict[tuple[str, str, float], float] = {}
+
     def boxed(x_right: float | None, x_centre: float | None, y: float, text: str, font: str, size: float,
               colour, border=None):
-        w = canv.stringWidth(text, font, size)
+        w = widths.get((text, font, size))
+        if w is None:
+            w = widths[(text, font, size)] = canv.stringWidth(text, font, size)
         x = x_right - w if x_right is not None else x_centre - w / 2
         canv.setFillColor(colors.white)
         canv.setStrokeColor(border or colors.white)
@@ -141,11 +156,12 @@ def _stamps(ctx: PackContext, sizes: list[tuple[float, float]], labels: list[str
         canv.setFillColor(colour)
         canv.drawString(x, y, text)
 
+    fitted = _fit(cls, look.bold, 8.5, 160)
     for i, ((w, h), label) in enumerate(zip(sizes, labels), 1):
         canv.setPageSize((w, h))
         canv.setFont(look.bold, 8.5)
-        boxed(None, w / 2, h - 1.15 * cm, _fit(cls, look.bold, 8.5, 160), look.bold, 8.5, look.rag["red"])
-        boxed(None, w / 2, 1.0 * cm, _fit(cls, look.bold, 8.5, 160), look.bold, 8.5, look.rag["red"])
+        boxed(None, w / 2, h - 1.15 * cm, fitted, look.bold, 8.5, look.rag["red"])
+        boxed(None, w / 2, 1.0 * cm, fitted, look.bold, 8.5, look.rag["red"])
         canv.setFont(look.font, 8.5)
         boxed(w - MARGIN_X, None, 1.0 * cm, f"page {i} of {total}", look.font, 8.5, look.text)
         if label:
@@ -157,6 +173,76 @@ def _stamps(ctx: PackContext, sizes: list[tuple[float, float]], labels: list[str
 
 
 # ---------------------------------------------------------------------------------- merge
+
+_STAMP = NameObject("/SgStamp")
+
+
+def _stream(writer: PdfWriter, data: bytes):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)
+
+
+def _overlay(writer: PdfWriter, stamps: PdfReader) -> None:
+    """Draw stamp page i over bundle page i without parsing or re-encoding the page's own content.
+
+    Each stamp page becomes a Form XObject (its content stream copied as it is, with its own resources), named
+    /SgStamp in a copy of the page's /Resources; the page's /Contents becomes [q, original..., Q + draw stamp],
+    so nothing the original content leaves in the graphics state reaches the stamp. The stamp is placed at the
+    crop box's lower-left corner, as merge_transformed_page with a translation did."""
+    push = _stream(writer, b"q\n")
+    tails: dict[tuple[float, float, str], object] = {}
+    for index, page in enumerate(writer.pages):
+        sp = stamps.pages[index]
+        contents = sp["/Contents"].get_object()
+        if isinstance(contents, ArrayObject):           # not what reportlab writes; handled all the same
+            form = DecodedStreamObject()
+            form.set_data(b"\n".join(c.get_object().get_data() for c in contents))
+            form = writer._add_object(form).get_object()
+        else:
+            form = contents.clone(writer, force_duplicate=True)
+        box = sp.mediabox
+        form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                     NameObject("/BBox"): ArrayObject([FloatObject(v) for v in
+                                                       (box.left, box.bottom, box.right, box.top)]),
+                     NameObject("/Resources"): sp["/Resources"].clone(writer)})
+        form_ref = form.indirect_reference if form.indirect_reference is not None else writer._add_object(form)
+
+        resources = page.get("/Resources")
+        resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
+        xobjects = resources.get("/XObject")
+        xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+        name, n = _STAMP, 0
+        while name in xobjects:                         # an exhibit's own /SgStamp keeps its meaning
+            n += 1
+            name = NameObject(f"{_STAMP}{n}")
+        xobjects[name] = form_ref
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+
+        crop = page.cropbox
+        at = (float(crop.left), float(crop.bottom), name)
+        if at not in tails:
+            tails[at] = _stream(writer, b"\nQ q 1 0 0 1 %s %s cm %s Do Q\n"
+                                % (_num(at[0]), _num(at[1]), name.encode()))
+        original = page.get("/Contents")
+        parts = ArrayObject([push])
+        if original is not None:
+            target = original.get_object()
+            if isinstance(target, ArrayObject):
+                parts.extend(target)
+            elif isinstance(original, IndirectObject):
+                parts.append(original)
+            else:
+                parts.append(writer._add_object(target))
+        parts.append(tails[at])
+        page[NameObject("/Contents")] = parts
+
+
+def _num(v: float) -> bytes:
+    text = f"{v:.4f}".rstrip("0").rstrip(".")
+    return (text if text not in ("", "-0") else "0").encode()
+
 
 def _scrub_page(page, own: bool) -> None:
     """Drop page-level XMP and actions; on exhibit pages drop links that could run or fetch anything."""
@@ -254,14 +340,9 @@ def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme
             page.transfer_rotation_to_content()
         box = page.cropbox
         sizes.append((float(box.width), float(box.height)))
-    stamps = PdfReader(io.BytesIO(_stamps(ctx, sizes, labels, look)))
-    for index, page in enumerate(writer.pages):
-        box = page.cropbox
-        page.merge_transformed_page(stamps.pages[index], Transformation().translate(float(box.left),
-                                                                                  float(box.bottom)))
-        page.compress_content_streams()
-        if index in own:
-            _rewrite_links(writer, page, pm.anchors)
+    _overlay(writer, PdfReader(io.BytesIO(_stamps(ctx, sizes, labels, look))))
+    for index in sorted(own):
+        _rewrite_links(writer, writer.pages[index], pm.anchors)
 
     _outline(writer, ctx, pm)
     writer.page_mode = "/UseOutlines"

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -31,6 +32,10 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 
 from compiler.packs.profiles import Theme
 from compiler.writers.context import (CQC_SECTIONS, RAG_WORDS, ActionView, ExhibitRef, PackContext, PageMap)
+
+# Binary Flate streams, no ASCII85 layer: reportlab's pure-Python A85 encoder and pypdf's decoder were a fifth of
+# the body and bundle time, and the PDFs come out smaller. Set once for the process; output stays deterministic.
+rl_config.useA85 = 0
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 2.0 * cm
@@ -91,6 +96,106 @@ def _register_fonts(theme: Theme) -> tuple[str, str, str, str]:
         return font, bold, "Helvetica-Oblique", "Courier"
 
 
+class _Para(Paragraph):
+    """A Paragraph that keeps its last layout. Tables measure every cell, re-measure the rows left after each
+    page split and wrap each cell again to draw it; breaking the same text at the same width gives the same
+    lines, so it is done once per width (the layout is a function of text, style and width only)."""
+
+    _laid: tuple | None = None
+
+    def wrap(self, availWidth, availHeight):
+        laid = self._laid
+        if laid is not None and laid[0] == availWidth:
+            self.width, self.height, self.blPara, self._wrapWidths = laid[1:]
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        if availWidth >= 1e-8:
+            self._laid = (availWidth, width, height, self.blPara, self._wrapWidths)
+        return width, height
+
+
+_ENTITIES = re.compile("&(amp|lt|gt);")
+_ENTITY_TEXT = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def _plain(markup: str) -> str | None:
+    """The text of markup that is only escaped text (what esc() makes) and that a Paragraph would print as typed:
+    no tags, no other entities, single spaces, nothing a Paragraph treats specially. None otherwise."""
+    if "<" in markup or ">" in markup:
+        return None
+    text = _ENTITIES.sub(lambda m: _ENTITY_TEXT[m.group(1)], markup)
+    if "&" in _ENTITIES.sub("", markup) or not text or not text.isprintable() or text != " ".join(text.split()):
+        return None
+    return text
+
+
+class _Text(Flowable):
+    """A table cell of plain text in a simple style: drawn as one line, exactly where a Paragraph puts a line
+    (baseline font size below the top; left, centre or right within the cell), when it fits on one line.
+    Anything longer is handed to a real Paragraph, which wraps it. Parsing and line breaking ~40,000 cells
+    that are a date, a count or a name was most of the body's layout time."""
+
+    def __init__(self, markup: str, text: str, style: ParagraphStyle):
+        super().__init__()
+        self.markup, self.text, self.style = markup, text, style
+        self._text_w = pdfmetrics.stringWidth(text, style.fontName, style.fontSize)
+        self._para: Paragraph | None = None
+        self._para_used: bool | None = None
+
+    @staticmethod
+    def simple(style: ParagraphStyle) -> bool:
+        return (not style.leftIndent and not style.rightIndent and not style.firstLineIndent and not style.backColor
+                and not style.borderWidth and style.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT)
+                and style.wordWrap is None and getattr(style, "autoLeading", "") in ("", "off", None))
+
+    def _paragraph(self) -> Paragraph:
+        if self._para is None:
+            self._para = _Para(self.markup, self.style)
+        return self._para
+
+    def wrap(self, availWidth, availHeight):
+        if self._text_w <= availWidth - 0.01:        # a Paragraph would keep it on one line too
+            self._para_used = False
+            self.width, self.height = availWidth, self.style.leading
+            return self.width, self.height
+        self._para_used = True
+        self.width, self.height = self._paragraph().wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        """As Paragraph.split after the last wrap: one line is never split (a Paragraph keeps no orphan);
+        a wrapped text splits as its Paragraph does."""
+        if getattr(self, "_para_used", None) is None:
+            self.wrap(availWidth, availHeight)
+        if self._para_used:
+            return self._para.split(availWidth, availHeight)
+        return [] if int(availHeight / self.style.leading) <= 1 else [self]
+
+    def minWidth(self):
+        return self._paragraph().minWidth()
+
+    def getSpaceBefore(self):
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self):
+        canv, style = self.canv, self.style
+        if self._para_used:
+            self._para.drawOn(canv, 0, 0)
+            return
+        y = self.height - style.fontSize
+        canv.setFillColor(style.textColor)
+        canv.setFont(style.fontName, style.fontSize, style.leading)
+        if style.alignment == TA_RIGHT:
+            canv.drawString(self.width - self._text_w, y, self.text)
+        elif style.alignment == TA_CENTER:
+            canv.drawString(0.5 * (self.width - self._text_w), y, self.text)
+        else:
+            canv.drawString(0, y, self.text)
+
+
 class Look:
     """Fonts, colours and paragraph styles from the theme, shared by the body and the exhibit sheets."""
 
@@ -139,9 +244,22 @@ class Look:
         s["toc2"] = ParagraphStyle("toc2", s["cell"], fontSize=9, leading=11.5, leftIndent=24)
         s["toc3"] = ParagraphStyle("toc3", s["cell"], fontSize=8.6, leading=11, leftIndent=36)
         self.styles = s
+        self._cells: dict[tuple[str, str], Paragraph] = {}
 
     def p(self, markup: str, style: str = "body") -> Paragraph:
-        return Paragraph(markup, self.styles[style])
+        return _Para(markup, self.styles[style])
+
+    def cell(self, markup: str, style: str = "cell") -> Paragraph:
+        """A table cell's Paragraph. The same (markup, style) gives the same object, in this pass and the next:
+        cells are only ever wrapped and drawn inside their table (never postponed or split by the frame), so
+        each is parsed and broken into lines once per build, not once per pass."""
+        key = (markup, style)
+        para = self._cells.get(key)
+        if para is None:
+            st = self.styles[style]
+            text = _plain(markup) if _Text.simple(st) else None
+            para = self._cells[key] = _Para(markup, st) if text is None else _Text(markup, text, st)
+        return para
 
     def sub(self, markup: str, style: str = "h4", room: float = 3.2 * cm) -> list:
         """A sub-heading that never sits alone at the foot of a page, without glueing a long table to it."""
@@ -151,8 +269,8 @@ class Look:
               zebra: bool = True) -> Table:
         """A table whose every cell is a Paragraph (nothing overflows); header row repeats across pages."""
         def cell(v):
-            return v if not isinstance(v, str) else self.p(v, "cell")
-        data = [[self.p(h, "th") for h in header]] + [[cell(v) for v in row] for row in rows]
+            return v if not isinstance(v, str) else self.cell(v)
+        data = [[self.cell(h, "th") for h in header]] + [[cell(v) for v in row] for row in rows]
         style = [("BACKGROUND", (0, 0), (-1, 0), self.heading),
                  ("VALIGN", (0, 0), (-1, -1), "TOP"),
                  ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.rule),
@@ -165,7 +283,7 @@ class Look:
         return t
 
     def kv_table(self, rows: list[tuple[str, object]], widths: tuple[float, float], extra: list | None = None) -> Table:
-        data = [[self.p(esc(k), "cell_b"), v if not isinstance(v, str) else self.p(v, "cell")] for k, v in rows]
+        data = [[self.cell(esc(k), "cell_b"), v if not isinstance(v, str) else self.cell(v)] for k, v in rows]
         t = Table(data, colWidths=list(widths), hAlign="LEFT", splitInRow=self.split_rows)
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.rule),
@@ -177,9 +295,9 @@ class Look:
     def chip(self, rag: str | None) -> tuple[Paragraph, colors.Color]:
         """A RAG value as (cell paragraph, cell background)."""
         if rag not in self.rag:
-            return self.p("—", "cell_c"), colors.HexColor("#dee0e2")
+            return self.cell("—", "cell_c"), colors.HexColor("#dee0e2")
         style = "cell_chip_dark" if rag == "amber" else "cell_chip"
-        return self.p(esc(RAG_SHORT[rag]), style), self.rag[rag]
+        return self.cell(esc(RAG_SHORT[rag]), style), self.rag[rag]
 
     def draw_running(self, canv, ctx: PackContext) -> None:
         """Provider top left, pack title bottom left: the centre and right are kept for the bundle's stamps."""
@@ -305,8 +423,8 @@ def _contents(ctx: PackContext, look: Look, rec: dict[str, int], pages: Pages) -
     style = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 2.2),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
     for i, (level, anchor, label) in enumerate(entries):
-        rows.append([look.p(link(anchor, label, plain=True), f"toc{level}"),
-                     look.p(link(anchor, pages.page(anchor), plain=True), "toc0r" if level == 0 else "cell_r")])
+        rows.append([look.cell(link(anchor, label, plain=True), f"toc{level}"),
+                     look.cell(link(anchor, pages.page(anchor), plain=True), "toc0r" if level == 0 else "cell_r")])
         if level == 0:
             style += [("LINEABOVE", (0, i), (-1, i), 0.5, look.rule), ("TOPPADDING", (0, i), (-1, i), 7)]
     t = Table(rows, colWidths=[TEXT_W - 1.6 * cm, 1.6 * cm], hAlign="LEFT", repeatRows=0)
@@ -347,9 +465,9 @@ def _summary(ctx: PackContext, look: Look, rec: dict[str, int]) -> list:
     rows, extra = [], []
     for i, (rag, declared, assessed) in enumerate(ctx.rag_table, 1):
         chip, bg = look.chip(rag)
-        rows.append([chip, look.p(str(declared), "cell_r"), look.p(str(assessed), "cell_r")])
+        rows.append([chip, look.cell(str(declared), "cell_r"), look.cell(str(assessed), "cell_r")])
         extra.append(("BACKGROUND", (0, i), (0, i), bg))
-    rows = [[look.p(esc(RAG_WORDS[r]), "cell_chip_dark" if r == "amber" else "cell_chip"), d, a] for (r, _, _), (_, d, a)
+    rows = [[look.cell(esc(RAG_WORDS[r]), "cell_chip_dark" if r == "amber" else "cell_chip"), d, a] for (r, _, _), (_, d, a)
             in zip(ctx.rag_table, rows)]
     story += [look.table(["RAG", "Declared", "Assessed"], rows, [5.5 * cm, 2.5 * cm, 2.5 * cm], extra=extra,
                          zebra=False), Spacer(1, 10)]
@@ -405,11 +523,11 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
              ("Owner", esc(a.owner), "Status", esc(a.status)),
              ("Opened", esc(a.opened), "Due", esc(a.due)),
              ("Declared RAG", dec, "Assessed RAG", ass)]
-    data = [[look.p(esc(k1), "cell_b"), v1 if not isinstance(v1, str) else look.p(v1, "cell"),
-             look.p(esc(k2), "cell_b"), v2 if not isinstance(v2, str) else look.p(v2, "cell")]
+    data = [[look.cell(esc(k1), "cell_b"), v1 if not isinstance(v1, str) else look.cell(v1),
+             look.cell(esc(k2), "cell_b"), v2 if not isinstance(v2, str) else look.cell(v2)]
             for k1, v1, k2, v2 in pairs]
     why = "<br/>".join(esc(r) for r in a.rag_reasons) or "—"
-    data.append([look.p("Why assessed", "cell_b"), look.p(why, "cell"), "", ""])
+    data.append([look.cell("Why assessed", "cell_b"), look.cell(why), "", ""])
     n = len(data) - 1
     kv = Table(data, colWidths=[kw, vw, kw, vw], hAlign="LEFT", splitInRow=look.split_rows)
     kv.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, look.rule),
@@ -447,7 +565,7 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
     story += look.sub("Closure test", "h4")
     rows, extra = [], []
     for i, c in enumerate(a.closure, 1):
-        result = look.p(esc(c.result.upper() if c.result != "n/a" else "n/a"), "cell_chip")
+        result = look.cell(esc(c.result.upper() if c.result != "n/a" else "n/a"), "cell_chip")
         rows.append([esc(c.name), result, esc(c.reason), pages.refs(c.exhibits)])
         extra.append(("BACKGROUND", (1, i), (1, i), look.result.get(c.result, look.grey)))
     story.append(look.table(["Criterion", "Result", "Reason", "Exhibits"], rows,
@@ -616,26 +734,48 @@ def _appendices(ctx: PackContext, look: Look, pages: Pages, rec: dict[str, int])
 
 # ---------------------------------------------------------------------------------- rendering
 
-def _render_once(ctx: PackContext, look: Look, pages: Pages) -> tuple[bytes, int, dict[str, int]]:
+def _render_once(ctx: PackContext, look: Look, pages: Pages, *, dry: bool = False) -> tuple[bytes, int, dict[str, int]]:
     """One pass. Table rows move whole to the next page; only when a row is taller than a page is the
     pass (and every later one) made again with rows allowed to split where a page ends."""
     try:
-        return _render_pass(ctx, look, pages)
+        return _render_pass(ctx, look, pages, dry=dry)
     except LayoutError:
         if look.split_rows:
             raise
         look.split_rows = 1
-        return _render_pass(ctx, look, pages)
+        return _render_pass(ctx, look, pages, dry=dry)
 
 
-def _render_pass(ctx: PackContext, look: Look, pages: Pages) -> tuple[bytes, int, dict[str, int]]:
+def _skip_draw(*args, **kwargs) -> None:
+    return None
+
+
+class _Frame(Frame):
+    """The body frame. In a dry pass (layout only: its PDF is thrown away) flowables are placed but not drawn,
+    except the headings and marks, which record the page they land on. Placing is what decides the pages, so a
+    dry pass records the same pages a drawn pass would."""
+
+    dry = False
+
+    def _add(self, flowable, canv, trySplit=0):
+        if not self.dry or isinstance(flowable, (Heading, _Mark)):
+            return super()._add(flowable, canv, trySplit)
+        flowable.drawOn = _skip_draw
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+
+
+def _render_pass(ctx: PackContext, look: Look, pages: Pages, *, dry: bool = False) -> tuple[bytes, int, dict[str, int]]:
     rec: dict[str, int] = {}
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                           bottomMargin=MARGIN_BOTTOM, title=ctx.title, author="", creator=f"sgpack {ctx.tool_version}",
                           producer=f"sgpack {ctx.tool_version}", subject="", invariant=1)
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, TEXT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = _Frame(MARGIN_X, MARGIN_BOTTOM, TEXT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame.dry = dry
     doc.addPageTemplates([PageTemplate("body", [frame], onPage=lambda c, d: look.draw_running(c, ctx))])
     story = (_cover(ctx, look, rec) + _contents(ctx, look, rec, pages) + _summary(ctx, look, rec)
              + _actions(ctx, look, pages, rec) + _index(ctx, look, pages, rec) + _gaps(ctx, look, rec)
@@ -656,9 +796,12 @@ def converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str, 
     exhibit pages `page_map(body pages, anchors)` derives from them (the bundle's own pass loop)."""
     look = Look(theme)
     known, count = dict(seed or {}), 0
-    for _ in range(MAX_PASSES):
-        pdf, new_count, rec = _render_once(ctx, look, Pages(known, page_map(count, known)))
-        if rec == known and (fixed or new_count == count):
+    for i in range(MAX_PASSES):
+        # With nothing known yet this pass cannot be the last (its record will not equal an empty one), so it
+        # only lays out: its PDF is never used. Every later pass is drawn in full.
+        dry = i == 0 and not known
+        pdf, new_count, rec = _render_once(ctx, look, Pages(known, page_map(count, known)), dry=dry)
+        if not dry and rec == known and (fixed or new_count == count):
             break
         known, count = rec, new_count
     return Body(pdf=pdf, pages=new_count, anchors=rec)
