@@ -203,7 +203,7 @@ def demo(out: str) -> None:
     from pathlib import Path
 
     from compiler import pipeline
-    from compiler.assets import asset_dir
+    from compiler.shipped import asset_dir
 
     example = Path(str(asset_dir("examples")))
     as_of = dt.date(2026, 11, 20)

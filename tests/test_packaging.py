@@ -39,3 +39,25 @@ def test_shipped_profiles_theme_and_vocabularies_load() -> None:
 def test_installed_console_script_runs() -> None:
     result = subprocess.run(["sgpack", "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "sgpack" in result.stdout
+
+
+def test_the_installed_package_finds_its_shipped_files(tmp_path) -> None:
+    """Run from outside the source tree, so the installed package (not this checkout) is imported."""
+    import sys
+
+    probe = ("import importlib.util, sys\n"
+             "spec = importlib.util.find_spec('compiler')\n"
+             "if spec is None: sys.exit(77)\n"
+             "from compiler.packs.profiles import PACK_NAMES, load_profile, load_theme\n"
+             "from compiler.shipped import asset_dir\n"
+             "[load_profile(n) for n in PACK_NAMES]; load_theme()\n"
+             "ex = asset_dir('examples')\n"
+             "assert ex.joinpath('plans', 'roster.csv').is_file(), ex\n"
+             "assert ex.joinpath('evidence', 'evidence.yaml').is_file(), ex\n"
+             "assert asset_dir('templates').joinpath('cqc.docx').is_file()\n"
+             "print(spec.origin)\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, env={k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"})
+    if result.returncode == 77:
+        pytest.skip("sgpack is not installed in this interpreter")
+    assert result.returncode == 0, result.stderr

@@ -7,7 +7,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from compiler.assets import asset_dir
+from compiler.shipped import asset_dir
 from compiler.errors import SgpackError
 
 PACK_NAMES = ("cqc", "commissioner", "governance", "board", "owners")
