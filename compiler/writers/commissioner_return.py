@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 
 from compiler.writers.commissioner_view import RETURN_COLUMNS, ReturnRow
 
@@ -74,19 +73,7 @@ def return_xlsx(rows: list[ReturnRow], *, title: str, as_of_iso: str) -> bytes:
 
 
 def normalise_zip(data: bytes, *, title: str, as_of_iso: str) -> bytes:
-    """Fixed entry order and times; core properties written afresh (creator sgpack, as-of dates)."""
-    from compiler.writers.docx import core_properties_xml
+    """Fixed entry order and times; core properties written afresh (the same as the Word pack's)."""
+    from compiler.writers.docx import normalise_docx
 
-    with zipfile.ZipFile(io.BytesIO(data)) as zin:
-        entries = {name: zin.read(name) for name in zin.namelist()}
-    entries["docProps/core.xml"] = core_properties_xml(title, f"{as_of_iso}T00:00:00Z")
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, entries[name], compresslevel=6)
-    return out.getvalue()
+    return normalise_docx(data, title=title, as_of_iso=as_of_iso)
