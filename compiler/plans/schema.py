@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 import typing
 from typing import Annotated, Any, Literal
 
@@ -61,6 +62,11 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _one_word(value: str) -> str:
+    hidden = [ch for ch in value if unicodedata.category(ch).startswith("C")]
+    if hidden:   # bidi overrides and zero-width characters make two ids look alike (SECURITY.md T4)
+        shown = value.encode("unicode_escape").decode("ascii")
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(hidden))
+        raise _fail(f"'{shown}' must not contain invisible or control characters ({codes})")
     if re.search(r"\s", value):
         raise _fail(f"'{value}' must not contain spaces")
     return value

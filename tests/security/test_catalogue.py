@@ -412,8 +412,6 @@ def test_T4_bidi_in_narratives_is_flagged(case):
     assert [f for f in run.findings() if f["file"] == str(plan) and f["line"] == 23 and "\\u202e" in f["message"]]
 
 
-@pytest.mark.xfail(strict=True, reason="T4: an action id with U+202E or U+200B is accepted (compiler/plans/schema.py "
-                   "_one_word only refuses whitespace); ids must be refused with the line")
 @pytest.mark.parametrize("bad", ["RP\\u202e-01", "RP\\u200b-01"])
 def test_T4_bidi_in_ids_is_refused(tmp_path, bad):
     line = plan_error(tmp_path, plan_text().replace("  - id: RP-01", f'  - id: "{bad}"'))
