@@ -97,11 +97,14 @@ class Run:
 def io_floor(corpus: Corpus) -> float:
     """Seconds to walk the corpus and read every byte once (1 MiB reads)."""
     t0 = time.perf_counter()
+    total = 0
     for path in corpus.files():
         with open(path, "rb", buffering=0) as fh:
-            while fh.read(1 << 20):
-                pass
-    return time.perf_counter() - t0
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                total += len(chunk)
+    elapsed = time.perf_counter() - t0
+    assert total == sum(p.stat().st_size for p in corpus.files()), "the corpus changed while it was read"
+    return elapsed
 
 
 def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, bytes]:

@@ -17,6 +17,7 @@ SHA-256), so an unchanged file is not read at all to know its hash.
 """
 from __future__ import annotations
 
+import contextlib
 import base64
 import datetime as dt
 import hashlib
@@ -156,17 +157,13 @@ class EvidenceCache:
 
     def _move_aside(self) -> Path:
         for old in self.folder.glob(f"{DB_NAME}.damaged-*"):
-            try:
+            with contextlib.suppress(OSError):
                 old.unlink()
-            except OSError:
-                pass
         aside = self.folder / f"{DB_NAME}.damaged-{time.time_ns()}"
         os.replace(self.path, aside)
         for suffix in ("-wal", "-shm"):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.path}{suffix}")
-            except FileNotFoundError:
-                pass
         return aside
 
     def _failed(self, exc: sqlite3.Error) -> None:
@@ -174,10 +171,8 @@ class EvidenceCache:
         db, self.db = self.db, None
         self.pending, self.pending_files, self.touched = [], [], set()
         if db is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 db.close()
-            except sqlite3.Error:
-                pass
         if getattr(exc, "sqlite_errorcode", None) in _CORRUPT:
             try:
                 aside = self._move_aside()
@@ -194,10 +189,8 @@ class EvidenceCache:
     def close(self) -> None:
         self.flush()
         if self.db is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.close()
-            except sqlite3.Error:
-                pass
             self.db = None
 
     def __enter__(self) -> EvidenceCache:

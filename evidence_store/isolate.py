@@ -9,6 +9,7 @@ process), and replaced when one is killed for a time-out or dies.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 import subprocess
@@ -55,12 +56,11 @@ def child_main() -> None:
     """The child: set the memory limit, then read batches of (format, bytes, limits), replying once
     per file as each is done (so the parent times each file, not the batch), until told to stop."""
     read_fd, write_fd, memory = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    try:
+    # no RLIMIT_AS on this system: the time limit still holds
+    with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    except (ImportError, ValueError, OSError):   # no RLIMIT_AS on this system: the time limit still holds
-        pass
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     # openpyxl imports numpy when it can (0.3 s) for writing numpy values; reading never needs it
     sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
@@ -73,10 +73,8 @@ def child_main() -> None:
     from .readers import READERS, Unreadable
     from .readers.base import one_line
     for module in _PRELOAD:                      # import once, before the first file's clock starts
-        try:
+        with contextlib.suppress(Exception):  # noqa: BLE001 - the reader that needs it will say so
             __import__(module)
-        except Exception:  # noqa: BLE001 - the reader that needs it will say so
-            pass
     outbox.send(("ready", None))
 
     while True:
@@ -155,10 +153,8 @@ class _Worker:
             self.process.kill()
             self.process.wait()
         for conn in (self.outbox, self.inbox):
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
 
 class ReaderPool:

@@ -1,6 +1,7 @@
 """Keyed pseudonyms (HMAC-SHA-256, a local key per recipient) and redacting roster people from text."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -81,10 +82,8 @@ def load_key(recipient: str = "default", key_dir: str | Path | None = None, *,
                 out.write(secrets.token_bytes(KEY_BYTES))
                 out.flush()
                 os.fsync(out.fileno())
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.link(temp, path)
-            except FileExistsError:
-                pass
         finally:
             temp.unlink(missing_ok=True)
         return _read_key(path)

@@ -996,8 +996,8 @@ def _attachments(message) -> list[str]:  # noqa: ANN001
     try:
         for part in message.iter_attachments():
             names.append(part.get_filename() or part.get_content_type() or "attachment")
-    except Exception:
-        pass
+    except Exception:  # noqa: BLE001 - a malformed MIME tree: say so rather than fail the exhibit
+        names.append("(further attachments could not be listed)")
     return names
 
 

@@ -11,6 +11,7 @@ Without atheris the script says so and exits 0.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -24,10 +25,8 @@ def read_one(fmt: str, data: bytes) -> None:
     from evidence_store.limits import Limits
     from evidence_store.readers import READERS, Unreadable
 
-    try:
+    with contextlib.suppress(Unreadable):
         READERS[fmt](data, _LIMITS)
-    except Unreadable:
-        pass
 
 
 _LIMITS = None
