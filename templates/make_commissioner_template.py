@@ -2,8 +2,8 @@
 
 Run from the repository root:  python templates/make_commissioner_template.py
 
-Self-contained (it shares no code with make_templates.py, so the two can change apart). The output
-is deterministic (fixed zip times and order, fixed core properties) and holds layout only: named
+It takes the house style (named styles, page set-up, deterministic saving) from make_templates.py,
+so every shipped template looks alike. The output is deterministic (fixed zip times and order, fixed core properties) and holds layout only: named
 styles a provider can restyle in Word, A4 pages, a header with the classification, a footer
 "page X of Y", and the docxtpl tags. Every value is prepared by compiler/writers/commissioner_docx.py;
 `{{r x }}` marks a prepared run-level object (links, bookmarks). No comments, no hidden text, no
@@ -11,121 +11,16 @@ custom properties, no thumbnail.
 """
 from __future__ import annotations
 
-import io
 import sys
-import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml import OxmlElement
+from docx.shared import Mm
 
-HERE = Path(__file__).resolve().parent
-FONT = "Arial"
-TEXT = RGBColor(0x1D, 0x1D, 0x1B)
-HEADING = RGBColor(0x00, 0x3A, 0x5D)
-RULE = "B1B4B6"
-LINK = RGBColor(0x1D, 0x70, 0xB8)
-PAGE_W, PAGE_H, MARGIN = Mm(210), Mm(297), Mm(20)
-TEXT_WIDTH = PAGE_W - 2 * MARGIN
-CREATED = "2026-01-01T00:00:00Z"
-
-
-def _styles(doc) -> None:
-    styles = doc.styles
-    normal = styles["Normal"]
-    normal.font.name, normal.font.size, normal.font.color.rgb = FONT, Pt(10), TEXT
-    normal.paragraph_format.space_after = Pt(4)
-    for name, size in (("Title", 26), ("Subtitle", 16), ("Heading 1", 18), ("Heading 2", 14), ("Heading 3", 12)):
-        style = styles[name]
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is not None:
-            rpr.remove(fonts)
-        style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), HEADING
-        style.font.bold, style.font.italic = name != "Subtitle", False
-        style.paragraph_format.space_after = Pt(6)
-        style.paragraph_format.keep_with_next = True
-    styles["Heading 1"].paragraph_format.page_break_before = True
-
-    def paragraph_style(name, size=None, bold=None):
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = styles["Normal"]
-        style.quick_style = True
-        if size:
-            style.font.size = Pt(size)
-        if bold is not None:
-            style.font.bold = bold
-        return style
-
-    paragraph_style("Small", size=8.5).paragraph_format.space_after = Pt(0)
-    paragraph_style("Table Text", size=9).paragraph_format.space_after = Pt(0)
-    head = paragraph_style("Table Head", size=9, bold=True)
-    head.paragraph_format.space_after = Pt(0)
-    paragraph_style("Cover Label", size=12, bold=True).font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
-    paragraph_style("Figure").paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    toc = paragraph_style("toc 1", bold=True)
-    toc.paragraph_format.space_after = Pt(2)
-    for name in ("Header", "Footer"):
-        style = styles[name]
-        style.font.size = Pt(8.5)
-        tabs = style.element.pPr.find(qn("w:tabs"))
-        if tabs is not None:
-            style.element.pPr.remove(tabs)
-        style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
-        style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-    link = styles.add_style("Internal Link", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb, link.font.underline = LINK, True
-    table = styles.add_style("Pack Table", WD_STYLE_TYPE.TABLE)
-    table.base_style = styles["Table Grid"]
-    table.element.append(parse_xml(
-        f'<w:tblPr {nsdecls("w")}><w:tblBorders>'
-        + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>'
-                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        + "</w:tblBorders></w:tblPr>"))
-    table.element.append(parse_xml(
-        f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/></w:rPr>'
-        '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E8ECEF"/></w:tcPr></w:tblStylePr>'))
-
-
-def _field(paragraph, instr: str) -> None:
-    def fld(kind):
-        r = OxmlElement("w:r")
-        c = OxmlElement("w:fldChar")
-        c.set(qn("w:fldCharType"), kind)
-        r.append(c)
-        paragraph._p.append(r)
-    fld("begin")
-    r = OxmlElement("w:r")
-    t = OxmlElement("w:instrText")
-    t.set(qn("xml:space"), "preserve")
-    t.text = f" {instr} "
-    r.append(t)
-    paragraph._p.append(r)
-    fld("separate")
-    paragraph.add_run("1")
-    fld("end")
-
-
-def _page_setup(doc) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = PAGE_W, PAGE_H
-    section.left_margin = section.right_margin = MARGIN
-    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    header = section.header.paragraphs[0]
-    header.style = doc.styles["Header"]
-    header.text = "{{ provider }}\t\t"
-    header.add_run("{{ classification }}").bold = True
-    footer = section.footer.paragraphs[0]
-    footer.style = doc.styles["Footer"]
-    footer.add_run("{{ title }} · as of {{ as_of }}\t\tpage ")
-    _field(footer, "PAGE")
-    footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_templates import HERE, _page_setup, _save, _styles  # noqa: E402  (one house style for every template)
 
 
 class Body:
@@ -267,36 +162,6 @@ def commissioner(doc) -> None:
 APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
        "<Application>sgpack</Application><DocSecurity>0</DocSecurity></Properties>").encode()
-
-
-def _save(doc, path: Path, title: str) -> None:
-    cp = doc.core_properties
-    cp.title, cp.author, cp.last_modified_by, cp.revision = title, "sgpack", "", 1
-    cp.comments = cp.keywords = cp.subject = ""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    core = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
-        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
-        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{title}</dc:title><dc:creator>sgpack</dc:creator>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{CREATED}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{CREATED}</dcterms:modified>'
-        "</cp:coreProperties>").encode()
-    with zipfile.ZipFile(buffer) as zin:
-        entries = {n: zin.read(n) for n in zin.namelist()}
-    entries["docProps/core.xml"] = core
-    entries["docProps/app.xml"] = APP
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in first + sorted(n for n in entries if n not in first):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, entries[name], compresslevel=6)
-    path.write_bytes(out.getvalue())
 
 
 def make(out_dir: Path = HERE) -> list[Path]:
