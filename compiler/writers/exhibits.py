@@ -120,15 +120,14 @@ def render_exhibit(path: Path, fmt: str, *, title: str, limits: Limits = DEFAULT
 def _pdf(data: bytes, limits: Limits) -> RenderedExhibit:
     import pypdfium2 as pdfium
 
-    if b"%PDF-" not in data[:1024]:
-        raise ExhibitError("not a PDF file (no %PDF- header)")
+    from evidence_store.readers.base import Unreadable
+    from evidence_store.readers.pdf import open_pdf
+
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == 4 or "password" in str(exc).lower():
-            raise ExhibitError("PDF is encrypted (password protected); supply an unencrypted copy") from None
-        reason = str(exc).replace("Failed to load document", "").strip(" .")
-        raise ExhibitError(f"damaged PDF {reason}" if reason else "damaged PDF") from None
+        pdf = open_pdf(data)
+    except Unreadable as exc:
+        hint = "; supply an unencrypted copy" if "encrypted" in str(exc) else ""
+        raise ExhibitError(f"{exc}{hint}") from None
     try:
         if pdfium.raw.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
             raise ExhibitError("PDF is encrypted (permissions password); supply an unencrypted copy")

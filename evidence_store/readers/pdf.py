@@ -7,7 +7,8 @@ from .base import ReadResult, TextBuilder, Unreadable, one_line
 READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
 
 
-def read(data: bytes, limits: Limits) -> ReadResult:
+def open_pdf(data: bytes):  # noqa: ANN201 - a pypdfium2 PdfDocument; the caller closes it
+    """Open PDF bytes with PDFium, or raise Unreadable with a one-line reason (also used for exhibits)."""
     import pypdfium2 as pdfium
 
     if data.startswith(b"PK\x03\x04"):
@@ -15,12 +16,16 @@ def read(data: bytes, limits: Limits) -> ReadResult:
     if b"%PDF-" not in data[:1024]:
         raise Unreadable("not a PDF file (no %PDF- header)")
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == 4 or "password" in str(exc).lower():
             raise Unreadable("PDF is encrypted (password protected)") from None
-        reason = str(exc).replace("Failed to load document ", "").strip(" .")
+        reason = str(exc).replace("Failed to load document", "").strip(" .")
         raise Unreadable(f"damaged PDF {reason}" if reason else "damaged PDF") from None
+
+
+def read(data: bytes, limits: Limits) -> ReadResult:
+    pdf = open_pdf(data)
     result = ReadResult()
     try:
         info = pdf.get_metadata_dict(skip_empty=True)
