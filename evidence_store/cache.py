@@ -17,8 +17,8 @@ SHA-256), so an unchanged file is not read at all to know its hash.
 """
 from __future__ import annotations
 
-import contextlib
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
