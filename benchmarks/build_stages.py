@@ -17,7 +17,7 @@ bundle = every bundle page / (build_bundle time - body time). Peak memory is thi
 ru_maxrss, read after each stage, so the stage where it rises is the one that allocated.
 
 Timing wraps module functions at run time (`compiler.writers.bundle.converge`, `.render_sheets`,
-`._stamps`, `compiler.writers.pdf._render_pass`); no sgpack code is changed.
+`compiler.writers.pdfjoin._stamps`, `compiler.writers.pdf._render_pass`); no sgpack code is changed.
 """
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
     from compiler.pipeline import check
     from compiler.writers import bundle as bundle_mod
     from compiler.writers import pdf as pdf_mod
+    from compiler.writers import pdfjoin as pdfjoin_mod
     from compiler.writers.context import build_context
     from compiler.writers.docx import render_docx
     from compiler.writers.packs import cqc
@@ -117,7 +118,7 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
     wrap(pdf_mod, "_render_pass", passes, "pass", pages=lambda v: v[1])
     wrap(bundle_mod, "converge", calls, "body", pages=lambda v: v.pages)
     wrap(bundle_mod, "render_sheets", calls, "sheets")
-    wrap(bundle_mod, "_stamps", calls, "stamps")
+    wrap(pdfjoin_mod, "_stamps", calls, "stamps")
 
     with tempfile.TemporaryDirectory(prefix="sgpack-stages-") as tmp:
         stage_dir = Path(tmp) / "pack"
@@ -185,7 +186,7 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
         "passes": [(round(s, 3), p) for _, s, p in passes],
         "body_s": round(body_s, 3), "bundle_s": round(bundle_s, 3),
         "bundle_parts": {"sheets": round(sheets_s, 3), "stamps overlay": round(stamps_s, 3),
-                         "merge+scrub+stamp-merge+links+outline+write": round(bundle_s - sheets_s - stamps_s, 3)},
+                         "join+scrub+stamp-merge+links+outline+write": round(bundle_s - sheets_s - stamps_s, 3)},
         "body_pps": body_pages / body_s if body_s else None,
         "body_pass_pps": sum(p for _, _, p in passes) / sum(s for _, s, _ in passes) if passes else None,
         "bundle_pps": total_pages / bundle_s if bundle_s else None,

@@ -3,26 +3,23 @@ with charts, actions overdue, closures and their evidence, the PAMMS-shaped acti
 data-protection page. No appendices.
 
 Reuses the CQC writer's look (`pdf.Look`, `esc`, `link`, fonts, `Heading` page records) and the
-bundle's stamps (classification, "page x of y"), link rewriting and metadata scrub, and fixes the
-file /ID from the build seed, so the same inputs give the same bytes. All text is escaped.
+bundle's finishing (pdfjoin.Joiner: classification and "page x of y" stamps, link rewriting, outline,
+metadata scrub, deterministic /ID), so the same inputs give the same bytes. All text is escaped.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 from compiler.packs.profiles import Theme
-from compiler.writers.bundle import _rewrite_links, _scrub_document, _stamps
 from compiler.writers.commissioner_view import CommissionerView, ContractView
 from compiler.writers.pdf import (MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MAX_PASSES, PAGE_H, TEXT_W, Heading, Look,
-                                  _fit, _image, esc, link)
+                                  _image, esc, link)
+from compiler.writers.pdfjoin import Joiner, Mark, open_pdf
 
 RESULT_COLOURS = {"pass": "#00703c", "fail": "#d4351c", "n/a": "#505a5f"}
 
@@ -179,26 +176,8 @@ def render_pdf(v: CommissionerView, *, theme: Theme, seed: bytes) -> bytes:
         if rec == known:
             break
         known = rec
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(body)), import_outline=False)
-    sizes = [(float(p.cropbox.width), float(p.cropbox.height)) for p in writer.pages]
-    stamps = PdfReader(io.BytesIO(_stamps(v, sizes, [None] * len(sizes), look)))
-    for index, page in enumerate(writer.pages):
-        for key in ("/Metadata", "/PieceInfo", "/AA"):
-            if key in page:
-                del page[key]
-        page.merge_page(stamps.pages[index])
-        page.compress_content_streams()
-        _rewrite_links(writer, page, known)
-    writer.add_outline_item(title="Cover", page_number=0)
-    for c in v.contracts:
-        writer.add_outline_item(title=_fit(c.name, "Helvetica", 10, 420), page_number=known[c.anchor] - 1)
-    writer.add_outline_item(title="Data protection", page_number=known["sec_dp"] - 1)
-    writer.page_mode = "/UseOutlines"
-    _scrub_document(writer, v)
-    digest = hashlib.sha256(b"commissioner\x00" + seed).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest[:16]), ByteStringObject(digest[16:])])
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    joiner = Joiner()
+    joiner.add(open_pdf(body), own=True)
+    marks = [Mark("Cover", 1), *(Mark(c.name, known[c.anchor]) for c in v.contracts),
+             Mark("Data protection", known["sec_dp"])]
+    return joiner.finish(v, look, anchors=known, outline=marks, title=v.title)

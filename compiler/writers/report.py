@@ -2,21 +2,17 @@
 
 Same look and the same guarantees as the CQC bundle, without appendices: the story is built by a
 function of the previous pass's heading pages (so contents lines carry real page numbers), re-rendered
-until stable; then pypdf stamps every page with the classification and "page N of T" (bundle.py's
-`_stamps`), turns `sgpack:<anchor>` links into GoTo destinations (`_rewrite_links`), adds the outline,
-scrubs metadata (`_scrub_document`) and fixes /ID from the build seed, so the bytes are deterministic.
-Those bundle.py helpers are private; they are called here rather than copied so both packs stay alike.
+until stable; then pdfjoin.Joiner (as for the CQC bundle) stamps every page with the classification and
+"page N of T", turns `sgpack:<anchor>` links into GoTo destinations, adds the outline, scrubs metadata
+and writes a deterministic /ID, so the bytes are the same for the same inputs.
 Every user string goes through `esc()` before it reaches Paragraph markup.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from typing import Callable
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, ByteStringObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -24,10 +20,10 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 from compiler.packs.profiles import Theme
-from compiler.writers.bundle import _rewrite_links, _scrub_document, _stamps
 from compiler.writers.context import PackContext
 from compiler.writers.pdf import (MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MAX_PASSES, PAGE_H, TEXT_W, Heading, Look,
-                                  Pages, _fit, esc, link)
+                                  Pages, esc, link)
+from compiler.writers.pdfjoin import Joiner, Mark, open_pdf
 
 __all__ = ["Look", "Pages", "Heading", "esc", "link", "TEXT_W", "Report", "render_report", "title_block",
            "contents", "section", "rag_cell", "closure_rows", "RESULT_WORDS"]
@@ -85,25 +81,10 @@ def render_report(ctx: PackContext, theme: Theme, story: Story, *, outline: list
 
 def _finish(ctx: PackContext, look: Look, body: bytes, anchors: dict[str, int], outline: list[tuple[str, str]],
             seed: bytes) -> bytes:
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(body)), import_outline=False)
-    sizes = [(float(p.cropbox.width), float(p.cropbox.height)) for p in writer.pages]
-    stamps = PdfReader(io.BytesIO(_stamps(ctx, sizes, [None] * len(sizes), look)))
-    for index, page in enumerate(writer.pages):
-        page.merge_transformed_page(stamps.pages[index], Transformation())
-        page.compress_content_streams()
-        _rewrite_links(writer, page, anchors)
-    for anchor, title in outline:
-        if anchor in anchors:
-            writer.add_outline_item(title=_fit(title, "Helvetica", 10, 420), page_number=anchors[anchor] - 1)
-    writer.page_mode = "/UseOutlines"
-    _scrub_document(writer, ctx)
-    digest = hashlib.sha256(seed).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest[:16]), ByteStringObject(digest[16:])])
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    joiner = Joiner()
+    joiner.add(open_pdf(body), own=True)
+    marks = [Mark(title, anchors[anchor]) for anchor, title in outline if anchor in anchors]
+    return joiner.finish(ctx, look, anchors=anchors, outline=marks, title=ctx.title)
 
 
 # ---------------------------------------------------------------------------------- building blocks

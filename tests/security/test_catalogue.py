@@ -977,18 +977,14 @@ def test_PDF11_signed_pdf_original_is_kept_whole(hostile_build):
     assert "/AcroForm" not in PdfReader(pack / "cqc-pack.pdf").trailer["/Root"]
 
 
-@pytest.mark.xfail(strict=True, reason="PDF11: the exhibit page's signature widget (/FT /Sig, its /V dictionary with "
-                   "the PKCS#7 blob and a /ByteRange of the original file) is merged into the bundle, where it "
-                   "no longer matches: compiler/writers/bundle.py _scrub_page keeps every annotation that has no "
-                   "unsafe action")
 def test_PDF11_stale_signature_is_not_merged(hostile_build):
+    """The signature widget (/FT /Sig, its /V with the PKCS#7 blob and a /ByteRange of the original file)
+    would no longer match inside the bundle: it is not carried."""
     assert b"/adbe.pkcs7.detached" not in pdf_everything(hostile_build.cqc.out / "cqc-pack.pdf")
 
 
-@pytest.mark.xfail(strict=True, reason="PDF11: nothing tells the reader a signed exhibit's signature is not "
-                   "preserved in the bundle (no note on its exhibit sheet; compiler/writers/exhibits.py _pdf only "
-                   "says 'PDF exhibit included as it is')")
 def test_PDF11_signed_pdf_is_noted(hostile_build):
+    """The exhibit sheet says the signature is not preserved and where the signed original is."""
     text = pdf_text(hostile_build.cqc.out / "cqc-pack.pdf").replace("\n", " ")
     assert re.search(r"signature[^.]{0,80}not (preserved|kept|valid)", text, re.IGNORECASE)
 
