@@ -1,18 +1,30 @@
-"""Benchmark sgpack on generated corpora: median wall time, spread, ratio to an I/O floor, child peak RSS.
+"""Benchmark sgpack on generated corpora: median wall time, spread, ratio to an I/O floor, peak memory.
 
-    python benchmarks/run.py --corpus benchmarks/corpus/c2000 --runs 5
-    python benchmarks/run.py --corpus benchmarks/corpus/c2000 --write benchmarks/RESULTS.md
+    python benchmarks/run.py --corpus benchmarks/corpus/provider                      # the check scenarios
+    python benchmarks/run.py --corpus benchmarks/corpus/service --corpus benchmarks/corpus/provider \\
+        --all --runs 3 --write benchmarks/RESULTS.md                                    # the issue-6 set
+    python benchmarks/run.py --corpus benchmarks/corpus/build --scenario build-cqc-cold --runs 3
     python benchmarks/run.py --corpus benchmarks/corpus/c2000 --runs 1 --cprofile /tmp/check.prof
-    python benchmarks/run.py --corpus benchmarks/corpus/build --scenario build-cqc --runs 3
 
-The stages of a build (body and bundle pages per second, memory per stage, a LibreOffice
-baseline) are timed in one process by benchmarks/build_stages.py.
+Scenarios (`--scenario NAME`, repeatable; `--all` for every one; default: the check-* ones):
 
-Every timed run is a fresh `python -m compiler.cli ...` subprocess with its own empty cache
-directory (XDG_CACHE_HOME), stdout to /dev/null. Its wall time is measured around spawn and
-exit; its peak RSS is the child's own ru_maxrss from os.wait4 (not the cumulative
-RUSAGE_CHILDREN maximum). The I/O floor - reading every byte of the corpus once - is measured
-in the same invocation, once before each timed run, so the ratio compares like with like.
+    check-cold              check, empty cache
+    check-warm              check, after one untimed identical check with the same cache
+    check-changed           check of a hard-linked work copy of the corpus, after one untimed check
+                            warmed the cache on it and one evidence file was then replaced by new bytes
+    build-cqc-service-cold  build --pack cqc --service <first plan's service>, empty cache
+    build-cqc-service-warm  the same, after one untimed identical build with the same cache
+    build-cqc-cold          build --pack cqc, every plan, empty cache
+    build-cqc-warm          the same, after one untimed identical build with the same cache
+
+Every timed run is a fresh `python -m compiler.cli ...` subprocess in its own work folder: its
+own sgpack cache (`--cache-dir WORK/cache`), a fresh `--out`, stdout to /dev/null. Wall time is
+measured around spawn and exit. Memory: the child's ru_maxrss from os.wait4 (on Linux the
+largest single process among the child and its reaped descendants - a maximum, not a sum) and
+the sum of VmRSS over the child's whole process tree, sampled from /proc while it runs. The I/O
+floor - reading every byte of the corpus once - is measured in the same invocation, right before
+each timed run, so each ratio compares like with like. The stages of a build are timed in one
+process by benchmarks/build_stages.py.
 """
 from __future__ import annotations
 
@@ -20,10 +32,13 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +47,27 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-20"
 EXIT_OK_CODES = (0, 1)          # 1 = findings at or above --fail-on: the run itself worked
+MiB = 1 << 20
+GiB = 1 << 30
+# evidence_store/cache.py RACY_SECONDS: a file whose ctime is this recent when a run starts is hashed
+# again by the next run. Hard-linking a work copy sets every inode's ctime, so check-changed waits
+# this long (plus a margin) after linking before it warms the cache, as if the files were old.
+RACY_SECONDS = 2.0
+BEGIN = "<!-- benchmarks/run.py: begin (this section is rewritten by run.py --write) -->"
+END = "<!-- benchmarks/run.py: end -->"
+# sgpack's own settings are set here, never inherited from the caller's shell
+_STRIPPED_ENV = ("SGPACK_CACHE_DIR", "SGPACK_NO_CACHE", "SGPACK_CACHE_MAX_BYTES", "SGPACK_KEY_DIR")
 
+
+# ------------------------------------------------------------------------------------------ corpus
 
 @dataclass
 class Corpus:
     root: Path
+
+    @property
+    def name(self) -> str:
+        return self.root.name
 
     @property
     def plans(self) -> Path:
@@ -53,43 +84,220 @@ class Corpus:
     def evidence_files(self) -> int:
         return sum(1 for p in self.evidence.rglob("*") if p.is_file())
 
+    def plan_files(self) -> list[Path]:
+        return sorted(p for p in self.plans.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+
+    def first_service(self) -> str:
+        """The `service:` of the first plan (plan files in name order)."""
+        for path in self.plan_files():
+            doc = _load_yaml(path)
+            service = (doc.get("plan") or {}).get("service") if isinstance(doc, dict) else None
+            if service:
+                return str(service)
+        raise SystemExit(f"{self.plans}: no plan with a service: field")
+
+    def summary(self) -> str:
+        plans = self.plan_files()
+        actions = 0
+        for path in plans:
+            doc = _load_yaml(path)
+            actions += len(doc.get("actions") or []) if isinstance(doc, dict) else 0
+        files = self.files()
+        size = sum(p.stat().st_size for p in files)
+        return (f"`{self.name}`: {len(plans)} plan{'s' * (len(plans) != 1)}, {actions} actions, "
+                f"{self.evidence_files:,} evidence files, {size / 1e6:.1f} MB in all")
+
+
+def _load_yaml(path: Path):
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+
+
+# ------------------------------------------------------------------------------------------ runs
+
+@dataclass
+class Session:
+    """What one invocation shares between runs: a temp folder for work copies of corpora, the
+    child environment's XDG cache home (matplotlib's font list etc., never sgpack's cache)."""
+    tmp: Path
+    python: str
+    copies: dict[Path, Path] = field(default_factory=dict)
+
+    def master_copy(self, corpus: Corpus) -> Path:
+        """A plain copy of the corpus, made once per invocation: check-changed hard-links each
+        run's work copy from it, so the corpus itself is never linked, touched or changed."""
+        if corpus.root not in self.copies:
+            dest = self.tmp / "copies" / corpus.name
+            print(f"  copying {corpus.root} -> {dest} (once, untimed)", file=sys.stderr)
+            shutil.copytree(corpus.root, dest, symlinks=True)
+            self.copies[corpus.root] = dest
+        return self.copies[corpus.root]
+
+
+@dataclass
+class Ctx:
+    """One run: `corpus` is what the timed command reads (a work copy for check-changed),
+    `source` the corpus named on the command line (the one the I/O floor reads)."""
+    source: Corpus
+    corpus: Corpus
+    workdir: Path
+    env: dict[str, str]
+    session: Session
+    state: dict = field(default_factory=dict)
+
+    @property
+    def cache(self) -> Path:
+        return self.workdir / "cache"
+
+    def sgpack(self, args: list[str], what: str) -> float:
+        """Run sgpack untimed for a prepare step; abort on a failed run. Returns its wall time."""
+        t0 = time.perf_counter()
+        wall, _, rc, stderr, _ = run_child(sgpack_cmd(self.session.python, args), self.env, ROOT, sample=None)
+        if rc not in EXIT_OK_CODES:
+            sys.stderr.write(stderr.decode(errors="replace")[-4000:])
+            raise SystemExit(f"{what}: exit {rc}")
+        return time.perf_counter() - t0
+
+
+@dataclass
+class Target:
+    wall: float | None = None        # median wall seconds, strictly less
+    ratio: float | None = None       # median wall / median I/O floor, strictly less
+    memory: float = GiB              # peak memory of the process tree, bytes, strictly less
+
 
 @dataclass
 class Scenario:
-    """One thing to time. `prepare` runs untimed before each timed run, in the run's own
-    work folder (cache dir, output dir), e.g. to warm a cache or change one evidence file."""
+    """One thing to time. `prepare` runs untimed before each timed run, in the run's own work
+    folder (warm a cache, make a work copy, change one evidence file); `verify` runs untimed after it."""
     name: str
     description: str
-    argv: Callable[[Corpus, Path], list[str]]               # (corpus, workdir) -> sgpack arguments
-    prepare: Callable[[Corpus, Path, dict], None] | None = None
-    notes: list[str] = field(default_factory=list)
+    argv: Callable[[Ctx], list[str]]                        # -> sgpack arguments
+    prepare: Callable[[Ctx], None] | None = None
+    verify: Callable[[Ctx], None] | None = None
     default: bool = True             # run when no --scenario is given
+    target: Target = field(default_factory=Target)          # on the provider corpus
 
 
-def _check_argv(corpus: Corpus, workdir: Path) -> list[str]:
-    return ["check", str(corpus.plans), "--evidence", str(corpus.evidence), "--as-of", AS_OF,
-            "--format", "json"]
+def _check_argv(ctx: Ctx) -> list[str]:
+    return ["check", str(ctx.corpus.plans), "--evidence", str(ctx.corpus.evidence), "--as-of", AS_OF,
+            "--format", "json", "--cache-dir", str(ctx.cache)]
 
 
-def _build_cqc_argv(corpus: Corpus, workdir: Path) -> list[str]:
-    return ["build", str(corpus.plans), "--evidence", str(corpus.evidence), "--pack", "cqc",
-            "--out", str(workdir / "pack"), "--as-of", AS_OF]
+def _build_argv(service: bool, out: str = "pack") -> Callable[[Ctx], list[str]]:
+    def argv(ctx: Ctx) -> list[str]:
+        args = ["build", str(ctx.corpus.plans), "--evidence", str(ctx.corpus.evidence), "--pack", "cqc",
+                "--out", str(ctx.workdir / out), "--as-of", AS_OF, "--cache-dir", str(ctx.cache)]
+        if service:
+            args += ["--service", ctx.corpus.first_service()]
+        return args
+    return argv
 
 
-# Add later scenarios here once the feature they measure exists, e.g.
-#   "check-warm":  prepare = run the same check once untimed with the same XDG_CACHE_HOME
-#   "check-1-changed": prepare = warm the cache, then rewrite one evidence file in a copy of the corpus
-SCENARIOS: dict[str, Scenario] = {
-    "check-cold": Scenario("check-cold", "check, empty cache", _check_argv),
-    # the whole CQC pack (PDF bundle with every exhibit, Word pack, exhibits/, manifest), empty cache
-    "build-cqc": Scenario("build-cqc", "build --pack cqc, empty cache", _build_cqc_argv, default=False),
-}
+def _warm(argv: Callable[[Ctx], list[str]]) -> Callable[[Ctx], None]:
+    """prepare: one untimed identical run with the run's cache (a build writes to its own --out)."""
+    def prepare(ctx: Ctx) -> None:
+        args = argv(ctx)
+        if "--out" in args:
+            args[args.index("--out") + 1] = str(ctx.workdir / "pack-warm-up")
+        wall = ctx.sgpack(args, f"warm-up run ({' '.join(args[:1])})")
+        print(f"    warm-up run (untimed): {wall:.2f} s", file=sys.stderr)
+    return prepare
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """`cp -al src dst` in Python: new folders, every file a hard link to the same inode."""
+    for folder, dirs, files in os.walk(src):
+        rel = os.path.relpath(folder, src)
+        target = dst / rel if rel != "." else dst
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(os.path.join(folder, name), target / name, follow_symlinks=False)
+
+
+def changed_file(evidence: Path) -> Path:
+    """The file check-changed rewrites: the largest PDF (the costliest format to read again);
+    without PDFs, the largest Markdown or text file."""
+    for pattern in ("*.pdf", "*.md", "*.txt"):
+        found = [p for p in evidence.rglob(pattern) if p.is_file()]
+        if found:
+            return max(found, key=lambda p: (p.stat().st_size, str(p)))
+    raise SystemExit(f"{evidence}: no .pdf, .md or .txt file to change")
+
+
+def _prepare_changed(ctx: Ctx) -> None:
+    master = ctx.session.master_copy(ctx.source)
+    copy = ctx.workdir / "corpus"
+    link_tree(master, copy)
+    linked = time.time()
+    ctx.corpus = Corpus(copy)
+    # wait until the links' ctimes are older than the cache's racy window, as a real folder's are
+    time.sleep(max(0.0, linked + RACY_SECONDS + 0.5 - time.time()))
+    wall = ctx.sgpack(_check_argv(ctx), "warm-up check on the work copy")
+    # the change: a fresh file (new inode) replaces the hard link; the master copy keeps its bytes
+    path = changed_file(ctx.corpus.evidence)
+    data = path.read_bytes()
+    stamp = f"sgpack benchmark: changed {time.time_ns()}".encode()
+    new = data + (b"\n%" + stamp + b"\n" if path.suffix == ".pdf" else b"\n" + stamp + b"\n")
+    tmp = path.with_name(f".{path.name}.bench-tmp")
+    tmp.write_bytes(new)
+    os.replace(tmp, path)
+    import hashlib
+
+    ctx.state["changed"] = (path, hashlib.sha256(new).hexdigest())
+    print(f"    warm-up check on the work copy (untimed): {wall:.2f} s; changed "
+          f"{path.relative_to(ctx.corpus.evidence)} ({len(data):,} -> {len(new):,} bytes)", file=sys.stderr)
+
+
+def _verify_changed(ctx: Ctx) -> None:
+    """The timed run must have read the changed file: its new hash is now in the cache."""
+    import sqlite3
+
+    path, sha = ctx.state["changed"]
+    dbs = list(ctx.cache.glob("evidence-v*.sqlite3"))
+    try:
+        if len(dbs) != 1:
+            raise sqlite3.Error(f"{len(dbs)} cache databases in {ctx.cache}")
+        with sqlite3.connect(f"file:{dbs[0]}?mode=ro", uri=True) as db:
+            hits = db.execute("SELECT count(*) FROM entries WHERE sha256 = ?", (sha,)).fetchone()[0]
+    except sqlite3.Error as exc:
+        print(f"    warning: could not confirm the changed file was read again ({exc})", file=sys.stderr)
+        return
+    if not hits:
+        raise SystemExit(f"check-changed: the timed run left no cache entry for the new bytes of {path}")
+    print(f"    confirmed: the timed run read the changed file ({hits} cache entries for its new hash)",
+          file=sys.stderr)
+
+
+_CHECK_COLD = Scenario("check-cold", "check, empty cache", _check_argv, target=Target(wall=90))
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
+    _CHECK_COLD,
+    Scenario("check-warm", "check, after one untimed identical check with the same cache",
+             _check_argv, prepare=_warm(_check_argv), target=Target(wall=5, ratio=3)),
+    Scenario("check-changed", "check a hard-linked work copy after a warm-up check on it and one "
+             "evidence file replaced (largest PDF, new bytes, new inode)",
+             _check_argv, prepare=_prepare_changed, verify=_verify_changed, target=Target(wall=6)),
+    Scenario("build-cqc-service-cold", "build --pack cqc --service <first plan's service>, empty cache",
+             _build_argv(True), default=False),
+    Scenario("build-cqc-service-warm", "the same after one untimed identical build, same cache",
+             _build_argv(True), prepare=_warm(_build_argv(True)), default=False, target=Target(wall=10)),
+    Scenario("build-cqc-cold", "build --pack cqc, every plan, empty cache",
+             _build_argv(False), default=False, target=Target(wall=300)),
+    Scenario("build-cqc-warm", "the same after one untimed identical build, same cache",
+             _build_argv(False), prepare=_warm(_build_argv(False)), default=False),
+]}
 
 
 @dataclass
 class Run:
     wall: float
-    maxrss_mb: float
+    maxrss: float                    # bytes: the largest single process (wait4 ru_maxrss)
+    tree: float                      # bytes: max over samples of the tree's summed VmRSS
+    tree_bound: float                # bytes: sum over the tree's processes of their own peaks (VmHWM)
+    samples: int
     returncode: int
     floor: float
 
@@ -107,20 +315,109 @@ def io_floor(corpus: Corpus) -> float:
     return elapsed
 
 
-def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, bytes]:
-    """Run one child; return wall seconds, its own peak RSS in MB, exit code, stderr."""
+class TreeSampler(threading.Thread):
+    """Samples the process tree under `pid` from /proc every `interval` seconds: the largest sum
+    of VmRSS seen at one moment (a lower bound on the tree's true peak: it misses spikes between
+    samples) and, per process, its own peak VmHWM (their sum bounds the true peak from above,
+    for processes alive at some sample). Shared pages (libraries) count once per process."""
+
+    def __init__(self, pid: int, interval: float):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.stop = threading.Event()
+        self.peak_sum = 0
+        self.hwm: dict[tuple[int, str], int] = {}
+        self.samples = 0
+        self.known: dict[int, tuple[int, str]] = {}     # pid -> (ppid, start time), every process
+
+    @staticmethod
+    def _stat(pid: str) -> tuple[int, str] | None:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                text = fh.read().decode(errors="replace")
+        except OSError:
+            return None
+        fields_ = text[text.rfind(")") + 2:].split()
+        return int(fields_[1]), fields_[19]           # ppid, starttime
+
+    def _tree(self) -> dict[int, str]:
+        """pid -> start time for the root and its descendants. The parent of every process on the
+        machine is read once, when it first appears (a pid gone from /proc is forgotten), so a
+        sample costs one listdir plus the new processes' stat files."""
+        now = {int(e) for e in os.listdir("/proc") if e.isdigit()}
+        for pid in self.known.keys() - now:
+            del self.known[pid]
+        for pid in now - self.known.keys():
+            st = self._stat(str(pid))
+            if st:
+                self.known[pid] = st
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in self.known.items():
+            children.setdefault(ppid, []).append(pid)
+        tree, todo = {}, [self.pid]
+        while todo:
+            pid = todo.pop()
+            if pid in self.known:
+                tree[pid] = self.known[pid][1]
+                todo.extend(children.get(pid, ()))
+        return tree
+
+    def sample(self) -> None:
+        total = 0
+        for pid, started in self._tree().items():
+            try:
+                with open(f"/proc/{pid}/status", "rb") as fh:
+                    status = fh.read()
+            except OSError:
+                continue
+            rss = re.search(rb"^VmRSS:\s+(\d+) kB", status, re.M)
+            hwm = re.search(rb"^VmHWM:\s+(\d+) kB", status, re.M)
+            if rss:                                    # zombies have none
+                total += int(rss.group(1)) * 1024
+            if hwm:
+                key = (pid, started)
+                self.hwm[key] = max(self.hwm.get(key, 0), int(hwm.group(1)) * 1024)
+        self.peak_sum = max(self.peak_sum, total)
+        self.samples += 1
+
+    def run(self) -> None:
+        while True:
+            with _suppress_os_errors():
+                self.sample()
+            if self.stop.wait(self.interval):
+                return
+
+
+class _suppress_os_errors:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        return kind is not None and issubclass(kind, (OSError, ValueError, IndexError))
+
+
+def run_child(argv: list[str], env: dict[str, str], cwd: Path, sample: float | None
+              ) -> tuple[float, float, int, bytes, TreeSampler | None]:
+    """Run one child; return wall seconds, its ru_maxrss in bytes, exit code, stderr, the sampler."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,
                                 env=env, cwd=cwd)
+        sampler = None
+        if sample and os.path.isdir(f"/proc/{proc.pid}"):
+            sampler = TreeSampler(proc.pid, sample)
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
+        if sampler:
+            sampler.stop.set()
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)    # we reaped it; tell Popen
         err.seek(0)
         stderr = err.read()
     # ru_maxrss is KiB on Linux, bytes on macOS
-    rss = usage.ru_maxrss / (1 << 20) if sys.platform == "darwin" else usage.ru_maxrss / 1024
-    return wall, rss, proc.returncode, stderr
+    rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    return wall, rss, proc.returncode, stderr, sampler
 
 
 def sgpack_cmd(python: str, args: list[str], profile: Path | None = None) -> list[str]:
@@ -129,51 +426,127 @@ def sgpack_cmd(python: str, args: list[str], profile: Path | None = None) -> lis
     return [python, "-m", "compiler.cli", *args]
 
 
-def run_scenario(scenario: Scenario, corpus: Corpus, runs: int, python: str,
+def child_env(session: Session) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
+    env.update(PYTHONHASHSEED="0", XDG_CACHE_HOME=str(session.tmp / "xdg-cache"),
+               SGPACK_KEY_DIR=str(session.tmp / "keys"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return env
+
+
+def run_scenario(scenario: Scenario, corpus: Corpus, runs: int, session: Session, sample: float,
                  profile: Path | None = None) -> list[Run]:
     results = []
     io_floor(corpus)                                  # warm the page cache, untimed
     # with a profile, one extra run at the end under cProfile, not counted in the timings
     for i in range(runs + (1 if profile else 0)):
-        floor = io_floor(corpus)
-        with tempfile.TemporaryDirectory(prefix="sgpack-bench-") as tmp:
-            workdir = Path(tmp)
-            env = dict(os.environ, XDG_CACHE_HOME=str(workdir / "cache"), PYTHONHASHSEED="0")
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-            state: dict = {}
+        with tempfile.TemporaryDirectory(prefix="sgpack-bench-", dir=session.tmp) as tmp:
+            ctx = Ctx(corpus, corpus, Path(tmp), child_env(session), session)
             if scenario.prepare:
-                scenario.prepare(corpus, workdir, state)
-            wall, rss, rc, stderr = run_child(sgpack_cmd(python, scenario.argv(corpus, workdir),
-                                                         profile if i == runs else None), env, ROOT)
-        if rc not in EXIT_OK_CODES:
-            sys.stderr.write(stderr.decode(errors="replace")[-4000:])
-            raise SystemExit(f"{scenario.name} on {corpus.root}: exit {rc}")
+                scenario.prepare(ctx)
+            floor = io_floor(corpus)                  # right before the timed run, after prepare
+            wall, rss, rc, stderr, sampler = run_child(
+                sgpack_cmd(session.python, scenario.argv(ctx), profile if i == runs else None),
+                ctx.env, ROOT, sample=None if i == runs else sample)
+            if rc not in EXIT_OK_CODES:
+                sys.stderr.write(stderr.decode(errors="replace")[-4000:])
+                raise SystemExit(f"{scenario.name} on {corpus.root}: exit {rc}")
+            if scenario.verify:
+                scenario.verify(ctx)
         if i == runs:
             print(f"  {scenario.name} profiled run: {wall:.2f} s -> {profile}", file=sys.stderr)
             break
-        results.append(Run(wall, rss, rc, floor))
-        print(f"  {scenario.name} run {i + 1}/{runs}: {wall:.2f} s, {rss:.0f} MB, exit {rc}, "
-              f"I/O floor {floor:.3f} s", file=sys.stderr)
+        tree = sampler.peak_sum if sampler else 0
+        bound = sum(sampler.hwm.values()) if sampler else 0
+        results.append(Run(wall, rss, tree, max(bound, rss), sampler.samples if sampler else 0, rc, floor))
+        print(f"  {scenario.name} run {i + 1}/{runs}: {wall:.2f} s, exit {rc}, largest process "
+              f"{rss / MiB:.0f} MiB, tree {tree / MiB:.0f} MiB sampled ({results[-1].samples} samples, "
+              f"sum of peaks {bound / MiB:.0f} MiB), I/O floor {floor:.3f} s, load {_load()}", file=sys.stderr)
     return results
 
 
-def table_row(scenario: Scenario, corpus: Corpus, runs: list[Run]) -> str:
+# ------------------------------------------------------------------------------------------ table
+
+def _load() -> str:
+    try:
+        return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def _secs(x: float) -> str:
+    return f"{x:.0f}" if x >= 100 else f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def verdict(target: Target, med: float, ratio: float, tree: float) -> str:
+    parts, missed = [], False
+    if target.wall is not None:
+        ok = med < target.wall
+        missed |= not ok
+        parts.append(f"< {target.wall:g} s {'met' if ok else 'MISSED'}")
+    if target.ratio is not None:
+        ok = ratio < target.ratio
+        missed |= not ok
+        parts.append(f"< {target.ratio:g}× floor {'met' if ok else 'MISSED'}")
+    ok = tree < target.memory
+    parts.append(f"< {target.memory / GiB:g} GiB {'met' if ok else 'MISSED'}")
+    return "; ".join(parts)
+
+
+def table_row(scenario: Scenario, corpus: Corpus, runs: list[Run], targets: bool, load: str) -> str:
     walls = [r.wall for r in runs]
     med = statistics.median(walls)
     floor = statistics.median(r.floor for r in runs)
-    return (f"| {scenario.name} | {corpus.root.name} | {corpus.evidence_files} | {len(runs)} | {med:.2f} | "
-            f"{min(walls):.2f} | {max(walls):.2f} | {med / floor:.0f}× ({floor:.3f} s) | "
-            f"{max(r.maxrss_mb for r in runs):.0f} |")
+    tree = max(max(r.tree, r.maxrss) for r in runs)          # the tree holds at least its largest process
+    bound = max(r.tree_bound for r in runs)
+    target = verdict(scenario.target, med, med / floor, tree) if targets else "—"
+    return (f"| {scenario.name} | {corpus.name} | {corpus.evidence_files} | {len(runs)} | {_secs(med)} | "
+            f"{_secs(min(walls))} | {_secs(max(walls))} | {floor:.3f} | {med / floor:,.0f}× | "
+            f"{max(r.maxrss for r in runs) / MiB:.0f} | {tree / MiB:.0f} (≤ {bound / MiB:.0f}) | {load} | "
+            f"{target} |")
 
 
-HEADER = ("| scenario | corpus | files | runs | median wall s | min | max | ratio to I/O floor (floor) "
-          "| peak RSS MB |\n|---|---|---:|---:|---:|---:|---:|---:|---:|")
+HEADER = ("| scenario | corpus | evidence files | runs | median wall s | min | max | I/O floor s | "
+          "median ÷ floor | peak RSS MiB, largest process | peak MiB, process tree (bound) | load 1-min "
+          "start → end | target (provider) |\n"
+          "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
 
 
 def machine() -> str:
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs "
-            f"(nproc {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}), "
+    cpu = ""
+    with _suppress_os_errors():
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            m = re.search(r"^model name\s*:\s*(.+)$", fh.read(), re.M)
+            cpu = f", {m.group(1).strip()}" if m else ""
+    mem = ""
+    with _suppress_os_errors():
+        mem = f", {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GiB:.0f} GiB RAM"
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs (nproc {nproc}){cpu}{mem}, "
             f"Python {platform.python_version()}")
+
+
+def write_results(path: Path, section: str) -> None:
+    """Put `section` between the markers in `path`, keeping everything else. A file without the
+    markers (written by an older run.py) has its text between the title and the first `## `
+    heading replaced - where run.py wrote before - and keeps the rest (the build-stages section)."""
+    block = f"{BEGIN}\n{section.rstrip()}\n{END}\n"
+    if not path.exists():
+        path.write_text(f"# Benchmark results\n\n{block}", encoding="utf-8")
+        return
+    text = path.read_text(encoding="utf-8")
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n")
+        new = head + block + ("\n" + tail if tail else "")
+    else:
+        lines = text.splitlines(keepends=True)
+        title = lines[0] if lines and lines[0].startswith("# ") else "# Benchmark results\n"
+        body = "".join(lines[1:]) if lines and lines[0].startswith("# ") else text
+        m = re.search(r"^## ", body, re.M)
+        tail = body[m.start():] if m else ""
+        new = f"{title}\n{block}" + ("\n" + tail if tail else "")
+    path.write_text(new, encoding="utf-8")
 
 
 def print_profile(path: Path, top: int = 25) -> None:
@@ -188,33 +561,80 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, action="append", required=True,
                     help="a folder made by make_corpus.py (plans/ and evidence/); repeatable")
-    ap.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
-                    help="default: every scenario but build-cqc (minutes a run on a provider corpus)")
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--scenario", action="append", choices=list(SCENARIOS),
+                    help="repeatable; default: " + ", ".join(n for n, s in SCENARIOS.items() if s.default))
+    ap.add_argument("--all", action="store_true", help="every scenario (the builds take minutes a run on "
+                    "the provider corpus)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs a scenario (median of these); default 5")
     ap.add_argument("--python", default=sys.executable, help="interpreter for the children")
-    ap.add_argument("--write", type=Path, help="also write the table to this Markdown file")
+    ap.add_argument("--write", type=Path, help="also write the table into this Markdown file, between "
+                    "run.py's markers (the rest of the file is kept)")
+    ap.add_argument("--targets", choices=("auto", "on", "off"), default="auto",
+                    help="judge rows against the issue-6 targets: auto = only on a corpus folder named 'provider'")
+    ap.add_argument("--sample-ms", type=float, default=50,
+                    help="how often the process tree's memory is sampled from /proc (default 50 ms; 0 = off)")
+    ap.add_argument("--tmp", type=Path, help="where work folders go (default: the system temp folder)")
     ap.add_argument("--cprofile", type=Path,
-                    help="after the timed runs, one extra untimed run under cProfile into this file; print the top functions")
+                    help="after the timed runs, one extra untimed run under cProfile into this file; "
+                    "print the top functions")
     args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    names = list(SCENARIOS) if args.all else [n for n in SCENARIOS if n in (args.scenario or [])] \
+        or [n for n, s in SCENARIOS.items() if s.default]
 
-    rows = []
+    corpora = []
     for corpus_path in args.corpus:
         corpus = Corpus(corpus_path.resolve())
         if not corpus.plans.is_dir() or not corpus.evidence.is_dir():
             raise SystemExit(f"{corpus_path}: not a corpus (needs plans/ and evidence/)")
-        for name in args.scenario or [n for n, s in SCENARIOS.items() if s.default]:
-            scenario = SCENARIOS[name]
-            runs = run_scenario(scenario, corpus, args.runs, args.python, args.cprofile)
-            rows.append(table_row(scenario, corpus, runs))
-            if args.cprofile:
-                print_profile(args.cprofile)
+        corpora.append(corpus)
 
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    text = (f"Machine: {machine()}. Measured {stamp}; as-of {AS_OF}; median of N fresh subprocesses.\n\n"
-            f"{HEADER}\n" + "\n".join(rows) + "\n")
-    print(text)
+    started = dt.datetime.now()
+    load_start = _load()
+    print(f"{machine()}; load average {load_start} at start", file=sys.stderr)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sgpack-bench-session-", dir=args.tmp) as tmp:
+        session = Session(Path(tmp), args.python)
+        if any(n.startswith("build") for n in names):
+            # matplotlib builds its font list once per cache home; do that here, not in the first cold build
+            subprocess.run([args.python, "-c", "import matplotlib.font_manager"], env=child_env(session),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        for corpus in corpora:
+            targets = args.targets == "on" or (args.targets == "auto" and corpus.name == "provider")
+            for name in names:
+                scenario = SCENARIOS[name]
+                print(f"{scenario.name} on {corpus.name}: {scenario.description}", file=sys.stderr)
+                load0 = os.getloadavg()[0]
+                runs = run_scenario(scenario, corpus, args.runs, session, args.sample_ms / 1000, args.cprofile)
+                rows.append(table_row(scenario, corpus, runs, targets, f"{load0:.1f} → {os.getloadavg()[0]:.1f}"))
+                if args.cprofile:
+                    print_profile(args.cprofile)
+    load_end = _load()
+
+    section = "\n".join([
+        "## Check and build timings (benchmarks/run.py)",
+        "",
+        f"Machine: {machine()}. Measured {started:%Y-%m-%d %H:%M}–{dt.datetime.now():%H:%M}; as-of {AS_OF}; "
+        f"median of {args.runs} fresh subprocess{'es' if args.runs > 1 else ''} a row. Load average "
+        f"(1, 5, 15 min) {load_start} at the start, {load_end} at the end.",
+        "",
+        *[f"- Corpus {c.summary()}." for c in corpora],
+        "",
+        HEADER,
+        *rows,
+        "",
+        "Median ÷ floor: median wall time over the I/O floor (reading every byte of the corpus once, "
+        "page cache warm, measured before each timed run). Memory: largest process = ru_maxrss from "
+        "wait4; process tree = the largest sum of VmRSS over sgpack and its reader processes seen in "
+        f"/proc samples every {args.sample_ms:g} ms (bound = the sum of each process's own peak, VmHWM); "
+        "the memory target is judged on the sampled tree figure. Targets are for the provider corpus on "
+        "2 cores; build-cqc-service-cold and build-cqc-warm have only the memory target.",
+    ])
+    print(section)
     if args.write:
-        args.write.write_text("# Benchmark results\n\n" + text, encoding="utf-8")
+        write_results(args.write, section)
+        print(f"written to {args.write}", file=sys.stderr)
     return 0
 
 
