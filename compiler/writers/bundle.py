@@ -17,7 +17,8 @@ from pikepdf import Pdf
 from compiler.packs.profiles import Theme
 from compiler.writers.context import CQC_SECTIONS, IndexRow, PackContext, PageMap
 from compiler.writers.notice import notice_pdf
-from compiler.writers.pdf import Look, converge
+from compiler.writers import memo
+from compiler.writers.pdf import Body, Look, converge
 from compiler.writers.pdfjoin import Joiner, Mark, open_pdf, signed
 from compiler.writers.sheets import render_sheets
 
@@ -92,16 +93,36 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
-def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, seed: bytes) -> Bundle:
+def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cache) -> Body:  # noqa: ANN001
+    """converge(), or the body an earlier build with the same view model, exhibit page counts and theme made."""
+    def make() -> tuple[dict, bytes]:
+        body = converge(ctx, theme, lambda pages, anchors: _page_map(pages, anchors, rows))
+        return {"pages": body.pages, "anchors": body.anchors}, body.pdf
+
+    def valid(value: dict, data: bytes) -> bool:
+        anchors = value.get("anchors")
+        return (data.startswith(b"%PDF-") and type(value.get("pages")) is int and isinstance(anchors, dict)
+                and all(isinstance(k, str) and type(v) is int for k, v in anchors.items()))
+
+    if cache is None:
+        value, data = make()
+    else:
+        key = memo.inputs_key(ctx, rows, theme.model_dump(), memo.file_digest(theme.logo))
+        value, data = memo.remembered(cache, "pdf-body", key, memo.code_version("pdf.py", "bundle.py"), make, valid)
+    return Body(pdf=data, pages=value["pages"], anchors=value["anchors"])
+
+
+def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, seed: bytes,
+                 cache=None) -> Bundle:  # noqa: ANN001
     """`seed` is kept for the callers' sake: the /ID is derived from the document's own bytes, which the
-    inputs fix."""
+    inputs fix. `cache` (an evidence_store EvidenceCache) keeps the body for the next identical build."""
     look = Look(theme)
     sources = _sources(exhibits)
     exhibits = [ex for ex, _ in sources]
     counts = [len(src.pages) if src is not None else 0 for _, src in sources]
     rows = [(ex.row, n) for ex, n in zip(exhibits, counts)]
 
-    body = converge(ctx, theme, lambda pages, anchors: _page_map(pages, anchors, rows))
+    body = _body(ctx, theme, rows, cache)
     pm = _page_map(body.pages, body.anchors, rows)
     sheets = open_pdf(render_sheets(ctx, exhibits, counts, pm, look))
 

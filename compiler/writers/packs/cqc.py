@@ -87,11 +87,29 @@ def write(job: BuildJob) -> None:
 
     # the compliance officer is warned of personal data the pack holds (values masked)
     job.context.personal_data = cqc_personal_data(job.context, job.pack, job.roster)
-    bundle = build_bundle(job.context, exhibit_inputs(job), theme=job.theme, seed=job.seed)
+    bundle = build_bundle(job.context, exhibit_inputs(job), theme=job.theme, seed=job.seed, cache=job.cache)
     if "pdf" in job.formats:
         job.write(f"{job.stem}.pdf", bundle.pdf)
     if "docx" in job.formats:
-        from compiler.writers.docx import render_docx
+        job.write(f"{job.stem}.docx", _docx(job, bundle.pages))
 
-        template_dir = Path(str(template_file(f"{job.pack.name}.docx", job.templates))).parent
-        job.write(f"{job.stem}.docx", render_docx(job.context, bundle.pages, template_dir=template_dir))
+
+def _docx(job: BuildJob, pages) -> bytes:  # noqa: ANN001
+    """render_docx, or the document an earlier build with the same view model, page map and template made."""
+    from compiler.writers import memo
+    from compiler.writers.docx import render_docx
+
+    template = Path(str(template_file(f"{job.pack.name}.docx", job.templates)))
+
+    def make() -> tuple[dict, bytes]:
+        return {}, render_docx(job.context, pages, template_dir=template.parent)
+
+    if job.cache is None:
+        return make()[1]
+    from importlib.metadata import version
+
+    key = memo.inputs_key(job.context, pages, str(template), memo.file_digest(template),
+                          job.theme.model_dump(), memo.file_digest(job.theme.logo), version("docxtpl"),
+                          version("python-docx"))
+    return memo.remembered(job.cache, "docx", key, memo.code_version("docx.py", "charts.py"), make,
+                           lambda value, data: data.startswith(b"PK\x03\x04"))[1]

@@ -1,0 +1,82 @@
+"""Incremental CQC builds: a rebuild takes the PDF body, the Word pack, charts and exhibit pages from the
+cache when nothing they show changed, and whatever it reuses, the pack is byte-identical to a build
+with no cache at all — after no change, after one evidence file changed, and with a damaged entry."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from compiler import pipeline
+from compiler.writers import bundle as bundle_mod
+from compiler.writers import docx as docx_mod
+from evidence_store.cache import DB_NAME, open_cache
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples"
+AS_OF = dt.date(2026, 11, 20)
+OUTPUTS = ("cqc-pack.pdf", "cqc-pack.docx", "manifest.json")
+
+
+def _build(evidence: Path, out: Path, cache_dir: Path | None) -> dict[str, bytes]:
+    cache = open_cache(cache_dir) if cache_dir is not None else None
+    try:
+        pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=out, cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    return {name: (out / name).read_bytes() for name in OUTPUTS}
+
+
+@pytest.fixture()
+def evidence(tmp_path):
+    folder = tmp_path / "evidence"
+    shutil.copytree(EXAMPLE / "evidence", folder)
+    return folder
+
+
+def _forbid(monkeypatch, module, name: str) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"{name} ran: the cache should have answered")
+
+    monkeypatch.setattr(module, name, refuse)
+
+
+def test_a_rebuild_of_unchanged_inputs_renders_nothing_again_and_is_identical(tmp_path, evidence, monkeypatch):
+    cache = tmp_path / "cache"
+    cold = _build(evidence, tmp_path / "cold", cache)
+    _forbid(monkeypatch, bundle_mod, "converge")
+    _forbid(monkeypatch, docx_mod, "render_docx")
+    warm = _build(evidence, tmp_path / "warm", cache)
+    monkeypatch.undo()
+    plain = _build(evidence, tmp_path / "plain", None)
+    assert cold == warm == plain
+
+
+def test_one_changed_evidence_file_gives_the_clean_build_of_the_new_inputs(tmp_path, evidence):
+    cache = tmp_path / "cache"
+    _build(evidence, tmp_path / "before", cache)
+    notes = sorted(evidence.rglob("*.md"))
+    changed = notes[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nAdded after the first build: reviewed again.\n",
+                       encoding="utf-8")
+    warm = _build(evidence, tmp_path / "after", cache)
+    plain = _build(evidence, tmp_path / "plain", None)
+    assert warm == plain
+    before = (tmp_path / "before" / "cqc-pack.pdf").read_bytes()
+    assert warm["cqc-pack.pdf"] != before                    # the new SHA-256 is printed: not the old pack
+
+
+def test_a_damaged_body_entry_is_made_again(tmp_path, evidence):
+    cache = tmp_path / "cache"
+    cold = _build(evidence, tmp_path / "cold", cache)
+    db = sqlite3.connect(cache / DB_NAME)
+    damaged = db.execute("UPDATE entries SET data = ? WHERE kind IN ('pdf-body', 'docx')",
+                         (b"%PDF-1.7 not what was kept",)).rowcount
+    db.commit()
+    db.close()
+    assert damaged == 2
+    again = _build(evidence, tmp_path / "again", cache)
+    assert again == cold
