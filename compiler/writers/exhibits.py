@@ -78,23 +78,29 @@ class RenderedExhibit:
     note: str | None    # "PDF exhibit included as it is", "table cut at 2,000 rows", ...
 
 
-def render_exhibit(path: Path, fmt: str, *, title: str, limits: Limits = DEFAULT_LIMITS) -> RenderedExhibit:
-    """The exhibit pages for one evidence file (`fmt`: lower-case extension without the dot).
+def render_exhibit(path: Path, fmt: str, *, title: str, limits: Limits = DEFAULT_LIMITS,
+                   data: bytes | None = None) -> RenderedExhibit:
+    """The exhibit pages for one evidence file (`fmt`: lower-case extension without the dot). `data`: the
+    file's bytes as already read and checked against its SHA-256 — then the file is not read again, so the
+    pages shown are of the bytes the pack attaches and hashes, even if the file changes meanwhile.
 
     Raises ExhibitError, with a one-line reason, for any file that cannot be shown."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ExhibitError(f"no exhibit renderer for .{fmt} files")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ExhibitError(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
-    if size > limits.max_file_bytes:
-        raise ExhibitError(f"the file is {size:,} bytes (limit {limits.max_file_bytes:,})")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExhibitError(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if data is None:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ExhibitError(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+        if size > limits.max_file_bytes:
+            raise ExhibitError(f"the file is {size:,} bytes (limit {limits.max_file_bytes:,})")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ExhibitError(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    elif len(data) > limits.max_file_bytes:
+        raise ExhibitError(f"the file is {len(data):,} bytes (limit {limits.max_file_bytes:,})")
     if fmt == "pdf":
         return _pdf(data, limits)
     from reportlab.platypus.doctemplate import LayoutError

@@ -425,3 +425,15 @@ def test_table_rows_taller_than_a_page_split_and_stay_inside(tmp_path: Path) -> 
         text = flat(" ".join(page_texts(result.pdf)))
         assert ("end2" if path.suffix == ".csv" else "para 59") in text
         assert_within_bands(result.pdf)
+
+
+def test_the_pages_are_of_the_bytes_checked_not_the_file_as_it_is_now(tmp_path):
+    """The CQC writer reads an exhibit once, checks its SHA-256 and renders those bytes: a file replaced
+    after the check cannot put other pages in the pack than the original it attaches."""
+    path = tmp_path / "note.md"
+    path.write_text("# Swapped\n\nWritten after the check.\n", encoding="utf-8")
+    checked = "# Supervision note\n\nThe bytes that were hashed.\n".encode()
+    rendered = render_exhibit(path, "md", title="Supervision note", data=checked)
+    text = pdfium.PdfDocument(rendered.pdf)[0].get_textpage().get_text_range()
+    assert "The bytes that were hashed." in text
+    assert "Swapped" not in text

@@ -37,7 +37,8 @@ def _rendered(job: BuildJob, exhibit, data: bytes) -> RenderedExhibit:  # noqa: 
     own bytes, so only its page count and note are kept."""
     cache = job.cache
     if cache is None or not getattr(cache, "usable", False):
-        return render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title)
+        return render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title,
+                              data=data)
     version = _renderer_version(exhibit.format, exhibit.title)
     found = cache.get(_KIND, exhibit.sha256, version)
     if found is not None:
@@ -56,7 +57,8 @@ def _rendered(job: BuildJob, exhibit, data: bytes) -> RenderedExhibit:  # noqa: 
         except Exception:  # noqa: BLE001 - a damaged entry: render again
             cache.drop(_KIND, exhibit.sha256, version)
     try:
-        rendered = render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title)
+        rendered = render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format,
+                                  title=exhibit.title, data=data)
     except ExhibitError as exc:
         if not str(exc).startswith("cannot read the file"):      # a fact about the bytes, not this moment
             cache.put(_KIND, exhibit.sha256, version, {"error": str(exc)})
