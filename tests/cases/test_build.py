@@ -141,12 +141,16 @@ def test_a_failed_build_leaves_no_pack_and_keeps_the_previous_one(pack: Path, tm
     out = tmp_path / "kept"
     shutil.copytree(pack, out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    import compiler.writers.docx as docx_writer
+    from compiler.writers import output
 
-    def explode(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    write_file = output.write_file
 
-    monkeypatch.setattr(docx_writer, "render_docx", explode)
+    def explode(stage, relative, data):
+        if relative.endswith(".docx"):               # half-way: the PDF is written, the Word pack is not
+            raise OSError(28, "No space left on device")
+        return write_file(stage, relative, data)
+
+    monkeypatch.setattr(output, "write_file", explode)
     result = build(out)
     assert result.exit_code == 2
     assert "No space left on device" in result.output and "Traceback" not in result.output
