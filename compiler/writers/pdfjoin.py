@@ -232,11 +232,8 @@ def _stamp_forms(pdf: Pdf, ctx, sizes: list[tuple[float, float]], labels: list[s
         if label:
             ops.append(boxed(w - MARGIN_X, None, h - 1.2 * cm, label, "Helvetica-Bold", 10.5, heading, heading))
         ops.append(b"Q\n")
-        form = pikepdf.Stream(pdf, b"".join(ops))
-        form.Type, form.Subtype = Name.XObject, Name.Form
-        form.BBox = Array([0, 0, w, h])
-        form.Resources = fonts
-        forms.append(pdf.make_indirect(form))
+        forms.append(pdf.make_indirect(pikepdf.Stream(pdf, b"".join(ops), Type=Name.XObject, Subtype=Name.Form,
+                                                      BBox=Array([0, 0, w, h]), Resources=fonts)))
     return forms
 
 
@@ -294,8 +291,8 @@ def _copy_dict(d: Dictionary) -> Dictionary:
 
 
 def _num(v: object) -> bytes:
-    text = f"{float(v):.4f}".rstrip("0").rstrip(".")
-    return (text if text not in ("", "-0") else "0").encode()
+    text = (b"%.4f" % float(v)).rstrip(b"0").rstrip(b".")
+    return text if text not in (b"", b"-0") else b"0"
 
 
 # ---------------------------------------------------------------------------------- scrub, links, outline
