@@ -1,9 +1,11 @@
 """Making Data Count XmR charts as PNG, for the Word and PDF packs (SPEC 6.1, DOMAIN 5.1–5.3).
 
-Pure: an `SpcResult` in, PNG bytes out. No pyplot and no rcParams changes: a `Figure` with
-its own Agg canvas, every text object given its font explicitly and drawn as plain text
-(no mathtext, so a `$` in a user's title prints as typed). The same input gives the same
-bytes: fixed size, dpi and font, and no "Software" entry in the PNG metadata.
+An `SpcResult` in, PNG bytes out, by way of a chart spec: plain JSON values holding everything
+the pixels depend on. The spec is what is drawn, what keys the chart cache and what a worker
+process is sent. No pyplot and no rcParams changes: a `Figure` with its own Agg canvas, every
+text object given its font explicitly and drawn as plain text (no mathtext, so a `$` in a user's
+title prints as typed). The same spec gives the same bytes: fixed size, dpi and font, an opaque
+RGB image and no text chunks in the PNG.
 
 Conventions (DOMAIN 5): values as a grey line; baseline points hollow; common cause grey;
 special-cause improvement blue, concern orange; baseline mean solid; process limits dashed;
@@ -12,20 +14,22 @@ the whole chart (as `compiler.assess.spc` judges them).
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
+import os
 import textwrap
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import date2num
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+if TYPE_CHECKING:   # matplotlib is imported on the first drawing: charts found in the cache need none
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.font_manager import FontProperties
 
-from compiler.model.spc import SpcPoint, SpcResult
-from compiler.packs.profiles import Theme, load_theme
+    from compiler.model.spc import SpcPoint, SpcResult
+    from compiler.packs.profiles import Theme
 
 FONT = "DejaVu Sans"          # ships with matplotlib, so every machine draws the same glyphs
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -39,6 +43,10 @@ _DEFAULTS = {                 # used when a re-branded theme leaves a colour out
     "spc_limit": "#6f7275",
     "spc_line": "#8c8c8c",
 }
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+CACHE_KIND = "spc-chart"
+POOL_MIN = 12                 # fewer charts to draw than this: drawn here (a worker takes ~0.5 s to start)
 
 
 def spc_chart_png(
@@ -52,57 +60,210 @@ def spc_chart_png(
     dpi: int = 150,
 ) -> bytes:
     """Draw one indicator's XmR chart; returns PNG bytes of width_in*dpi by height_in*dpi pixels."""
-    colours = dict(_DEFAULTS)
-    colours.update((theme or load_theme()).colours)
+    return draw_chart(chart_spec(spc, title=title, opened=opened, theme=theme, width_in=width_in,
+                                 height_in=height_in, dpi=dpi))
+
+
+def chart_spec(
+    spc: SpcResult,
+    *,
+    title: str,
+    opened: date,
+    theme: Theme | None = None,
+    width_in: float = 6.3,
+    height_in: float = 2.8,
+    dpi: int = 150,
+) -> dict[str, Any]:
+    """Everything one chart's pixels depend on, as JSON values (signals show only as a point's kind)."""
+    if theme is None:
+        from compiler.packs.profiles import load_theme
+
+        theme = load_theme()
+    colours = {**_DEFAULTS, **theme.colours}
+
+    def num(v: float | None) -> float | None:
+        return None if v is None else float(v)
+
+    return {
+        "title": title,
+        "opened": opened.isoformat(),
+        "better": spc.better,
+        "target": num(spc.target),
+        "mean": num(spc.mean),
+        "upl": num(spc.upl),
+        "lpl": num(spc.lpl),
+        "provisional": bool(spc.provisional),
+        "fallback": bool(spc.fallback),
+        "fallback_reason": spc.fallback_reason,
+        "points": [[p.period.isoformat(), float(p.value), _kind(p)] for p in spc.points],
+        "colours": {name: colours[name] for name in _DEFAULTS},
+        "font": FONT,
+        "size": [float(width_in), float(height_in)],
+        "dpi": float(dpi),
+    }
+
+
+def chart_key(spec: dict[str, Any]) -> str:
+    """SHA-256 of the spec's canonical JSON: the chart cache's key."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def chart_version() -> str:
+    """The chart cache's version: this module's source and the libraries that draw and encode."""
+    from importlib.metadata import version
+
+    from evidence_store.cache import source_digest
+
+    code = source_digest("charts.py", base=Path(__file__).resolve().parent)
+    return f"chart:{code}:matplotlib={version('matplotlib')}:pillow={version('pillow')}"
+
+
+def draw_charts(specs: list[dict[str, Any]], *, cache: Any = None, workers: int | None = None) -> list[bytes]:
+    """PNG bytes for each spec, in order. `cache` (an evidence_store EvidenceCache, or None) gives
+    the charts drawn before; the rest are drawn once each, in worker processes when there are
+    at least POOL_MIN of them and more than one CPU (`workers`: default, the CPUs available)."""
+    keys = [chart_key(spec) for spec in specs]
+    use_cache = cache is not None and getattr(cache, "usable", False)
+    version = chart_version() if use_cache else ""
+    found: dict[str, bytes] = {}
+    if use_cache:
+        for key in dict.fromkeys(keys):
+            png = _from_cache(cache, key, version)
+            if png is not None:
+                found[key] = png
+    todo = {key: spec for key, spec in zip(keys, specs) if key not in found}   # one drawing per distinct chart
+    drawn = _draw_all(list(todo.values()), workers)
+    for key, png in zip(todo, drawn):
+        found[key] = png
+        if use_cache:
+            cache.put(CACHE_KIND, key, version, {"bytes": len(png)}, png)
+    return [found[key] for key in keys]
+
+
+def _from_cache(cache: Any, key: str, version: str) -> bytes | None:
+    entry = cache.get(CACHE_KIND, key, version)
+    if entry is None:
+        return None
+    value, png = entry
+    if (isinstance(png, bytes) and png.startswith(PNG_MAGIC) and png.endswith(_PNG_END)
+            and isinstance(value, dict) and value.get("bytes") == len(png)):
+        return png
+    cache.drop(CACHE_KIND, key, version)     # damaged: drawn again and stored afresh
+    return None
+
+
+def _draw_all(specs: list[dict[str, Any]], workers: int | None) -> list[bytes]:
+    """draw_chart over specs, in order; in a process pool when it pays. A pool that cannot start
+    or breaks costs time, never a chart: what it did not return is drawn here."""
+    workers = min(workers or _cpus(), len(specs) // (POOL_MIN // 2))
+    if len(specs) < POOL_MIN or workers < 2:
+        return [draw_chart(spec) for spec in specs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    pngs: list[bytes] = []
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+            # map yields in the order given, whichever worker finishes first; small chunks, so no
+            # worker sits idle at the end while another draws a long last chunk
+            for png in pool.map(draw_chart, specs, chunksize=max(1, min(4, len(specs) // (workers * 8)))):
+                pngs.append(png)
+    except Exception as exc:  # noqa: BLE001 - a drawing bug raises again below, in this process
+        from evidence_store.cache import note
+
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        note(f"charts drawn in this process ({why})")
+    return pngs + [draw_chart(spec) for spec in specs[len(pngs):]]
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _mp_context():  # noqa: ANN202
+    import multiprocessing
+
+    # Not fork: the parent may hold threads (progress display, SQLite) whose locks a fork would
+    # copy. A fork server is one fresh, single-threaded process: it imports matplotlib once and
+    # each worker is forked from it ready to draw (~1 s of CPU saved a worker). Where there is
+    # none (Windows), spawn: every worker imports it for itself.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", __name__, *_MATPLOTLIB])   # no effect once the server runs
+    return context
+
+
+_MATPLOTLIB = ("matplotlib.backends.backend_agg", "matplotlib.dates", "matplotlib.figure", "matplotlib.font_manager",
+               "matplotlib.lines", "matplotlib.ticker", "PIL.PngImagePlugin")
+
+
+def draw_chart(spec: dict[str, Any]) -> bytes:
+    """Draw one chart spec (chart_spec) as PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import date2num
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    width_in, height_in = spec["size"]
+    dpi = spec["dpi"]
+    colours = spec["colours"]
     text_c = colours["text"]
+    target, mean, upl, lpl = spec["target"], spec["mean"], spec["upl"], spec["lpl"]
+    font_name = spec["font"]
 
     def font(size: float, weight: str = "normal") -> FontProperties:
-        return FontProperties(family=FONT, size=size, weight=weight)
+        return FontProperties(family=font_name, size=size, weight=weight)
 
     plain = {"parse_math": False, "usetex": False}
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained", facecolor="white")
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
     fig.get_layout_engine().set(w_pad=0.04, h_pad=0.03, hspace=0.0, wspace=0.0)
     ax = fig.add_subplot()
     ax.set_facecolor("white")
 
     # --- title and subtitle ----------------------------------------------------------------
+    title = spec["title"]
     wrap = max(30, int(width_in * 11))   # characters per line at 9 pt, roughly
     head = textwrap.fill(" ".join(title.split()) or "Indicator", wrap, max_lines=2, placeholder=" …")
     fig.suptitle(head, x=0.01, ha="left", color=text_c, fontproperties=font(9, "bold"), **plain)
-    sub = [f"{spc.better} is better"]
-    if spc.target is not None:
-        sub.append(f"target {_num(spc.target)}")
-    if spc.provisional and spc.upl is not None:
+    sub = [f"{spec['better']} is better"]
+    if target is not None:
+        sub.append(f"target {_num(target)}")
+    if spec["provisional"] and upl is not None:
         sub.append("limits provisional (fewer than 12 baseline points)")
     ax.set_title(" · ".join(sub), loc="left", color=text_c, fontproperties=font(7), pad=3, **plain)
 
-    points = list(spc.points)
-    xs = [float(date2num(p.period)) for p in points]
-    ys = [p.value for p in points]
-    x_open = float(date2num(opened))
+    points = [(date.fromisoformat(day), value, kind) for day, value, kind in spec["points"]]
+    xs = [float(date2num(day)) for day, _, _ in points]
+    ys = [value for _, value, _ in points]
+    x_open = float(date2num(date.fromisoformat(spec["opened"])))
     handles: list[Line2D] = []    # lines, for the legend
     markers: list[Line2D] = []    # point kinds shown, for the legend (listed first)
 
     # --- reference lines: mean, limits, target -----------------------------------------------
-    if spc.mean is not None:
-        ax.axhline(spc.mean, color=colours["spc_mean"], lw=1.0, zorder=2)
+    if mean is not None:
+        ax.axhline(mean, color=colours["spc_mean"], lw=1.0, zorder=2)
         handles.append(Line2D([], [], color=colours["spc_mean"], lw=1.0, label="baseline mean"))
-    if spc.upl is not None and spc.lpl is not None:
-        for y in (spc.upl, spc.lpl):
+    if upl is not None and lpl is not None:
+        for y in (upl, lpl):
             ax.axhline(y, color=colours["spc_limit"], lw=0.9, ls=(0, (4, 2.5)), zorder=2)
         handles.append(Line2D([], [], color=colours["spc_limit"], lw=0.9, ls=(0, (4, 2.5)), label="process limits"))
-    if spc.target is not None:
-        ax.axhline(spc.target, color=colours["spc_target"], lw=1.1, zorder=2)
+    if target is not None:
+        ax.axhline(target, color=colours["spc_target"], lw=1.1, zorder=2)
         handles.append(Line2D([], [], color=colours["spc_target"], lw=1.1, label="target"))
 
-    # --- the values ---------------------------------------------------------------------------
+    # --- the values: one line, one scatter per kind of point ------------------------------------
     if points:
         ax.plot(xs, ys, color=colours["spc_line"], lw=1.1, zorder=3)
-        styles = _point_styles(colours)
-        for kind, (face, edge, label) in styles.items():
-            sel = [(x, p.value) for x, p in zip(xs, points) if _kind(p) == kind]
+        for kind, (face, edge, label) in _point_styles(colours).items():
+            sel = [(x, value) for x, (_, value, k) in zip(xs, points) if k == kind]
             if not sel:
                 continue
             ax.scatter([s[0] for s in sel], [s[1] for s in sel], s=22, marker="o", c=face,
@@ -116,11 +277,11 @@ def spc_chart_png(
     pad_x = max(10.0, (hi_x - lo_x) * 0.03)
     ax.set_xlim(lo_x - pad_x, hi_x + pad_x)
 
-    refs = [v for v in (spc.mean, spc.upl, spc.lpl, spc.target) if v is not None]
+    refs = [v for v in (mean, upl, lpl, target) if v is not None]
     values = ys or [0.0]
     lo_y = min(values + refs)
     hi_y = max(values + refs)
-    if min(values) >= 0 and (spc.target is None or spc.target >= 0):
+    if min(values) >= 0 and (target is None or target >= 0):
         lo_y = 0.0          # counts and rates: the axis starts at zero; a negative LPL is cut off
     height = hi_y - lo_y or max(1.0, abs(hi_y))
     top = hi_y + height * 0.16   # a clear strip at the top for the "action opened" label
@@ -143,15 +304,15 @@ def spc_chart_png(
         x0, x1 = ax.get_xlim()
         room = max(0.5, width_in - 0.7) * (max(xs) - min(xs)) / (x1 - x0)
         step = max(1, math.ceil(len(points) / max(1, int(room / 0.55) + 1)))
-        ticks = points[::step]
-        ax.set_xticks([float(date2num(p.period)) for p in ticks])
-        ax.set_xticklabels([f"{_MONTHS[p.period.month - 1]} {p.period.year % 100:02d}" for p in ticks])
+        ticks = [day for day, _, _ in points[::step]]
+        ax.set_xticks([float(date2num(day)) for day in ticks])
+        ax.set_xticklabels([f"{_MONTHS[day.month - 1]} {day.year % 100:02d}" for day in ticks])
     else:
         ax.set_xticks([])
-    whole = all(float(v).is_integer() for v in ys) and (spc.target is None or float(spc.target).is_integer())
+    whole = all(float(v).is_integer() for v in ys) and (target is None or float(target).is_integer())
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=whole, min_n_ticks=3))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _num(v)))
-    ax.tick_params(labelsize=7, labelfontfamily=FONT, colors=text_c, length=2.5, width=0.6, pad=2)
+    ax.tick_params(labelsize=7, labelfontfamily=font_name, colors=text_c, length=2.5, width=0.6, pad=2)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     for spine in ("left", "bottom"):
@@ -170,15 +331,27 @@ def spc_chart_png(
                         handletextpad=0.5, borderaxespad=0.2, labelspacing=0.3)
     for t in legend.get_texts():
         t.set_parse_math(False)
-    if spc.fallback:   # as the x-axis label: under the tick labels, above the legend
-        note = f"fallback: {spc.fallback_reason or 'too few points for SPC'}"
+    if spec["fallback"]:   # as the x-axis label: under the tick labels, above the legend
+        note = f"fallback: {spec['fallback_reason'] or 'too few points for SPC'}"
         note = textwrap.fill(note, int(width_in * 15), max_lines=2, placeholder=" …")
         ax.set_xlabel(note, loc="left", color=text_c, fontproperties=font(6.5), labelpad=3, **plain)
         ax.xaxis.label.set_style("italic")
 
+    # Lay out once, then draw once: savefig would draw twice (a layout pass, then the pixels).
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
+    canvas.draw()
+    return _png(canvas, dpi)
+
+
+def _png(canvas: FigureCanvasAgg, dpi: float) -> bytes:
+    """The canvas as an RGB PNG (the figure is opaque, so no alpha channel to store or compress)."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
-    fig.clear()
+    image.save(buf, format="png", dpi=(dpi, dpi))
     return buf.getvalue()
 
 

@@ -311,22 +311,30 @@ def _closure_views(result: ActionResult, pack: Pack) -> list[ClosureView]:
     return views
 
 
-def _charts(result: ActionResult, action: Action, pack: Pack, with_charts: bool) -> list[ChartView]:
-    if not with_charts:
-        return []
-    from compiler.writers.charts import spc_chart_png
+def _charts(pack: Pack, actions: dict[str, tuple[Action, Plan]], cache) -> dict[str, list[ChartView]]:  # noqa: ANN001
+    """Every action's SPC charts, drawn together so a cache and worker processes can serve them all."""
+    from compiler.packs.profiles import load_theme
+    from compiler.writers.charts import chart_spec, draw_charts
 
-    charts = []
-    for ind in result.indicators:
-        if ind.spc is None:
-            continue
-        png = spc_chart_png(ind.spc, title=ind.title, opened=action.opened)
+    theme = load_theme()
+    wanted = []                     # (action id, indicator), in pack order
+    specs = []
+    for action_id in pack.actions:
+        action, _plan = actions[action_id]
+        for ind in pack.assessment.action(action_id).indicators:
+            if ind.spc is not None:
+                wanted.append((action_id, ind))
+                specs.append(chart_spec(ind.spc, title=ind.title, opened=action.opened, theme=theme))
+    charts: dict[str, list[ChartView]] = {}
+    for (action_id, ind), png in zip(wanted, draw_charts(specs, cache=cache)):
         refs = _refs([ind.evidence], pack) if ind.evidence else []
-        charts.append(ChartView(ind.id, ind.title, png, ind.spc.explanation, refs[0] if refs else None))
+        charts.setdefault(action_id, []).append(
+            ChartView(ind.id, ind.title, png, ind.spc.explanation, refs[0] if refs else None))
     return charts
 
 
-def action_view(action: Action, plan: Plan, result: ActionResult, pack: Pack, with_charts: bool) -> ActionView:
+def action_view(action: Action, plan: Plan, result: ActionResult, pack: Pack,
+                charts: list[ChartView]) -> ActionView:
     findings = [finding_view(f) for f in pack.findings if f.action == action.id]
     return ActionView(
         id=action.id, anchor=anchor_for("act", action.id), title=action.title, plan_id=plan.id,
@@ -341,21 +349,24 @@ def action_view(action: Action, plan: Plan, result: ActionResult, pack: Pack, wi
                                       unreadable=list(r.unreadable))
                       for r in result.requirements],
         closure=_closure_views(result, pack), closure_ready=result.closure.ready,
-        charts=_charts(result, action, pack, with_charts),
+        charts=charts,
         reviews=[ReviewView(date=long_date(r.date), forum=r.forum or plan.governance_forum or "",
                             rag=RAG_WORDS.get(r.rag, "—"), narrative=r.narrative or "")
                  for r in action.reviews],
         findings=findings)
 
 
-def build_context(pack: Pack, *, prepared_by: str | None = None, with_charts: bool = True) -> PackContext:
+def build_context(pack: Pack, *, prepared_by: str | None = None, with_charts: bool = True,
+                  cache=None) -> PackContext:  # noqa: ANN001
+    """`cache` (an evidence_store.EvidenceCache, or None) keeps drawn SPC charts by what they show."""
     assessment = pack.assessment
     plans = {p.id: p for p in assessment.plans if p.id in pack.plans}
     actions = {a.id: (a, p) for p in plans.values() for a in p.actions}
+    charts = _charts(pack, actions, cache) if with_charts else {}
     views: dict[str, ActionView] = {}
     for action_id in pack.actions:
         action, plan = actions[action_id]
-        views[action_id] = action_view(action, plan, assessment.action(action_id), pack, with_charts)
+        views[action_id] = action_view(action, plan, assessment.action(action_id), pack, charts.get(action_id, []))
     groups = [GroupView(kq.name, [StatementView(st.name, [views[a] for a in st.actions]) for st in kq.statements])
               for kq in pack.groups]
     summary = [SummaryRow(id=v.id, anchor=v.anchor, title=v.title, owner=v.owner, risk=v.risk, due=v.due,

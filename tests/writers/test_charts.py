@@ -76,6 +76,14 @@ def test_byte_identical_across_calls(worked):
     assert b"Software" not in a and b"matplotlib" not in a.lower()
 
 
+def test_opaque_rgb_without_text_chunks(worked):
+    spc, opened = worked
+    png = spc_chart_png(spc, title="Restrictive interventions", opened=opened)
+    assert png[24:26] == b"\x08\x02"      # IHDR: 8-bit RGB, no alpha channel to store
+    assert not any(chunk in png for chunk in (b"tEXt", b"iTXt", b"zTXt", b"tIME"))
+    assert Image.open(io.BytesIO(png)).info.get("dpi") == pytest.approx((150, 150), abs=0.1)
+
+
 def test_byte_identical_in_a_fresh_process(worked, tmp_path):
     spc, opened = worked
     here = spc_chart_png(spc, title="Restrictive interventions", opened=opened)
