@@ -3,7 +3,9 @@
 Only what depends on a file's bytes alone is kept: a reader's result (text with its locations,
 metadata inside the file, table rows, page counts) keyed by (file SHA-256, reader version), the
 id mentions found in that text keyed by the id set as well, and rendered exhibit pages. What
-comes from sidecars, evidence.yaml or folder names is resolved again on every run.
+comes from sidecars, evidence.yaml or folder names is resolved again whenever any of it changed:
+the one other thing kept is a whole catalogue, keyed by everything it is made of
+(evidence_store.snapshot), and plans by their file's bytes (compiler.plans.cache).
 
 Values are JSON (zlib-compressed) plus an optional raw byte payload, each entry with a checksum:
 a cache file written by someone else can hold wrong data, never code. A damaged entry is dropped
@@ -13,7 +15,8 @@ least recently used entries go first. Anything going wrong with the cache costs 
 result: the run goes on without it after one note on stderr.
 
 A second table remembers (evidence folder, relative path) -> (size, mtime, ctime, device, inode,
-SHA-256), so an unchanged file is not read at all to know its hash.
+SHA-256), so an unchanged file is not read at all to know its hash. A scan reads that table for
+its folder in one query, and the entries of the files it already knows in a few batched queries.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import base64
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -41,6 +45,7 @@ TOUCH_NS = 60 * 10**9                 # last use is recorded at most this often 
 # A file whose status changed this recently when it was hashed is hashed again next time: a
 # second write within the same timestamp tick would leave size, mtime and ctime unchanged.
 RACY_SECONDS = 2.0
+_BATCH = 500                          # keys in one batched lookup (SQLite allows 999 parameters)
 
 _CORRUPT = {11, 26}                   # SQLITE_CORRUPT, SQLITE_NOTADB
 _noted: set[str] = set()
@@ -112,8 +117,13 @@ class EvidenceCache:
         self.db: sqlite3.Connection | None = None
         self.pending: list[tuple] = []
         self.pending_files: list[tuple] = []
+        self.pending_replace: list[tuple[str, str, str]] = []      # (kind, version, the sha256 kept)
         self.pending_bytes = 0
         self.touched: set[int] = set()
+        # what a scan asked for ahead (prefetch): (kind, sha256, version) -> row, and every key asked
+        self._rows: dict[tuple[str, str, str], tuple] = {}
+        self._asked: set[tuple[str, str, str]] = set()
+        self._files: dict[str, dict[str, tuple]] = {}          # root -> {path: files row}
         self.stats = {"hits": 0, "misses": 0, "dropped": 0, "stored": 0, "known_files": 0}
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
@@ -169,7 +179,8 @@ class EvidenceCache:
     def _failed(self, exc: sqlite3.Error) -> None:
         """A database error mid-run: stop using the cache; a damaged file is moved aside."""
         db, self.db = self.db, None
-        self.pending, self.pending_files, self.touched = [], [], set()
+        self.pending, self.pending_files, self.touched, self.pending_replace = [], [], set(), []
+        self.release()
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
                 db.close()
@@ -205,13 +216,16 @@ class EvidenceCache:
         """(value, payload) stored under the key, or None. A damaged entry is dropped."""
         if self.db is None:
             return None
-        try:
-            row = self.db.execute("SELECT rowid, last_used, checksum, value, data FROM entries "
-                                  "WHERE kind = ? AND sha256 = ? AND version = ?",
-                                  (kind, sha256, version)).fetchone()
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return None
+        key = (kind, sha256, version)
+        if key in self._asked:
+            row = self._rows.get(key)
+        else:
+            try:
+                row = self.db.execute("SELECT rowid, last_used, checksum, value, data FROM entries "
+                                      "WHERE kind = ? AND sha256 = ? AND version = ?", key).fetchone()
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return None
         if row is None:
             self.stats["misses"] += 1
             return None
@@ -221,7 +235,7 @@ class EvidenceCache:
                 raise ValueError("wrong types")
             if checksum != _checksum(kind, sha256, version, blob, data):
                 raise ValueError("checksum")
-            value = decode(json.loads(zlib.decompress(blob)))
+            value = _loads(zlib.decompress(blob))
         except Exception:  # noqa: BLE001 - anything wrong with an entry means: compute it again
             self.drop(kind, sha256, version)
             return None
@@ -230,8 +244,10 @@ class EvidenceCache:
         self.stats["hits"] += 1
         return value, data
 
-    def put(self, kind: str, sha256: str, version: str, value: Any, data: bytes | None = None) -> None:
-        """Store an entry (written with the next flush). A value JSON cannot hold exactly is skipped."""
+    def put(self, kind: str, sha256: str, version: str, value: Any, data: bytes | None = None, *,
+            replace: bool = False) -> None:
+        """Store an entry (written with the next flush). A value JSON cannot hold exactly is skipped.
+        `replace`: the entry takes the place of every other of its kind and version."""
         if self.db is None:
             return
         try:
@@ -242,6 +258,10 @@ class EvidenceCache:
         size = len(blob) + len(data or b"") + len(kind) + len(sha256) + len(version) + 64
         if size > self.max_bytes // 4:
             return
+        self._asked.discard((kind, sha256, version))     # asked again: from the database
+        if replace:
+            self.pending = [p for p in self.pending if (p[0], p[2]) != (kind, version)]
+            self.pending_replace.append((kind, version, sha256))
         self.pending.append((kind, sha256, version, size, time.time_ns(),
                              _checksum(kind, sha256, version, blob, data), blob, data))
         self.pending_bytes += size
@@ -250,6 +270,7 @@ class EvidenceCache:
 
     def drop(self, kind: str, sha256: str, version: str) -> None:
         self.stats["dropped"] += 1
+        self._rows.pop((kind, sha256, version), None)
         if self.db is None:
             return
         try:
@@ -258,17 +279,42 @@ class EvidenceCache:
         except sqlite3.Error as exc:
             self._failed(exc)
 
+    def prefetch(self, kind: str, version: str, shas: list[str]) -> None:
+        """Look up many entries of one kind and version at once; get() then answers from memory
+        (until release()), so a warm scan makes a few queries instead of one per file."""
+        if self.db is None:
+            return
+        todo = [sha for sha in dict.fromkeys(shas) if (kind, sha, version) not in self._asked]
+        for start in range(0, len(todo), _BATCH):
+            part = todo[start:start + _BATCH]
+            try:
+                rows = self.db.execute(
+                    "SELECT sha256, rowid, last_used, checksum, value, data FROM entries WHERE kind = ? "
+                    f"AND version = ? AND sha256 IN ({','.join('?' * len(part))})", (kind, version, *part)).fetchall()
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return
+            for sha, *row in rows:
+                self._rows[(kind, sha, version)] = tuple(row)
+            self._asked.update((kind, sha, version) for sha in part)
+
+    def release(self) -> None:
+        """Forget what prefetch() and known_sha() held in memory."""
+        self._rows, self._asked, self._files = {}, set(), {}
+
     # -- files: is it the file whose hash we know?
 
     def known_sha(self, root: str, rel: str, info: os.stat_result) -> str | None:
         if self.db is None:
             return None
-        try:
-            row = self.db.execute("SELECT size, mtime_ns, ctime_ns, dev, ino, sha256 FROM files "
-                                  "WHERE root = ? AND path = ?", (root, rel)).fetchone()
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return None
+        if root not in self._files:              # the folder's rows in one query, on first use
+            try:
+                self._files[root] = {path: tuple(row) for path, *row in self.db.execute(
+                    "SELECT path, size, mtime_ns, ctime_ns, dev, ino, sha256 FROM files WHERE root = ?", (root,))}
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return None
+        row = self._files[root].get(rel)
         if row is None or tuple(row[:5]) != (info.st_size, info.st_mtime_ns, info.st_ctime_ns,
                                              info.st_dev, info.st_ino):
             return None
@@ -293,12 +339,14 @@ class EvidenceCache:
         """Write pending entries in one transaction, then keep the cache under its size bound."""
         if self.db is None or not (self.pending or self.pending_files or self.touched):
             return
-        pending, files, touched = self.pending, self.pending_files, self.touched
+        pending, files, touched, replace = self.pending, self.pending_files, self.touched, self.pending_replace
         self.pending, self.pending_files, self.touched, self.pending_bytes = [], [], set(), 0
+        self.pending_replace = []
         db = self.db
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
+                db.executemany("DELETE FROM entries WHERE kind = ? AND version = ? AND sha256 != ?", replace)
                 db.executemany("INSERT OR REPLACE INTO entries (kind, sha256, version, size, last_used, checksum, "
                                "value, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pending)
                 db.executemany("INSERT OR REPLACE INTO files (root, path, size, mtime_ns, ctime_ns, dev, ino, "
@@ -419,6 +467,25 @@ def decode(value: Any) -> Any:
     return value
 
 
+def _tagged(value: dict) -> Any:
+    """decode() for one JSON object whose contents are decoded already (json's object_hook)."""
+    tag, inner = value["$"], value["v"]
+    if tag == "tuple":
+        return tuple(inner)
+    if tag == "dict":
+        return {k: v for k, v in inner}
+    return decode({"$": tag, "v": inner})
+
+
+_DECODER = json.JSONDecoder(object_hook=_tagged)
+
+
+def _loads(text: bytes) -> Any:
+    """decode(json.loads(text)), with the tags undone as the JSON is parsed: plain lists and
+    strings (most of an entry) are never walked again in Python."""
+    return _DECODER.decode(text.decode("utf-8"))
+
+
 # ---------------------------------------------------------------------------------------- versions
 
 _SHARED = ("readers/__init__.py", "readers/base.py", "limits.py", "zipsafe.py", "yamlsafe.py", "cache.py")
@@ -440,6 +507,17 @@ def source_digest(*relative: str, base: Path = _PACKAGE) -> str:
     return _source_digests[key]
 
 
+_LIBRARIES: str | None = None
+
+
+def library_versions() -> str:
+    """The versions of the libraries readers parse with (part of every reader's version)."""
+    global _LIBRARIES
+    if _LIBRARIES is None:
+        _LIBRARIES = _library_versions()
+    return _LIBRARIES
+
+
 def _library_versions() -> str:
     from importlib import metadata
 
@@ -452,7 +530,6 @@ def _library_versions() -> str:
     return ",".join(out)
 
 
-_LIBRARIES: str | None = None
 # Limits that decide whether a file can be read at all here (time, memory, processes) do not
 # change a result: failures they cause are never cached.
 _NOT_IN_KEY = {"read_seconds", "read_memory", "reader_processes"}
@@ -461,7 +538,6 @@ _NOT_IN_KEY = {"read_seconds", "read_memory", "reader_processes"}
 def reader_version(fmt: str, limits: Any) -> str | None:
     """The version a cached result of reading `fmt` must carry: the reader module's READER_VERSION,
     a hash of its source and the shared reading code, the parsing libraries' versions and the limits."""
-    global _LIBRARIES
     from .readers import READERS
 
     reader = READERS.get(fmt)
@@ -472,12 +548,10 @@ def reader_version(fmt: str, limits: Any) -> str | None:
     declared = getattr(module, "READER_VERSION", None)
     if module is None or declared is None:
         return None
-    if _LIBRARIES is None:
-        _LIBRARIES = _library_versions()
     source = source_digest(os.path.relpath(module.__file__, _PACKAGE), *_SHARED)
     limit_text = ",".join(f"{f.name}={getattr(limits, f.name)!r}" for f in fields(limits) if f.name not in _NOT_IN_KEY)
     extra = ",".join(f"{k}={v!r}" for k, v in sorted(getattr(reader, "keywords", {}).items()))
-    tail = hashlib.sha256(f"{_LIBRARIES}|{limit_text}|{extra}".encode()).hexdigest()[:12]
+    tail = hashlib.sha256(f"{library_versions()}|{limit_text}|{extra}".encode()).hexdigest()[:12]
     return f"{fmt}:{declared}:{source}:{tail}"
 
 
@@ -493,10 +567,13 @@ MENTIONS_VERSION = "1"          # bump when mention detection (metadata.mentions
 
 
 class ScanCache:
-    """The cache as one scan of one evidence folder uses it (versions worked out once per format)."""
+    """The cache as one scan of one evidence folder uses it (versions worked out once per format).
+    `started_ns`: when the scan began, before any file was looked at (the racy-file guard)."""
 
-    def __init__(self, cache: EvidenceCache, root: str, limits: Any, ids: frozenset[str]):
+    def __init__(self, cache: EvidenceCache, root: str, limits: Any, ids: frozenset[str],
+                 started_ns: int | None = None):
         self.cache, self.root, self.limits = cache, root, limits
+        self.started_ns = time.time_ns() if started_ns is None else started_ns
         self.ids_key = id_set_digest(ids)
         self._versions: dict[str, str | None] = {}
 
@@ -505,20 +582,29 @@ class ScanCache:
             self._versions[fmt] = reader_version(fmt, self.limits)
         return self._versions[fmt]
 
-    # -- is the file unchanged?
+    def _mentions_version(self, version: str) -> str:
+        return f"{version}|m{MENTIONS_VERSION}:{source_digest('metadata.py')}|ids:{self.ids_key}"
 
-    def stat(self, real: str) -> os.stat_result | None:
-        try:
-            return os.stat(real)
-        except OSError:
-            return None
+    # -- is the file unchanged?
 
     def known_sha(self, rel: str, info: os.stat_result | None) -> str | None:
         return self.cache.known_sha(self.root, rel, info) if info is not None else None
 
-    def remember(self, rel: str, info: os.stat_result | None, sha256: str, started_ns: int) -> None:
+    def remember(self, rel: str, info: os.stat_result | None, sha256: str) -> None:
+        """Remember the hash of the file `info` (a stat taken before it was read) describes."""
         if info is not None:
-            self.cache.remember_file(self.root, rel, info, sha256, started_ns)
+            self.cache.remember_file(self.root, rel, info, sha256, self.started_ns)
+
+    def prefetch(self, files: list[tuple[str, str]]) -> None:
+        """Ask for what reading these (format, SHA-256) gave, and their mentions, in a few queries."""
+        by_format: dict[str, list[str]] = {}
+        for fmt, sha256 in files:
+            by_format.setdefault(fmt, []).append(sha256)
+        for fmt, shas in by_format.items():
+            version = self.version(fmt)
+            if version is not None:
+                self.cache.prefetch(READ, version, shas)
+                self.cache.prefetch(MENTIONS, self._mentions_version(version), shas)
 
     # -- what reading it gave
 
@@ -531,13 +617,13 @@ class ScanCache:
         if found is None:
             return None
         try:
-            value = found[0]
+            value, data = found
             if value.get("reason") is not None:
                 reason = value["reason"]
                 if not isinstance(reason, str):
                     raise ValueError("reason")
                 return None, reason
-            return result_from_json(value["result"]), None
+            return result_from_json(value["result"], data), None
         except Exception:  # noqa: BLE001 - a damaged entry: read the file again
             self.cache.drop(READ, sha256, version)
             return None
@@ -546,14 +632,16 @@ class ScanCache:
         version = self.version(fmt)
         if version is None or not sha256:
             return
+        data = None
         if result is not None:
             try:
-                value = {"result": result_to_json(result)}
-            except (Uncacheable, AttributeError, TypeError, RecursionError):
-                return
+                shape, data = result_to_json(result)
+            except (Uncacheable, AttributeError, TypeError, RecursionError, UnicodeError):
+                return                       # e.g. a lone surrogate in extracted text: not kept
+            value = {"result": shape}
         else:
             value = {"reason": reason}
-        self.cache.put(READ, sha256, version, value)
+        self.cache.put(READ, sha256, version, value, data)
 
     def mentions(self, fmt: str, sha256: str, chunks: list, pattern: Any) -> list:
         from .metadata import mentions
@@ -562,11 +650,15 @@ class ScanCache:
         version = self.version(fmt)
         if pattern is None or version is None or not sha256:
             return mentions(chunks, pattern)
-        key = f"{version}|m{MENTIONS_VERSION}:{source_digest('metadata.py')}|ids:{self.ids_key}"
+        key = self._mentions_version(version)
         found = self.cache.get(MENTIONS, sha256, key)
         if found is not None:
             try:
-                return [Link(target=t, source="mention", why=w) for t, w in found[0]]
+                pairs = [(t, w) for t, w in found[0]]
+                if not all(type(t) is str and type(w) is str for t, w in pairs):
+                    raise ValueError("mentions")
+                # checked as Link would check them (two strings), without its validation per link
+                return [Link.model_construct(target=t, source="mention", why=w) for t, w in pairs]
             except Exception:  # noqa: BLE001
                 self.cache.drop(MENTIONS, sha256, key)
         links = mentions(chunks, pattern)
@@ -576,32 +668,50 @@ class ScanCache:
     def flush(self) -> None:
         self.cache.flush()
 
-
-def result_to_json(result: Any) -> dict:
-    return {"chunks": [[c.where, c.text] for c in result.chunks],
-            "props": encode(dict(result.props)),
-            "keywords": encode(result.keywords),
-            "heading": result.heading,
-            "notes": list(result.notes),
-            "pages": result.pages, "width": result.width, "height": result.height,
-            "rows": encode(result.rows),
-            "rows_truncated": result.rows_truncated}
+    def release(self) -> None:
+        self.cache.release()
 
 
-def result_from_json(value: dict) -> Any:
+def result_to_json(result: Any) -> tuple[dict, bytes]:
+    """A ReadResult as a cache value and payload. The chunks' text, nearly all of it, goes in the
+    payload as one zlib-compressed UTF-8 string (their lengths in the value): giving it back is a
+    slice per chunk rather than JSON to parse. Rows are [row, cells] lists, not tagged tuples."""
+    texts = [c.text for c in result.chunks]
+    value = {"wheres": [c.where for c in result.chunks],
+             "lengths": [len(text) for text in texts],
+             "props": dict(result.props),
+             "keywords": result.keywords,
+             "heading": result.heading,
+             "notes": list(result.notes),
+             "pages": result.pages, "width": result.width, "height": result.height,
+             "rows": None if result.rows is None else [[number, cells] for number, cells in result.rows],
+             "rows_truncated": result.rows_truncated}
+    return value, zlib.compress("".join(texts).encode("utf-8"), 6)
+
+
+def result_from_json(value: dict, data: bytes | None) -> Any:
+    """The ReadResult a cache value (as get() decoded it) and payload hold; ValueError when they do not hold one."""
     from .readers.base import Chunk, ReadResult
 
-    chunks = [Chunk(where, text) for where, text in value["chunks"]]
-    if not all(isinstance(c.where, str) and isinstance(c.text, str) for c in chunks):
+    wheres, lengths = value["wheres"], value["lengths"]
+    if not (isinstance(wheres, list) and isinstance(lengths, list) and len(wheres) == len(lengths)
+            and all(type(w) is str for w in wheres) and all(type(n) is int and n >= 0 for n in lengths)):
         raise ValueError("chunks")
-    props = decode(value["props"])
-    keywords = decode(value["keywords"])
-    rows = decode(value["rows"])
+    if not isinstance(data, bytes):
+        raise ValueError("text")
+    text = zlib.decompress(data).decode("utf-8")
+    if sum(lengths) != len(text):
+        raise ValueError("text")
+    ends = list(itertools.accumulate(lengths))
+    chunks = [Chunk(where, text[end - length:end]) for where, length, end in zip(wheres, lengths, ends)]
+    props, keywords, rows = value["props"], value["keywords"], value["rows"]
     if not isinstance(props, dict) or not all(isinstance(v, tuple) and len(v) == 2 for v in props.values()):
         raise ValueError("props")
-    if rows is not None and not (isinstance(rows, list) and all(
-            isinstance(r, tuple) and len(r) == 2 and isinstance(r[1], list) for r in rows)):
-        raise ValueError("rows")
+    if rows is not None:
+        if not (isinstance(rows, list) and all(isinstance(r, list) and len(r) == 2 and isinstance(r[1], list)
+                                               for r in rows)):
+            raise ValueError("rows")
+        rows = [(number, cells) for number, cells in rows]
     for name in ("pages", "width", "height"):
         if value[name] is not None and type(value[name]) is not int:
             raise ValueError(name)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable, Hashable
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -84,7 +85,17 @@ class Catalogue(BaseModel):
     problems: list[str] = Field(default_factory=list)
     # indexes built on first use; a catalogue is not changed once scanned
     _by_id: dict[str, EvidenceItem] | None = PrivateAttr(default=None)
-    _by_target: dict[str, list[EvidenceItem]] | None = PrivateAttr(default=None)
+    _by_path: dict[str, EvidenceItem] | None = PrivateAttr(default=None)
+    # target -> {id(item): (item, its links to the target)}, items in catalogue order
+    _by_target: dict[str, dict[int, tuple[EvidenceItem, list[Link]]]] | None = PrivateAttr(default=None)
+    _derived: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """compute(), once per `key`: for values that depend on this catalogue and the key alone
+        (e.g. the items linked to one action), asked for many times in one assessment."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
 
     def get(self, item_id: str) -> EvidenceItem | None:
         return self.by_id().get(item_id)
@@ -95,7 +106,12 @@ class Catalogue(BaseModel):
         return self._by_id
 
     def by_path(self, path: str) -> EvidenceItem | None:
-        return next((i for i in self.items if i.path == path), None)
+        if self._by_path is None:
+            index: dict[str, EvidenceItem] = {}
+            for item in self.items:
+                index.setdefault(item.path, item)
+            self._by_path = index
+        return self._by_path.get(path)
 
     def find(self, path: str) -> tuple[EvidenceItem | None, str | None]:
         """The item a path from a plan names (an indicator's `data:`), or (None, why not).
@@ -116,10 +132,15 @@ class Catalogue(BaseModel):
 
     def linking_to(self, target: str) -> list[EvidenceItem]:
         """Items with a link to `target` (an action or plan id), in catalogue order."""
+        return [item for item, _ in self.links_to(target).values()]
+
+    def links_to(self, target: str) -> dict[int, tuple[EvidenceItem, list[Link]]]:
+        """{id(item): (item, its links to `target`)} for the items linking to it, in catalogue order."""
         if self._by_target is None:
-            index: dict[str, list[EvidenceItem]] = {}
+            index: dict[str, dict[int, tuple[EvidenceItem, list[Link]]]] = {}
             for item in self.items:
-                for t in dict.fromkeys(link.target for link in item.links):
-                    index.setdefault(t, []).append(item)
+                for link in item.links:
+                    entry = index.setdefault(link.target, {}).setdefault(id(item), (item, []))
+                    entry[1].append(link)
             self._by_target = index
-        return self._by_target.get(target, [])
+        return self._by_target.get(target, {})

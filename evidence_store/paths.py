@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .limits import DEFAULT_LIMITS, Limits, human_bytes
 
@@ -53,7 +53,8 @@ def name_problem(name: str, limits: Limits = DEFAULT_LIMITS) -> str | None:
         encoded = name.encode("utf-8")
     except UnicodeEncodeError:
         return "file name is not valid UTF-8; rename the file"
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+    # str.isprintable() is False for every Cc and Cf character (and some others): a quick pass first
+    if not name.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
         return "file name contains control or invisible characters; rename the file"
     if len(encoded) > limits.max_name_bytes:
         return f"file name is longer than {limits.max_name_bytes} bytes; rename the file"
@@ -121,6 +122,7 @@ class Target:
     ino: int
     size: int
     nlink: int
+    info: os.stat_result | None = field(default=None, compare=False, repr=False)   # the stat checked
 
 
 def check_entry(root: str, path: str, *, is_link: bool) -> Target | str:
@@ -146,7 +148,7 @@ def check_entry(root: str, path: str, *, is_link: bool) -> Target | str:
             return "dir"
     if not stat.S_ISREG(info.st_mode):
         return NOT_REGULAR
-    return Target(target, info.st_dev, info.st_ino, info.st_size, info.st_nlink)
+    return Target(target, info.st_dev, info.st_ino, info.st_size, info.st_nlink, info)
 
 
 def resolve(root: str | os.PathLike, rel: str, limits: Limits = DEFAULT_LIMITS) -> Target:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import snapshot
 from .cache import EvidenceCache, ScanCache, note
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import DEFAULT_LIMITS, Limits
@@ -37,6 +38,7 @@ class _Entry:
     problem: str | None = None    # why it is unreadable before any read
     status: str = "unreadable"    # status when there is a problem
     notes: list[str] = field(default_factory=list)
+    meta: tuple | None = None     # a metadata file's read_checked(), once read
 
     @property
     def real(self) -> str | None:
@@ -49,8 +51,10 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
 
     With a `cache` (evidence_store.cache.open_cache), files read before are not read again: what
     reading gave is looked up by content hash, and the hash of a file whose size, mtime and ctime
-    are unchanged is not computed again. Metadata is resolved afresh every time."""
+    are unchanged is not computed again. Metadata is resolved afresh whenever anything it comes
+    from changed; when nothing did, the catalogue built last time is used (evidence_store.snapshot)."""
     limits = limits or DEFAULT_LIMITS
+    started = time.time_ns()             # before the walk stats anything: the cache's racy-file guard
     root = os.path.realpath(os.fspath(folder))
     if not os.path.isdir(root):
         raise EvidenceFolderError(f"evidence folder not found or not a folder: {display_name(os.fspath(folder))}")
@@ -60,7 +64,8 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
     files.sort(key=lambda e: e.rel)
     _check_collisions(files)
 
-    index, index_notes, problems = _load_index(meta_files.pop(INDEX_NAME, None), limits)
+    index_entry = meta_files.pop(INDEX_NAME, None)
+    index, index_notes, problems = _load_index(index_entry, limits)
     known = {e.rel for e in files}
     problems += [f"{INDEX_NAME}: entry {display_name(path)} names no file in the evidence folder"
                  for path in index if path not in known]
@@ -70,14 +75,53 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
     if cache is not None and cache.usable and _inside(cache.folder, root):
         note("cache not used: the cache folder is inside the evidence folder")
         cache = None
-    reuse = ScanCache(cache, root, limits, wanted) if cache is not None and cache.usable else None
+    reuse = ScanCache(cache, root, limits, wanted, started) if cache is not None and cache.usable else None
 
-    outcomes = _read_all(files, limits, progress, reuse)
-    drafts = [_item(entry, outcome, index, index_notes, sidecars.get(entry.rel), limits, wanted, pattern, reuse)
-              for entry, outcome in zip(files, outcomes)]
-    if reuse is not None:
-        reuse.flush()
-    return Catalogue(root=os.fspath(folder), items=_assign_ids(drafts), problems=problems)
+    shown = os.fspath(folder)
+    try:
+        hashes: list[str | None] = [None] * len(files)
+        if reuse is not None:
+            hashes = _known_hashes(files, limits, reuse)
+            meta = _meta_read(index_entry, sidecars, limits)
+            whole = _snapshot_key(shown, reuse, limits, wanted, files, hashes, meta)
+            found = snapshot.load(reuse.cache, whole, shown, root, wanted) if whole else None
+            if found is not None:            # nothing it is made of changed: no file is read again
+                if progress is not None:
+                    progress(len(files), len(files))
+                reuse.flush()
+                return found
+            reuse.prefetch([(_format(e.rel), sha) for e, sha in zip(files, hashes) if sha is not None])
+        outcomes = _read_all(files, limits, progress, reuse, hashes)
+        drafts = [_item(entry, outcome, index, index_notes, sidecars.get(entry.rel), limits, wanted, pattern,
+                        reuse) for entry, outcome in zip(files, outcomes)]
+        catalogue = Catalogue(root=shown, items=_assign_ids(drafts), problems=problems)
+        if reuse is not None:
+            if not any(outcome.transient for outcome in outcomes):
+                whole = _snapshot_key(shown, reuse, limits, wanted, files,
+                                      [outcome.sha256 or None for outcome in outcomes], meta)
+                if whole:
+                    snapshot.store(reuse.cache, whole, shown, root, wanted, catalogue)
+            reuse.flush()
+    finally:
+        if reuse is not None:
+            reuse.release()
+    return catalogue
+
+
+def _snapshot_key(shown: str, reuse: ScanCache, limits: Limits, wanted: frozenset[str], files: list[_Entry],
+                  shas: list[str | None], meta: dict) -> str | None:
+    return snapshot.key(shown, reuse, limits, wanted, files, shas, meta,
+                        lambda fmt: READERS.get(fmt) is not None, _format)
+
+
+def _meta_read(index_entry: _Entry | None, sidecars: dict[str, _Entry], limits: Limits) -> dict[str, tuple]:
+    """What evidence.yaml and each sidecar that belongs to a file hold (for the snapshot's key)."""
+    meta = {}
+    if index_entry is not None:
+        meta[index_entry.rel] = snapshot.meta_entry("index", _read_meta(index_entry, limits))
+    for rel, sidecar in sidecars.items():
+        meta[sidecar.rel] = snapshot.meta_entry(f"sidecar of {rel}", _read_meta(sidecar, limits))
+    return meta
 
 
 # ---------------------------------------------------------------------------------------------- walk
@@ -154,11 +198,12 @@ def _inside(path: str | os.PathLike, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _read_all(files: list[_Entry], limits: Limits,
-              progress: Callable[[int, int], None] | None, reuse: ScanCache | None = None) -> list[Outcome]:
+def _read_all(files: list[_Entry], limits: Limits, progress: Callable[[int, int], None] | None,
+              reuse: ScanCache | None = None, known: list[str | None] | None = None) -> list[Outcome]:
     """Hash and read every file: PDF/DOCX/XLSX in child processes (time and memory limits), the rest here.
     A file whose bytes were read before (same hash, same reader version) is taken from the cache."""
     outcomes: list[Outcome | None] = [None] * len(files)
+    known = known or [None] * len(files)
     pool = pool_for(limits)
     done = 0
 
@@ -178,7 +223,7 @@ def _read_all(files: list[_Entry], limits: Limits,
     try:
         for index, entry in enumerate(files):
             fmt = _format(entry.rel)
-            outcome, data = _prepare(entry, fmt, limits, reuse)
+            outcome, data = _prepare(entry, fmt, limits, reuse, known[index])
             outcomes[index] = outcome
             if data is not None and fmt in ISOLATED and pool.enabled:
                 pool.submit(index, fmt, data, limits)
@@ -201,23 +246,31 @@ def _format(rel: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
 
 
-def _prepare(entry: _Entry, fmt: str, limits: Limits, reuse: ScanCache | None = None) -> tuple[Outcome, bytes | None]:
+def _known_hashes(files: list[_Entry], limits: Limits, reuse: ScanCache) -> list[str | None]:
+    """The hash of every file the cache knows to be unchanged (the size, mtime, ctime, device and
+    inode the walk saw are the ones remembered with it); None for the others."""
+    known: list[str | None] = [None] * len(files)
+    for index, entry in enumerate(files):
+        info = entry.target.info if entry.target is not None and not entry.problem else None
+        if info is None or READERS.get(_format(entry.rel)) is None or not 0 < info.st_size <= limits.max_file_bytes:
+            continue
+        known[index] = reuse.known_sha(entry.rel, info)
+    return known
+
+
+def _prepare(entry: _Entry, fmt: str, limits: Limits, reuse: ScanCache | None = None,
+             known: str | None = None) -> tuple[Outcome, bytes | None]:
     """The outcome so far (size, hash, or why there is nothing to read) and the bytes to read.
-    None for the bytes when there is nothing to read, or the cache already knows the outcome."""
+    None for the bytes when there is nothing to read, or the cache already knows the outcome.
+    `known`: the file's hash when the cache knows it is unchanged (_known_hashes)."""
     if entry.problem:
         return Outcome(reason=entry.problem, status=entry.status), None
     if READERS.get(fmt) is None:
         reason = f"format not read (.{fmt})" if fmt else "format not read (no extension)"
         return Outcome(reason=reason, status="not_read", size=entry.target.size), None
-    info = started = None
-    if reuse is not None:
-        started = time.time_ns()
-        info = reuse.stat(entry.target.real)
-        if info is not None and (info.st_dev, info.st_ino) != (entry.target.dev, entry.target.ino):
-            info = None                      # not the file the walk saw: read it the ordinary way
-        known = reuse.known_sha(entry.rel, info) if info is not None and \
-            0 < info.st_size <= limits.max_file_bytes else None
-        cached = _from_cache(reuse, fmt, known, info.st_size) if known is not None else None
+    info = entry.target.info
+    if reuse is not None and known is not None and info is not None:
+        cached = _from_cache(reuse, fmt, known, info.st_size)
         if cached is not None:
             return cached, None
     data, size, problem = read_checked(entry.target, limits.max_file_bytes)
@@ -229,7 +282,7 @@ def _prepare(entry: _Entry, fmt: str, limits: Limits, reuse: ScanCache | None = 
         return outcome, None
     if reuse is not None:
         if info is not None and info.st_size == size:
-            reuse.remember(entry.rel, info, outcome.sha256, started)
+            reuse.remember(entry.rel, info, outcome.sha256)
         cached = _from_cache(reuse, fmt, outcome.sha256, size)
         if cached is not None:
             return cached, None
@@ -256,8 +309,15 @@ def _read_here(outcome: Outcome, fmt: str, data: bytes, limits: Limits) -> None:
 
 # ------------------------------------------------------------------------------------------ metadata
 
+def _read_meta(entry: _Entry, limits: Limits) -> tuple:
+    """read_checked() of a metadata file, read once per scan."""
+    if entry.meta is None:
+        entry.meta = read_checked(entry.target, limits.max_meta_bytes) if entry.target else (None, 0, "unreadable")
+    return entry.meta
+
+
 def _load_yaml_file(entry: _Entry, label: str, limits: Limits) -> tuple[object, str | None]:
-    data, _, problem = read_checked(entry.target, limits.max_meta_bytes) if entry.target else (None, 0, "unreadable")
+    data, _, problem = _read_meta(entry, limits)
     if problem:
         return None, f"{label} ignored: {problem}"
     try:

@@ -1,7 +1,26 @@
-"""A strict YAML loader for evidence metadata: every scalar a string (or null), no aliases, no duplicate keys."""
+"""A strict YAML loader for evidence metadata: every scalar a string (or null), no aliases, no duplicate keys.
+
+libyaml's event parser reads the plain cases (no tags, anchors or aliases) when it is installed;
+anything else, and anything it doubts, is read by PyYAML's pure-Python loader, which also words
+every error, so both give the same result.
+"""
 from __future__ import annotations
 
+import re
+
 import yaml
+from yaml.events import (DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                         ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
+
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:                                   # PyYAML built without libyaml
+    _CParser = None
+
+USE_LIBYAML = _CParser is not None
+# Text the two parsers read differently goes to the pure one (see compiler/plans/strict_yaml.py).
+_PURE_ONLY = re.compile("[\t\x85\u2028\u2029\uFEFF]|[|>][-+0-9]*#")
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 
 
 class MetaYamlError(ValueError):
@@ -40,6 +59,11 @@ _StrictLoader.yaml_implicit_resolvers = {
 
 def load_yaml(text: str):
     """Parse metadata YAML; raise MetaYamlError with a line number on anything wrong."""
+    if USE_LIBYAML and _CParser is not None and not _PURE_ONLY.search(text):
+        try:
+            return _load_fast(text)
+        except (_Doubt, yaml.YAMLError, RecursionError):
+            pass                     # the pure loader decides, and words the error
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except MetaYamlError:
@@ -48,5 +72,57 @@ def load_yaml(text: str):
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}: " if mark else ""
         raise MetaYamlError(f"{where}{exc.problem or exc.context or 'invalid YAML'}") from None
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+    except (yaml.YAMLError, RecursionError, ValueError, LookupError, AttributeError, TypeError) as exc:
+        # PyYAML's constructors for explicit tags fail this way on bad values (`!!int` alone, `!!bool x`)
         raise MetaYamlError(f"invalid YAML ({type(exc).__name__})") from None
+
+
+class _Doubt(Exception):
+    """Something only the pure loader reads exactly (or refuses, with its own message)."""
+
+
+def _load_fast(text: str):
+    parser = _CParser(text)
+    try:
+        get = parser.get_event
+        get()                                            # StreamStartEvent
+        event = get()
+        if type(event) is StreamEndEvent:
+            return None
+        if type(event) is not DocumentStartEvent:
+            raise _Doubt
+        value = _fast_node(get, get(), False)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _Doubt
+        return value
+    finally:
+        parser.dispose()
+
+
+def _fast_node(get, event, flow: bool):  # noqa: ANN001, ANN202
+    kind = type(event)
+    if kind is ScalarEvent:
+        if event.anchor is not None or event.tag is not None or (flow and not event.style and "?" in event.value):
+            raise _Doubt
+        return None if event.implicit[0] and _NULL.match(event.value) else event.value
+    if kind not in (SequenceStartEvent, MappingStartEvent) or event.anchor is not None or event.tag is not None:
+        raise _Doubt                                     # an alias, an anchor or a tag
+    flow = flow or bool(event.flow_style)
+    if kind is SequenceStartEvent:
+        items = []
+        event = get()
+        while type(event) is not SequenceEndEvent:
+            items.append(_fast_node(get, event, flow))
+            event = get()
+        return items
+    mapping: dict = {}
+    event = get()
+    while type(event) is not MappingEndEvent:
+        if type(event) is not ScalarEvent:
+            raise _Doubt                                 # a list or mapping as a key
+        key = _fast_node(get, event, flow)
+        if key in mapping:
+            raise _Doubt                                 # a duplicate key: the pure loader names its line
+        mapping[key] = _fast_node(get, get(), flow)
+        event = get()
+    return mapping

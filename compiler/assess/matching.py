@@ -29,17 +29,22 @@ def linked_items(action: Action, plan: Plan, catalogue: Catalogue) -> list[Linke
     Routes: the action's explicit `evidence:` ids, an item's own link to the action id, and an
     item's link to the plan id (a plan-level link counts for each of the plan's actions).
     """
+    key = ("linked_items", action.id, plan.id, tuple(action.evidence))   # all it depends on
+    return list(catalogue.derived(key, lambda: _linked_items(action, plan, catalogue)))
+
+
+def _linked_items(action: Action, plan: Plan, catalogue: Catalogue) -> list[LinkedItem]:
     named = set(action.evidence)
-    candidates = {item.id: item for item in catalogue.linking_to(action.id)}
-    candidates.update((item.id, item) for item in catalogue.linking_to(plan.id))
+    routes = [(action.id, catalogue.links_to(action.id)), (plan.id, catalogue.links_to(plan.id))]
+    candidates = {item.id: item for _, links in routes for item, _ in links.values()}
     candidates.update((i, catalogue.get(i)) for i in named if catalogue.get(i) is not None)
     out: list[LinkedItem] = []
     for item in candidates.values():
         why: list[str] = []
         if item.id in named:
             why.append(f"named in {action.id}'s evidence list in the plan")
-        for target in (action.id, plan.id):
-            for link in item.linked_to(target):
+        for target, links in routes:
+            for link in links.get(id(item), (None, ()))[1]:
                 why.append(link.why or f"linked to {target} ({link.source})")
         if why:
             out.append(LinkedItem(item, list(dict.fromkeys(why))))

@@ -1,24 +1,30 @@
 """Plan files -> Plan models: find the files, read them strictly, validate, keep every line."""
 from __future__ import annotations
 
+import hashlib
 import pathlib
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from compiler.errors import SgpackError
 from compiler.model.plan import Action, Indicator, Owner, Plan, Requirement, Review, Waiver
-from compiler.plans import schema, strict_yaml
+from compiler.plans import cache as plan_cache
+from compiler.plans import strict_yaml
 from compiler.plans.strict_yaml import Document, Path
+
+if TYPE_CHECKING:      # the schema's models are built on first use: a plan from the cache needs none
+    from compiler.plans import schema
 
 MAX_BYTES = 5 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
-def load_plans(paths: Iterable[str | pathlib.Path]) -> list[Plan]:
+def load_plans(paths: Iterable[str | pathlib.Path], *, cache: Any = None) -> list[Plan]:
     """Read every plan file in `paths` (files, or folders searched recursively), sorted by file.
 
-    Raises SgpackError naming file, line and field for the first problem found.
+    Raises SgpackError naming file, line and field for the first problem found. With a `cache`
+    (an evidence_store.EvidenceCache), a file whose bytes were read before is not parsed again.
     """
-    plans = [load_plan_file(file) for file in plan_files(paths)]
+    plans = [load_plan_file(file, cache=cache) for file in plan_files(paths)]
     plans.sort(key=lambda plan: plan.file)
     check_unique_ids(plans)
     return plans
@@ -55,9 +61,24 @@ def plan_files(paths: Iterable[str | pathlib.Path]) -> list[str]:
     return found
 
 
-def load_plan_file(file: str) -> Plan:
+def load_plan_file(file: str, *, cache: Any = None) -> Plan:
     """One plan file -> Plan. `file` is used, as given, in every message."""
-    doc = _read(file)
+    raw = _read_bytes(file)
+    sha256 = hashlib.sha256(raw).hexdigest() if plan_cache.usable(cache) else None
+    if sha256 is not None:
+        cached = plan_cache.get(cache, sha256, file)
+        if cached is not None:
+            return cached
+    plan = _load(raw, file)
+    if sha256 is not None:
+        plan_cache.put(cache, sha256, plan)
+    return plan
+
+
+def _load(raw: bytes, file: str) -> Plan:
+    from compiler.plans import schema
+
+    doc = _parse(raw, file)
     if not isinstance(doc.data, dict):
         what = "empty" if doc.data is None else f"{schema.describe(doc.data)}, not a mapping"
         raise SgpackError(f"a plan file must be a mapping with format, provider, plan, indicators "
@@ -68,7 +89,7 @@ def load_plan_file(file: str) -> Plan:
     return _plan(parsed, doc, file)
 
 
-def _read(file: str) -> Document:
+def _read_bytes(file: str) -> bytes:
     try:
         with open(file, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -77,6 +98,10 @@ def _read(file: str) -> Document:
     if len(raw) > MAX_BYTES:
         limit = f"{MAX_BYTES // 2**20} MB" if MAX_BYTES >= 2**20 else f"{MAX_BYTES} bytes"
         raise SgpackError(f"the file is larger than {limit}", file=file)
+    return raw
+
+
+def _parse(raw: bytes, file: str) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -97,11 +122,18 @@ def field_path(path: Path | tuple[Any, ...]) -> str:
     return text
 
 
-def _lines_under(doc: Document, prefix: Path) -> dict[str, int]:
-    """The lines of every key/item below `prefix`, keyed by the field path relative to it."""
-    size = len(prefix)
-    return {field_path(path[size:]): line for path, line in doc.lines.items()
-            if len(path) > size and path[:size] == prefix}
+def _split_lines(doc: Document) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+    """The line of every key/item: those outside `actions[n]` by field path, and those under each
+    action keyed by the field path relative to it (one pass, in file order)."""
+    top: dict[str, int] = {}
+    actions: dict[int, dict[str, int]] = {}
+    for path, line in doc.lines.items():
+        if len(path) > 1 and path[0] == "actions" and isinstance(path[1], int):
+            if len(path) > 2:
+                actions.setdefault(path[1], {})[field_path(path[2:])] = line
+        elif path:
+            top[field_path(path)] = line
+    return top, actions
 
 
 def _waivers(items: list[schema.WaiverIn], doc: Document, prefix: Path) -> list[Waiver]:
@@ -111,7 +143,7 @@ def _waivers(items: list[schema.WaiverIn], doc: Document, prefix: Path) -> list[
 
 def _plan(parsed: schema.PlanFileIn, doc: Document, file: str) -> Plan:
     head = parsed.plan
-    lines = {key: line for key, line in _lines_under(doc, ()).items() if not key.startswith("actions[")}
+    lines, action_lines = _split_lines(doc)
     # plan-level waivers are written under `plan:` but are the plan's own: `waive[0]` as for actions
     lines.update({key[len("plan."):]: line for key, line in lines.items() if key.startswith("plan.waive")})
     indicators = [
@@ -119,7 +151,8 @@ def _plan(parsed: schema.PlanFileIn, doc: Document, file: str) -> Plan:
                   line=doc.line_of(("indicators", n)))
         for n, i in enumerate(parsed.indicators)]
     _check_indicator_ids(indicators, file)
-    actions = [_action(a, n, head, indicators, doc, file) for n, a in enumerate(parsed.actions)]
+    actions = [_action(a, n, head, indicators, doc, file, action_lines.get(n, {}))
+               for n, a in enumerate(parsed.actions)]
     return Plan(
         format=parsed.format, provider=parsed.provider, id=head.id, title=head.title,
         service=head.service, contract=head.contract, origin=head.origin,
@@ -131,7 +164,9 @@ def _plan(parsed: schema.PlanFileIn, doc: Document, file: str) -> Plan:
 
 
 def _action(a: schema.ActionIn, n: int, head: schema.PlanHeadIn, indicators: list[Indicator],
-            doc: Document, file: str) -> Action:
+            doc: Document, file: str, lines: dict[str, int]) -> Action:
+    from compiler.plans import schema
+
     at: Path = ("actions", n)
     known = {i.id for i in indicators}
     for k, name in enumerate(a.indicators):
@@ -156,7 +191,7 @@ def _action(a: schema.ActionIn, n: int, head: schema.PlanHeadIn, indicators: lis
                         line=doc.line_of(at + ("reviews", k)))
                  for k, r in enumerate(a.reviews)],
         waive=_waivers(a.waive, doc, at + ("waive",)),
-        path=field_path(at), line=doc.line_of(at), lines=_lines_under(doc, at))
+        path=field_path(at), line=doc.line_of(at), lines=lines)
 
 
 def _check_indicator_ids(indicators: list[Indicator], file: str) -> None:

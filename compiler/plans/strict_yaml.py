@@ -10,6 +10,11 @@ Built on PyYAML's scanner, parser and composer; the node tree is turned into Pyt
   date-times (`2026-02-14T10:00`) stay text, so date fields reject them;
 - anchors, aliases, merge keys and explicit tags (other than `!!str`) are errors;
 - a key given twice in one mapping is an error naming both lines.
+
+Two readers give the same result: libyaml's event parser (PyYAML's C extension) when it is
+installed, and PyYAML's pure-Python scanner, parser and composer. The fast one only ever succeeds
+on text with none of the problems above; anything it does not accept, or accepts only with a
+doubt, is read again by the pure one, so every error message and line comes from one place.
 """
 from __future__ import annotations
 
@@ -20,14 +25,24 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import (AliasEvent, CollectionStartEvent, DocumentEndEvent, DocumentStartEvent,
+                         MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                         SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+try:
+    from yaml._yaml import CParser as _CParser        # libyaml: about 20 times faster
+except ImportError:                                   # PyYAML built without libyaml
+    _CParser = None
+
 Path = tuple[str | int, ...]          # ("actions", 2, "owner")
+
+# Read with libyaml first when it is there (tests switch it off to compare both readers).
+USE_LIBYAML = _CParser is not None
 
 MAX_DEPTH = 50
 
@@ -49,6 +64,10 @@ _PLAIN_TYPES = [
 
 # Characters YAML forbids in a stream (PyYAML would report them without a usable line).
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# Text libyaml and PyYAML read differently is only read by the pure reader: a tab (libyaml takes
+# it as a space where PyYAML refuses it), a BOM after the start, the Unicode line breaks, and a
+# comment straight after a block scalar's `|` or `>` (libyaml allows it).
+_PURE_ONLY = re.compile("[\t\x85\u2028\u2029\uFEFF]|[|>][-+0-9]*#")
 
 
 class StrictYamlError(Exception):
@@ -131,6 +150,15 @@ def load(text: str) -> Document:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise StrictYamlError(f"the character U+{ord(bad.group()):04X} is not allowed in YAML", line)
+    if USE_LIBYAML and _CParser is not None and not _PURE_ONLY.search(text):
+        try:
+            return _load_fast(text)
+        except (_Doubt, yaml.YAMLError, ValueError):
+            pass                     # the pure reader decides, and words the error
+    return _load_pure(text)
+
+
+def _load_pure(text: str) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -179,7 +207,19 @@ def _value(node: Node, path: Path, lines: dict[Path, int]) -> Any:
 
 
 def _scalar(node: ScalarNode, path: Path) -> Any:
-    tag, text = node.tag, node.value
+    try:
+        return _typed(node.tag, node.value)
+    except _BadDate:
+        raise StrictYamlError(f"{node.value} is not a valid date", node.start_mark.line + 1, path) from None
+
+
+class _BadDate(ValueError):
+    pass
+
+
+def _typed(tag: str, text: str) -> Any:
+    if tag == _STR:
+        return text
     if tag == _NULL:
         return None
     if tag == _BOOL:
@@ -195,5 +235,81 @@ def _scalar(node: ScalarNode, path: Path) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise StrictYamlError(f"{text} is not a valid date", node.start_mark.line + 1, path) from None
+            raise _BadDate(text) from None
     return text
+
+
+# ------------------------------------------------------------------------------ the libyaml reader
+
+class _Doubt(Exception):
+    """Something the pure reader must look at (and most likely refuse, with its own message)."""
+
+
+def _plain_tag(text: str) -> str:
+    for tag, pattern in _PLAIN_TYPES:
+        if pattern.match(text):
+            return tag
+    return _STR
+
+
+def _load_fast(text: str) -> Document:
+    """The same Document as the pure reader, from libyaml's events; _Doubt on anything unusual."""
+    parser = _CParser(text)
+    try:
+        get = parser.get_event
+        get()                                            # StreamStartEvent
+        event = get()
+        doc = Document(data=None, lines={(): 1})
+        if type(event) is StreamEndEvent:
+            return doc
+        if type(event) is not DocumentStartEvent:
+            raise _Doubt
+        doc.data = _fast_node(get, get(), (), doc.lines, 1, False)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _Doubt                                 # a second document, or trouble after the first
+        return doc
+    finally:
+        parser.dispose()
+
+
+def _fast_node(get, event, path: Path, lines: dict[Path, int], depth: int, flow: bool) -> Any:  # noqa: ANN001
+    kind = type(event)
+    if depth > MAX_DEPTH or event.anchor is not None:   # an AliasEvent has an anchor too
+        raise _Doubt
+    if kind is ScalarEvent:
+        if flow and not event.style and "?" in event.value:
+            raise _Doubt                    # PyYAML ends a plain scalar at '?' inside [...] and {...}
+        tag = event.tag
+        if tag is None:
+            tag = _plain_tag(event.value) if event.implicit[0] else _STR
+        elif tag != _STR:           # even `!`: libyaml and PyYAML type an empty `!` node differently
+            raise _Doubt
+        return _typed(tag, event.value)
+    if event.tag is not None:
+        raise _Doubt
+    flow = flow or bool(event.flow_style)
+    if kind is SequenceStartEvent:
+        items = []
+        event = get()
+        while type(event) is not SequenceEndEvent:
+            here = path + (len(items),)
+            lines[here] = event.start_mark.line + 1
+            items.append(_fast_node(get, event, here, lines, depth + 1, flow))
+            event = get()
+        return items
+    if kind is not MappingStartEvent:
+        raise _Doubt
+    mapping: dict[str, Any] = {}
+    event = get()
+    while type(event) is not MappingEndEvent:
+        # a key: plain text, no anchor or disallowed tag, not seen before in this mapping
+        if (type(event) is not ScalarEvent or event.anchor is not None or depth >= MAX_DEPTH
+                or event.tag not in (None, _STR) or event.value in mapping
+                or (flow and not event.style and "?" in event.value)):
+            raise _Doubt
+        key = event.value
+        here = path + (key,)
+        lines[here] = event.start_mark.line + 1
+        mapping[key] = _fast_node(get, get(), here, lines, depth + 1, flow)
+        event = get()
+    return mapping

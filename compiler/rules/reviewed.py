@@ -181,9 +181,8 @@ def _board_reports(ctx: RuleContext, plan: Plan) -> list:
     for action in plan.actions:
         for li in ctx.linked(plan, action):
             seen[li.item.id] = li.item
-    for item in ctx.catalogue.items:
-        if item.linked_to(plan.id):
-            seen[item.id] = item
+    for item in ctx.catalogue.linking_to(plan.id):
+        seen[item.id] = item
     return [i for i in seen.values() if i.type == "board_report" and i.readable]
 
 

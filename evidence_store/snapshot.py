@@ -1,0 +1,136 @@
+"""The whole catalogue of a folder seen before and unchanged since, from the evidence cache.
+
+A catalogue is a function of what the walk found (each path, its problem and notes, its size),
+each file's content hash, the bytes of evidence.yaml and of every sidecar that belongs to a
+file, the ids looked for, the folder as given, the limits, this package's code and the
+libraries it reads with. When the hash of every file is known without reading it (the cache
+remembers it with the file's size, mtime, ctime, device and inode), those make a key; the
+catalogue stored under it is the one this scan would build, so it is used whole. Otherwise
+the scan goes file by file as ever, and keeps what it built for next time. Only the latest
+catalogue of a folder (for one set of ids) is kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from .cache import EvidenceCache, ScanCache, id_set_digest, library_versions, source_digest
+from .limits import Limits
+from .model import Catalogue
+
+KIND = "catalogue"
+FORMAT = "1"                 # bump when what is stored changes shape
+EMPTY, LARGE, NOT_READ = "empty", "too large", "not read"
+
+_PACKAGE = Path(__file__).resolve().parent
+_code: str | None = None
+
+
+def code_digest() -> str:
+    """Every source and data file of this package, and the libraries it reads and validates with."""
+    global _code
+    if _code is None:
+        import pydantic
+        import yaml
+
+        files = sorted(p.relative_to(_PACKAGE).as_posix() for p in _PACKAGE.rglob("*")
+                       if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts)
+        _code = (f"{source_digest(*files)}|{library_versions()}|pydantic={pydantic.VERSION}|"
+                 f"pyyaml={yaml.__version__}|python={sys.version_info[:3]}")
+    return _code
+
+
+def key(folder: str, reuse: ScanCache, limits: Limits, ids: frozenset[str], files: Sequence[Any],
+        shas: Sequence[str | None], meta: dict[str, tuple[str, Any]], readable: Callable[[str], bool],
+        file_format: Callable[[str], str]) -> str | None:
+    """The key of the catalogue of these files, or None when a file's hash is not known.
+
+    `files`: the walk's entries (rel, problem, status, notes, target); `shas`: each one's content
+    hash, None when unknown; `meta`: {rel: (what it is, bytes read or the problem reading it)}
+    for evidence.yaml and each sidecar that belongs to a file; `readable(fmt)`: a reader exists."""
+    rows = []
+    for entry, sha in zip(files, shas):
+        row = [entry.rel, entry.problem, entry.status, entry.notes]
+        if entry.problem is None and entry.target is not None:
+            size = entry.target.info.st_size if entry.target.info is not None else entry.target.size
+            if not readable(file_format(entry.rel)):
+                content = NOT_READ
+            elif size == 0:
+                content = EMPTY
+            elif size > limits.max_file_bytes:
+                content = LARGE
+            elif sha:
+                content = sha
+            else:
+                return None                      # read this run, or never remembered: go file by file
+            row += [size, content]
+        rows.append(row)
+    metadata = {rel: [what, hashlib.sha256(got).hexdigest() if isinstance(got, bytes) else got]
+                for rel, (what, got) in sorted(meta.items())}
+    readers = {fmt: reuse.version(fmt) for fmt in sorted({file_format(e.rel) for e in files}) if readable(fmt)}
+    limit_text = ",".join(f"{f.name}={getattr(limits, f.name)!r}" for f in fields(limits))
+    text = json.dumps([FORMAT, code_digest(), readers, limit_text, folder, reuse.root, sorted(ids),
+                       metadata, rows], ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _slot(folder: str, root: str, ids: frozenset[str]) -> str:
+    """Which folder (as given and as found) and ids a catalogue is for: a newer one replaces it."""
+    return f"{FORMAT}:" + hashlib.sha256(f"{folder}\x00{root}\x00{id_set_digest(ids)}".encode(
+        "utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def load(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: frozenset[str]) -> Catalogue | None:
+    """The catalogue stored under the key, or None (a damaged entry is dropped)."""
+    slot = _slot(folder, root, ids)
+    found = cache.get(KIND, catalogue_key, slot)
+    if found is None:
+        return None
+    value, data = found
+    try:
+        if not isinstance(value, dict) or value.get("format") != FORMAT or not isinstance(data, bytes):
+            raise ValueError("not a catalogue entry")
+        split = value["split"]
+        raw = zlib.decompress(data)
+        catalogue = Catalogue.model_validate_json(raw[:split])
+        texts = json.loads(raw[split:])
+        if catalogue.root != folder or not isinstance(texts, list) or len(texts) != len(catalogue.items):
+            raise ValueError("another catalogue")
+        for item, text in zip(catalogue.items, texts):
+            if text is not None:
+                if type(text) is not str:
+                    raise ValueError("text")
+                item.text = text
+    except Exception:  # noqa: BLE001 - anything wrong with an entry means: scan file by file
+        cache.drop(KIND, catalogue_key, slot)
+        return None
+    return catalogue
+
+
+def store(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: frozenset[str],
+          catalogue: Catalogue) -> None:
+    """Keep the catalogue under the key, in place of the folder's previous one. It is kept with
+    exactly the fields each model was given, so it reads back equal field for field; the items'
+    text, which the models leave out of every dump, goes beside it."""
+    try:
+        head = catalogue.model_dump_json(exclude_unset=True).encode("utf-8")
+        texts = json.dumps([item.text if "text" in item.model_fields_set else None for item in catalogue.items],
+                           ensure_ascii=False).encode("utf-8")
+    except ValueError:              # e.g. a lone surrogate in some text (UnicodeError is one): not kept
+        return
+    # level 1: a third of the time of the default for a little more space; reading is as fast
+    data = zlib.compress(head + texts, 1)
+    cache.put(KIND, catalogue_key, _slot(folder, root, ids), {"format": FORMAT, "split": len(head)}, data,
+              replace=True)
+
+
+def meta_entry(what: str, read: tuple[bytes | None, int, str | None]) -> tuple[str, Any]:
+    """(what, bytes) or (what, the problem reading it), for key()."""
+    data, _, problem = read
+    return what, data if problem is None else f"problem: {problem}"
