@@ -10,28 +10,33 @@ The module is longer than the house ~400 lines because each section's layout liv
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus.doctemplate import LayoutError
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, PageBreak, PageTemplate, Paragraph,
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph,
                                 Spacer, Table, TableStyle)
 
 from compiler.packs.profiles import Theme
 from compiler.writers.context import (CQC_SECTIONS, RAG_WORDS, ActionView, ExhibitRef, PackContext, PageMap)
+from compiler.writers.pdf_flow import Para, Text, image, parsed, plain_text
+
+_image = image                      # (packs.board places its charts with it)
 
 # Binary Flate streams, no ASCII85 layer: reportlab's pure-Python A85 encoder and pypdf's decoder were a fifth of
 # the body and bundle time, and the PDFs come out smaller. Set once for the process; output stays deterministic.
@@ -96,106 +101,6 @@ def _register_fonts(theme: Theme) -> tuple[str, str, str, str]:
         return font, bold, "Helvetica-Oblique", "Courier"
 
 
-class _Para(Paragraph):
-    """A Paragraph that keeps its last layout. Tables measure every cell, re-measure the rows left after each
-    page split and wrap each cell again to draw it; breaking the same text at the same width gives the same
-    lines, so it is done once per width (the layout is a function of text, style and width only)."""
-
-    _laid: tuple | None = None
-
-    def wrap(self, availWidth, availHeight):
-        laid = self._laid
-        if laid is not None and laid[0] == availWidth:
-            self.width, self.height, self.blPara, self._wrapWidths = laid[1:]
-            return self.width, self.height
-        width, height = super().wrap(availWidth, availHeight)
-        if availWidth >= 1e-8:
-            self._laid = (availWidth, width, height, self.blPara, self._wrapWidths)
-        return width, height
-
-
-_ENTITIES = re.compile("&(amp|lt|gt);")
-_ENTITY_TEXT = {"amp": "&", "lt": "<", "gt": ">"}
-
-
-def _plain(markup: str) -> str | None:
-    """The text of markup that is only escaped text (what esc() makes) and that a Paragraph would print as typed:
-    no tags, no other entities, single spaces, nothing a Paragraph treats specially. None otherwise."""
-    if "<" in markup or ">" in markup:
-        return None
-    text = _ENTITIES.sub(lambda m: _ENTITY_TEXT[m.group(1)], markup)
-    if "&" in _ENTITIES.sub("", markup) or not text or not text.isprintable() or text != " ".join(text.split()):
-        return None
-    return text
-
-
-class _Text(Flowable):
-    """A table cell of plain text in a simple style: drawn as one line, exactly where a Paragraph puts a line
-    (baseline font size below the top; left, centre or right within the cell), when it fits on one line.
-    Anything longer is handed to a real Paragraph, which wraps it. Parsing and line breaking ~40,000 cells
-    that are a date, a count or a name was most of the body's layout time."""
-
-    def __init__(self, markup: str, text: str, style: ParagraphStyle):
-        super().__init__()
-        self.markup, self.text, self.style = markup, text, style
-        self._text_w = pdfmetrics.stringWidth(text, style.fontName, style.fontSize)
-        self._para: Paragraph | None = None
-        self._para_used: bool | None = None
-
-    @staticmethod
-    def simple(style: ParagraphStyle) -> bool:
-        return (not style.leftIndent and not style.rightIndent and not style.firstLineIndent and not style.backColor
-                and not style.borderWidth and style.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT)
-                and style.wordWrap is None and getattr(style, "autoLeading", "") in ("", "off", None))
-
-    def _paragraph(self) -> Paragraph:
-        if self._para is None:
-            self._para = _Para(self.markup, self.style)
-        return self._para
-
-    def wrap(self, availWidth, availHeight):
-        if self._text_w <= availWidth - 0.01:        # a Paragraph would keep it on one line too
-            self._para_used = False
-            self.width, self.height = availWidth, self.style.leading
-            return self.width, self.height
-        self._para_used = True
-        self.width, self.height = self._paragraph().wrap(availWidth, availHeight)
-        return self.width, self.height
-
-    def split(self, availWidth, availHeight):
-        """As Paragraph.split after the last wrap: one line is never split (a Paragraph keeps no orphan);
-        a wrapped text splits as its Paragraph does."""
-        if getattr(self, "_para_used", None) is None:
-            self.wrap(availWidth, availHeight)
-        if self._para_used:
-            return self._para.split(availWidth, availHeight)
-        return [] if int(availHeight / self.style.leading) <= 1 else [self]
-
-    def minWidth(self):
-        return self._paragraph().minWidth()
-
-    def getSpaceBefore(self):
-        return self.style.spaceBefore
-
-    def getSpaceAfter(self):
-        return self.style.spaceAfter
-
-    def draw(self):
-        canv, style = self.canv, self.style
-        if self._para_used:
-            self._para.drawOn(canv, 0, 0)
-            return
-        y = self.height - style.fontSize
-        canv.setFillColor(style.textColor)
-        canv.setFont(style.fontName, style.fontSize, style.leading)
-        if style.alignment == TA_RIGHT:
-            canv.drawString(self.width - self._text_w, y, self.text)
-        elif style.alignment == TA_CENTER:
-            canv.drawString(0.5 * (self.width - self._text_w), y, self.text)
-        else:
-            canv.drawString(0, y, self.text)
-
-
 class Look:
     """Fonts, colours and paragraph styles from the theme, shared by the body and the exhibit sheets."""
 
@@ -247,7 +152,7 @@ class Look:
         self._cells: dict[tuple[str, str], Paragraph] = {}
 
     def p(self, markup: str, style: str = "body") -> Paragraph:
-        return _Para(markup, self.styles[style])
+        return Para(markup, self.styles[style])
 
     def cell(self, markup: str, style: str = "cell") -> Paragraph:
         """A table cell's Paragraph. The same (markup, style) gives the same object, in this pass and the next:
@@ -257,13 +162,13 @@ class Look:
         para = self._cells.get(key)
         if para is None:
             st = self.styles[style]
-            text = _plain(markup) if _Text.simple(st) else None
-            para = self._cells[key] = _Para(markup, st) if text is None else _Text(markup, text, st)
+            text = plain_text(markup) if Text.simple(st) else None
+            para = self._cells[key] = Para(markup, st) if text is None else Text(markup, text, st)
         return para
 
     def sub(self, markup: str, style: str = "h4", room: float = 3.2 * cm) -> list:
         """A sub-heading that never sits alone at the foot of a page, without glueing a long table to it."""
-        return [CondPageBreak(room), Paragraph(markup, self.styles[style])]
+        return [CondPageBreak(room), Para(markup, self.styles[style])]
 
     def table(self, header: list[str], rows: list[list], widths: list[float], *, extra: list | None = None,
               zebra: bool = True) -> Table:
@@ -328,7 +233,7 @@ class Heading(Paragraph):
     """A heading that records the page it lands on (the per-pass record of anchor pages)."""
 
     def __init__(self, markup: str, style: ParagraphStyle, anchor: str, record: dict[str, int]):
-        super().__init__(markup, style)
+        super().__init__(markup, style, frags=parsed(markup, style))
         self.anchor, self.record = anchor, record
 
     def split(self, availWidth, availHeight):
@@ -541,7 +446,7 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
         story += look.sub("Narrative", "h4")
         for block in a.narrative:
             if block.kind == "li":
-                story.append(Paragraph(esc(block.text), s["bullet"], bulletText="•"))
+                story.append(Para(esc(block.text), s["bullet"], bulletText="•"))
             elif block.kind == "h":
                 story.append(look.p(f"<b>{esc(block.text)}</b>"))
             else:
@@ -576,7 +481,7 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
     if a.charts:
         story += look.sub("Indicators" if len(a.charts) > 1 else "Indicator", "h4", room=9 * cm)
     for chart in a.charts:
-        img = _image(chart.png, TEXT_W, 9 * cm)
+        img = image(chart.png, TEXT_W, 9 * cm)
         caption = f"<b>{esc(chart.title)}</b>. {esc(chart.explanation)}"
         if chart.exhibit is not None:
             caption += f" Source data: {pages.exhibit(chart.exhibit.number, chart.exhibit.anchor)}."
@@ -611,15 +516,6 @@ def _finding_text(f) -> str:
     if f.waiver_reason:
         text += f"<br/><font color='#505a5f'>Waived: {esc(f.waiver_reason)}</font>"
     return text
-
-
-def _image(png: bytes, max_w: float, max_h: float) -> Image:
-    from PIL import Image as PILImage
-
-    with PILImage.open(io.BytesIO(png)) as im:
-        w, h = im.size
-    scale = min(max_w / w, max_h / h)
-    return Image(io.BytesIO(png), width=w * scale, height=h * scale)
 
 
 def _actions(ctx: PackContext, look: Look, pages: Pages, rec: dict[str, int]) -> list:
@@ -760,11 +656,14 @@ class _Frame(Frame):
     def _add(self, flowable, canv, trySplit=0):
         if not self.dry or isinstance(flowable, (Heading, _Mark)):
             return super()._add(flowable, canv, trySplit)
-        flowable.drawOn = _skip_draw
+        slots = flowable.__dict__          # not setattr: a Drawing refuses attributes it does not declare
+        slots["drawOn"] = _skip_draw
         try:
             return super()._add(flowable, canv, trySplit)
         finally:
-            del flowable.drawOn
+            del slots["drawOn"]
+
+    add = _add          # Frame binds `add = _add` to its own method: the document calls `add`
 
 
 def _render_pass(ctx: PackContext, look: Look, pages: Pages, *, dry: bool = False) -> tuple[bytes, int, dict[str, int]]:
@@ -776,7 +675,9 @@ def _render_pass(ctx: PackContext, look: Look, pages: Pages, *, dry: bool = Fals
     frame = _Frame(MARGIN_X, MARGIN_BOTTOM, TEXT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     frame.dry = dry
-    doc.addPageTemplates([PageTemplate("body", [frame], onPage=lambda c, d: look.draw_running(c, ctx))])
+    running = _skip_draw if dry else (lambda c, d: look.draw_running(c, ctx))
+    doc.addPageTemplates([PageTemplate("body", [frame], onPage=running)])
+    doc._doSave = not dry            # a dry pass's PDF is thrown away: do not format and compress it
     story = (_cover(ctx, look, rec) + _contents(ctx, look, rec, pages) + _summary(ctx, look, rec)
              + _actions(ctx, look, pages, rec) + _index(ctx, look, pages, rec) + _gaps(ctx, look, rec)
              + _waivers(ctx, look, rec) + _appendices(ctx, look, pages, rec))
@@ -794,6 +695,26 @@ def converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str, 
              seed: dict[str, int] | None = None, fixed: bool = False) -> Body:
     """Render until stable: each pass prints the heading pages recorded by the previous one and the
     exhibit pages `page_map(body pages, anchors)` derives from them (the bundle's own pass loop)."""
+    with _young_collections_only():
+        return _converge(ctx, theme, page_map, seed, fixed)
+
+
+@contextlib.contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """Each pass allocates a few million short-lived objects (fragments, lines, cell styles) while the build's
+    plans, evidence and context stay alive; every full collection walks all of those again, and they came to a
+    tenth of the body's time. Meanwhile only the youngest generation is collected (as `pipeline.check` does);
+    the thresholds are put back afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], 1_000_000, 1_000_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str, int]], PageMap | None],
+              seed: dict[str, int] | None, fixed: bool) -> Body:
     look = Look(theme)
     known, count = dict(seed or {}), 0
     for i in range(MAX_PASSES):
