@@ -75,6 +75,22 @@ def test_linked_items_sorted_by_date_then_path_undated_first_unreadable_kept():
     assert [li.item.id for li in lis] == ["undated", "early", "a", "b", "broken"]
 
 
+def test_linked_items_are_worked_out_once_per_action_and_evidence_list():
+    """The catalogue keeps the answer (it is asked for by every requirement, closure check and
+    rule): the same action and evidence list get it back, another evidence list its own."""
+    item = make_item("named", links=[make_link("RP-01", "mention", "RP-01 mentioned on page 2")])
+    other = make_item("other")
+    cat = make_catalogue([item, other])
+    action = make_action(evidence=["other"])
+    plan = make_plan([action])
+    first = linked_items(action, plan, cat)
+    assert [li.item.id for li in first] == ["named", "other"]
+    first.clear()                                          # the caller's list is its own
+    assert [li.item.id for li in linked_items(action, plan, cat)] == ["named", "other"]
+    renamed = make_action(evidence=[])                     # same id, no evidence list
+    assert [li.item.id for li in linked_items(renamed, make_plan([renamed]), cat)] == ["named"]
+
+
 # --- type and readability -------------------------------------------------------------------
 
 def test_type_mismatch_does_not_match():

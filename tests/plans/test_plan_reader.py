@@ -9,7 +9,7 @@ import pytest
 from compiler.errors import SgpackError
 from compiler.model.plan import Owner
 from compiler.plans import load_plans
-from compiler.plans import loader
+from compiler.plans import loader, strict_yaml
 
 OAKVIEW = """\
 format: sgpack/plan@1
@@ -100,6 +100,16 @@ def edit(old: str, new: str, text: str = OAKVIEW) -> str:
     """`text` with `old` (which must occur exactly once) replaced by `new`."""
     assert text.count(old) == 1, old
     return text.replace(old, new)
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure"])
+def reader(request, monkeypatch):
+    """Every test runs with both YAML readers: libyaml's (the fast path, when installed) and the
+    pure-Python one. They must give the same plans and the same errors, word for word."""
+    if request.param == "libyaml" and strict_yaml._CParser is None:
+        pytest.skip("PyYAML has no libyaml here")
+    monkeypatch.setattr(strict_yaml, "USE_LIBYAML", request.param == "libyaml")
+    return request.param
 
 
 @pytest.fixture

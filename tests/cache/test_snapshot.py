@@ -1,0 +1,171 @@
+"""The catalogue of an unchanged evidence folder comes whole from the cache (evidence_store.snapshot);
+any change to what it is made of (a file, a sidecar, evidence.yaml, a name, the ids looked for)
+gives what a run without the cache gives."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import evidence_store.cache as cache_module
+import evidence_store.readers.text as text_reader
+from compiler.cli import cli
+from evidence_store.cache import DB_NAME
+from evidence_store.readers import READERS
+
+scan_module = sys.modules["evidence_store.scan"]
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = "2026-11-20"
+
+
+@pytest.fixture
+def case(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "examples" / "plans", tmp_path / "plans")
+    shutil.copytree(ROOT / "examples" / "evidence", tmp_path / "evidence")
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    return tmp_path / "plans", tmp_path / "evidence", tmp_path / "cache"
+
+
+def check(plans: Path, evidence: Path, cache: Path | None) -> str:
+    args = ["check", str(plans), "--evidence", str(evidence), "--as-of", AS_OF, "--format", "json"]
+    args += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output + result.stderr
+    return result.stdout
+
+
+def snapshots(cache: Path) -> list[tuple]:
+    with sqlite3.connect(cache / DB_NAME) as db:
+        return db.execute("SELECT sha256, version FROM entries WHERE kind = 'catalogue'").fetchall()
+
+
+def no_item_resolved(monkeypatch) -> None:  # noqa: ANN001
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("an item was resolved file by file")
+
+    monkeypatch.setattr(scan_module, "_item", fail)
+
+
+def test_an_unchanged_folder_gives_the_stored_catalogue(case, monkeypatch):
+    plans, evidence, cache = case
+    plain = check(plans, evidence, None)
+    assert check(plans, evidence, cache) == plain
+    assert len(snapshots(cache)) == 1
+    with monkeypatch.context() as m:
+        no_item_resolved(m)
+        assert check(plans, evidence, cache) == plain
+
+
+def first(evidence: Path, pattern: str, contains: str = "") -> Path:
+    return next(p for p in sorted(evidence.rglob(pattern)) if contains in p.read_text(errors="replace"))
+
+
+def change_sidecar(plans: Path, evidence: Path) -> None:
+    sidecar = first(evidence, "*.meta.yaml")
+    sidecar.write_text(sidecar.read_text() + "title: A title given later\n")
+
+
+def change_index(plans: Path, evidence: Path) -> None:
+    index = evidence / "evidence.yaml"
+    index.write_text(index.read_text().replace("type: incident_log", "type: audit", 1))
+
+
+def rename_file(plans: Path, evidence: Path) -> None:
+    target = first(evidence, "*.md", "RP-01")
+    target.rename(target.with_name("renamed " + target.name))
+
+
+def add_file(plans: Path, evidence: Path) -> None:
+    (evidence / "minutes" / "2026-11-01 extra minutes.txt").write_text("RP-01 challenged and assured.\n")
+
+
+def remove_file(plans: Path, evidence: Path) -> None:
+    first(evidence, "*.md", "RP-01").unlink()
+
+
+def add_orphan_sidecar(plans: Path, evidence: Path) -> None:
+    (evidence / "nothing-here.pdf.meta.yaml").write_text("type: audit\n")
+
+
+@pytest.mark.parametrize("change", [change_sidecar, change_index, rename_file, add_file, remove_file,
+                                    add_orphan_sidecar])
+def test_any_change_gives_what_no_cache_gives(case, change):
+    plans, evidence, cache = case
+    check(plans, evidence, cache)
+    check(plans, evidence, cache)
+    change(plans, evidence)
+    plain = check(plans, evidence, None)
+    assert check(plans, evidence, cache) == plain
+    assert check(plans, evidence, cache) == plain            # and from the new snapshot
+    assert len(snapshots(cache)) == 1                        # the newer took the older's place
+
+
+def test_more_ids_to_look_for_find_their_mentions(case):
+    plans, evidence, cache = case
+    aside = plans.parent / "aside"
+    aside.mkdir()
+    last = sorted(plans.glob("*.yaml"))[-1]
+    last.rename(aside / last.name)
+    check(plans, evidence, cache)
+    check(plans, evidence, cache)
+    (aside / last.name).rename(last)                          # its ids are looked for again
+    plain = check(plans, evidence, None)
+    assert check(plans, evidence, cache) == plain
+    assert len(snapshots(cache)) == 2                         # one per folder and set of ids
+
+
+def test_a_changed_reader_version_reads_again(case, monkeypatch):
+    plans, evidence, cache = case
+    (evidence / "notes").mkdir()
+    (evidence / "notes" / "extra.txt").write_text("RP-01 was reviewed on 2026-10-01\n")
+    first_run = check(plans, evidence, cache)
+
+    def changed_reader(data, limits):  # noqa: ANN001, ANN202
+        result = text_reader.read(data, limits)
+        for chunk in result.chunks:
+            chunk.text = chunk.text.replace("RP-01", "RP-01 and SAP-2026-007")
+        return result
+
+    changed_reader.__module__ = text_reader.__name__
+    monkeypatch.setitem(READERS, "txt", changed_reader)
+    monkeypatch.setattr(text_reader, "READER_VERSION", "test-2")
+    bumped = check(plans, evidence, cache)
+    assert bumped == check(plans, evidence, None) and bumped != first_run
+
+
+def test_a_damaged_snapshot_is_dropped_and_made_again(case, monkeypatch):
+    plans, evidence, cache = case
+    plain = check(plans, evidence, None)
+    check(plans, evidence, cache)
+    with sqlite3.connect(cache / DB_NAME) as db:
+        rowid, kind, sha, version, value, data = db.execute(
+            "SELECT rowid, kind, sha256, version, value, data FROM entries WHERE kind = 'catalogue'").fetchone()
+        junk = b"x" + data                                   # a valid checksum over bytes that are no catalogue
+        db.execute("UPDATE entries SET data = ?, checksum = ? WHERE rowid = ?",
+                   (junk, cache_module._checksum(kind, sha, version, value, junk), rowid))
+    assert check(plans, evidence, cache) == plain
+    assert len(snapshots(cache)) == 1
+    with monkeypatch.context() as m:
+        no_item_resolved(m)
+        assert check(plans, evidence, cache) == plain
+
+
+def test_a_run_with_a_passing_failure_keeps_no_snapshot(case, monkeypatch):
+    """A reader that ran out of memory says nothing about the file: such a run is not kept whole."""
+    plans, evidence, cache = case
+    (evidence / "notes").mkdir()
+    (evidence / "notes" / "extra.txt").write_text("RP-01\n")
+
+    def out_of_memory(data, limits):  # noqa: ANN001, ANN202
+        raise MemoryError
+
+    out_of_memory.__module__ = text_reader.__name__
+    with monkeypatch.context() as m:
+        m.setitem(READERS, "txt", out_of_memory)
+        check(plans, evidence, cache)
+    assert snapshots(cache) == []
+    assert check(plans, evidence, cache) == check(plans, evidence, None)

@@ -1,0 +1,103 @@
+"""The fast paths of the catalogue give what the slow ones give: metadata YAML read by libyaml or
+by PyYAML, names checked with a quick pass first, cached entries looked up in batches."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+import unicodedata
+
+import pytest
+from es_fixtures import write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import evidence_store.cache as cache_module
+from evidence_store import scan, yamlsafe
+from evidence_store.cache import open_cache
+from evidence_store.paths import name_problem
+
+scan_module = sys.modules["evidence_store.scan"]
+
+
+def meta(text: str, fast: bool, monkeypatch) -> tuple:  # noqa: ANN001
+    monkeypatch.setattr(yamlsafe, "USE_LIBYAML", fast)
+    try:
+        return ("ok", repr(yamlsafe.load_yaml(text)))
+    except yamlsafe.MetaYamlError as error:
+        return ("error", str(error))
+
+
+def agree(text: str, monkeypatch) -> tuple:  # noqa: ANN001
+    fast, pure = meta(text, True, monkeypatch), meta(text, False, monkeypatch)
+    assert fast == pure, text
+    return fast
+
+
+@pytest.mark.skipif(yamlsafe._CParser is None, reason="PyYAML has no libyaml here")
+@pytest.mark.parametrize("text", [
+    "type: audit\ndate: 2026-02-30\nid: 012\nok: yes\n", "actions: [RP-01, RP-02]\n", "", "~\n", "a: ~\nb: null\nc:\n",
+    "a: &x 1\nb: *x\n", "a: &x 1\n", "a: 1\na: 2\n", "~: 1\nnull: 2\n", "? [a]\n: 1\n", "a: !!int 7\n",
+    "a: !!str 7\n", "a: !\n", "a:\tb\n", "a: [x, b?c]\n", "a: |#\n  x\n", "a: 1\n---\nb: 2\n", "a: b: c\n",
+    "\ufeffa: 1\n", "a: b\u2028c\n", "tags: a, b\nauthor: 'Sam'\n", "<<: {a: 1}\n",
+])
+def test_metadata_readers_agree(text, monkeypatch):
+    agree(text, monkeypatch)
+
+
+@pytest.mark.skipif(yamlsafe._CParser is None, reason="PyYAML has no libyaml here")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(list("abc:-[]{},&*!|>'\"#%@` \n\t0123456789.~?") +
+                                ["\n  ", ": ", "- ", "\r\n", "!!str ", "! ", "---\n", "? ", "<<: ", "null",
+                                 "&a ", "*a", "type: ", "\ufeff"]), max_size=50).map("".join))
+def test_metadata_readers_agree_on_punctuation_soup(monkeypatch, text):
+    agree(text, monkeypatch)
+
+
+@pytest.mark.parametrize("text", ["date: !!int\n", "a: !!float\n", "a: !!bool maybe\n", "a: !!timestamp x\n",
+                                  "a: !!set [1]\n"])
+def test_a_bad_explicit_tag_is_a_yaml_problem_not_a_crash(text):
+    with pytest.raises(yamlsafe.MetaYamlError, match="invalid YAML"):
+        yamlsafe.load_yaml(text)
+
+
+def test_name_check_quick_pass_matches_the_character_categories():
+    for code in [*range(0x3000), *range(0xFE00, 0x10000), 0x1D173, 0xE0001, 0xE0020, 0xF0000, 0x10FFFD]:
+        ch = chr(code)
+        if 0xD800 <= code < 0xE000:
+            continue
+        invisible = unicodedata.category(ch) in ("Cc", "Cf")
+        assert (name_problem(f"a{ch}b") is not None) == invisible, hex(code)
+
+
+def test_a_warm_scan_looks_entries_up_in_batches(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    for n in range(60):
+        write(folder / "notes" / f"{n:03d} note.txt", f"RP-{n:02d} reviewed\n")
+    with open_cache(tmp_path / "cache") as cache:
+        plain = scan(folder, {"RP-01", "RP-02"})
+        assert scan(folder, {"RP-01", "RP-02"}, cache=cache) == plain
+    with sqlite3.connect(tmp_path / "cache" / cache_module.DB_NAME) as db:
+        db.execute("DELETE FROM entries WHERE kind = 'catalogue'")     # so it goes file by file
+    with open_cache(tmp_path / "cache") as cache:
+        asked: list[str] = []
+        cache.db.set_trace_callback(lambda sql: asked.append(sql) if sql.lstrip().startswith("SELECT") else None)
+        assert scan(folder, {"RP-01", "RP-02"}, cache=cache) == plain
+        cache.db.set_trace_callback(None)
+        assert cache.stats["hits"] == 120 and cache.stats["misses"] == 1   # read and mentions of each; the snapshot
+    # the files table once, each kind of entry in one batch, the snapshot once: not one query per file
+    assert len(asked) <= 6, asked
+
+
+def test_a_warm_scan_opens_no_evidence_file_and_stats_each_once(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    for n in range(5):
+        write(folder / f"{n} note.md", f"# Note {n}\nRP-01\n")
+    write(folder / "0 note.md.meta.yaml", "type: audit\n")
+    with open_cache(tmp_path / "cache") as cache:
+        plain = scan(folder, {"RP-01"}, cache=cache)
+    opened: list[str] = []
+    real = scan_module.read_checked
+    monkeypatch.setattr(scan_module, "read_checked", lambda target, cap: opened.append(target.real) or real(target, cap))
+    with open_cache(tmp_path / "cache") as cache:
+        assert scan(folder, {"RP-01"}, cache=cache) == plain
+    assert [p.rsplit("/", 1)[-1] for p in opened] == ["0 note.md.meta.yaml"]     # metadata is read every time
