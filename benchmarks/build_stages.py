@@ -17,7 +17,7 @@ bundle = every bundle page / (build_bundle time - body time). Peak memory is thi
 ru_maxrss, read after each stage, so the stage where it rises is the one that allocated.
 
 Timing wraps module functions at run time (`compiler.writers.bundle.converge`, `.render_sheets`,
-`compiler.writers.pdfjoin._stamps`, `compiler.writers.pdf._render_pass`); no sgpack code is changed.
+`compiler.writers.pdfjoin._stamp_forms`, `compiler.writers.pdf._render_pass`); no sgpack code is changed.
 """
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
     wrap(pdf_mod, "_render_pass", passes, "pass", pages=lambda v: v[1])
     wrap(bundle_mod, "converge", calls, "body", pages=lambda v: v.pages)
     wrap(bundle_mod, "render_sheets", calls, "sheets")
-    wrap(pdfjoin_mod, "_stamps", calls, "stamps")
+    wrap(pdfjoin_mod, "_stamp_forms", calls, "stamps")
 
     with tempfile.TemporaryDirectory(prefix="sgpack-stages-") as tmp:
         stage_dir = Path(tmp) / "pack"
