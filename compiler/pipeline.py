@@ -1,14 +1,13 @@
 """The whole flow, readable top to bottom: plans + evidence folder -> assessment."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from compiler import __version__
 from compiler.errors import SgpackError
+from compiler.gcpolicy import young_collections_only
 from compiler.model.assessment import Assessment
 from compiler.model.evidence import Catalogue
 from compiler.model.plan import Plan
@@ -56,24 +55,10 @@ def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date
     `cache` (an evidence_store.EvidenceCache) keeps what reading plan and evidence files gave."""
     from compiler.plans import load_plans
 
-    with _young_collections_only():
+    with young_collections_only():
         plans = load_plans(list(plan_paths), cache=cache)
         catalogue = load_catalogue(evidence, plans, progress, cache=cache)
         return assess(plans, catalogue, as_of)
-
-
-@contextlib.contextmanager
-def _young_collections_only() -> Iterator[None]:
-    """A check builds a few hundred thousand objects that live until it ends (plans, catalogue,
-    assessment) and makes little cyclic garbage; the collector's passes over the older
-    generations, again and again as they grow, cost about a quarter of a warm run. Meanwhile
-    only the youngest generation is collected; the thresholds are put back afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(before[0], 1_000_000, 1_000_000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def built_packs() -> tuple[str, ...]:

@@ -6,6 +6,8 @@ every error, so both give the same result.
 """
 from __future__ import annotations
 
+import contextlib
+
 import re
 
 import yaml
@@ -60,10 +62,8 @@ _StrictLoader.yaml_implicit_resolvers = {
 def load_yaml(text: str):
     """Parse metadata YAML; raise MetaYamlError with a line number on anything wrong."""
     if USE_LIBYAML and _CParser is not None and not _PURE_ONLY.search(text):
-        try:
+        with contextlib.suppress(_Doubt, yaml.YAMLError, RecursionError):   # the pure loader decides, and words the error
             return _load_fast(text)
-        except (_Doubt, yaml.YAMLError, RecursionError):
-            pass                     # the pure loader decides, and words the error
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except MetaYamlError:

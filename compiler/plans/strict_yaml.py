@@ -18,6 +18,8 @@ doubt, is read again by the pure one, so every error message and line comes from
 """
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -151,10 +153,8 @@ def load(text: str) -> Document:
         line = text.count("\n", 0, bad.start()) + 1
         raise StrictYamlError(f"the character U+{ord(bad.group()):04X} is not allowed in YAML", line)
     if USE_LIBYAML and _CParser is not None and not _PURE_ONLY.search(text):
-        try:
+        with contextlib.suppress(_Doubt, yaml.YAMLError, ValueError):   # the pure reader decides, and words the error
             return _load_fast(text)
-        except (_Doubt, yaml.YAMLError, ValueError):
-            pass                     # the pure reader decides, and words the error
     return _load_pure(text)
 
 
@@ -214,7 +214,7 @@ def _scalar(node: ScalarNode, path: Path) -> Any:
 
 
 class _BadDate(ValueError):
-    pass
+    """A date-shaped scalar that is no date (31 February)."""
 
 
 def _typed(tag: str, text: str) -> Any:

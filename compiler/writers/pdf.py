@@ -10,13 +10,11 @@ The module is longer than the house ~400 lines because each section's layout liv
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -32,6 +30,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph,
                                 Spacer, Table, TableStyle)
 
+from compiler.gcpolicy import young_collections_only
 from compiler.packs.profiles import Theme
 from compiler.writers.context import (CQC_SECTIONS, RAG_WORDS, ActionView, ExhibitRef, PackContext, PageMap)
 from compiler.writers.pdf_flow import Para, Text, image, parsed, plain_text
@@ -695,22 +694,8 @@ def converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str, 
              seed: dict[str, int] | None = None, fixed: bool = False) -> Body:
     """Render until stable: each pass prints the heading pages recorded by the previous one and the
     exhibit pages `page_map(body pages, anchors)` derives from them (the bundle's own pass loop)."""
-    with _young_collections_only():
+    with young_collections_only():
         return _converge(ctx, theme, page_map, seed, fixed)
-
-
-@contextlib.contextmanager
-def _young_collections_only() -> Iterator[None]:
-    """Each pass allocates a few million short-lived objects (fragments, lines, cell styles) while the build's
-    plans, evidence and context stay alive; every full collection walks all of those again, and they came to a
-    tenth of the body's time. Meanwhile only the youngest generation is collected (as `pipeline.check` does);
-    the thresholds are put back afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(before[0], 1_000_000, 1_000_000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str, int]], PageMap | None],

@@ -128,6 +128,6 @@ def test_the_layout_pass_draws_nothing_and_the_collector_is_put_back():
     frame.dry = False
     assert frame.add(_Counting("text", LOOK.styles["body"]), canv) and _Counting.drawn == 1
     before = gc.get_threshold()
-    with pdf._young_collections_only():
+    with pdf.young_collections_only():
         assert gc.get_threshold()[1:] == (1_000_000, 1_000_000)
     assert gc.get_threshold() == before
