@@ -5,11 +5,16 @@ import datetime as dt
 import json
 import sys
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from compiler import __version__
 from compiler.errors import SgpackError
+
+if TYPE_CHECKING:
+    from compiler import results
+    from evidence_store.cache import EvidenceCache
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 _FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
@@ -100,20 +105,38 @@ def cli() -> None:
 def check(plans: tuple[str, ...], evidence: str, as_of: dt.date, fmt: str, fail_on: str, verbose: bool,
           cache_dir: str | None = None, no_cache: bool = False) -> None:
     """Judge every action in PLANS (files or folders) against the evidence folder."""
-    from compiler import pipeline
+    from compiler import results
 
-    with _progress("reading evidence") as progress, _cache(cache_dir, no_cache, not_inside=(evidence,)) as cache:
-        assessment = pipeline.check(plans, evidence, as_of, progress, cache=cache)
-    if fmt == "json":
+    options = results.Options(as_of=as_of, fmt=fmt, verbose=verbose, fail_on=fail_on)
+    with _cache(cache_dir, no_cache, not_inside=(evidence,)) as cache:
+        output, pending = results.look_up(cache, plans, evidence, options)
+        if output is None:
+            output = _run_check(plans, evidence, options, cache, pending)
+            results.keep(pending, output)
+    click.echo(output.text)
+    sys.exit(output.exit_code)
+
+
+def _run_check(plans: tuple[str, ...], evidence: str, options: results.Options, cache: EvidenceCache | None,
+               pending: results.Pending | None) -> results.Output:
+    """The check itself, and what it prints."""
+    from compiler import pipeline
+    from compiler.results import Output
+
+    surveyed, digests = (pending.surveyed, pending.plan_digests) if pending is not None else (None, None)
+    with _progress("reading evidence") as progress:
+        assessment = pipeline.check(plans, evidence, options.as_of, progress, cache=cache, surveyed=surveyed,
+                                    plan_digests=digests)
+    if options.fmt == "json":
         from compiler.writers.json import check_json
 
-        click.echo(json.dumps(check_json(assessment), indent=2, ensure_ascii=False))
+        text = json.dumps(check_json(assessment), indent=2, ensure_ascii=False)
     else:
         from compiler.writers.text import check_report
 
-        click.echo(check_report(assessment, verbose=verbose))
-    failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[fail_on]]
-    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+        text = check_report(assessment, verbose=options.verbose)
+    failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[options.fail_on]]
+    return Output(text, EXIT_FINDINGS if failing else EXIT_OK)
 
 
 def _show_limits(ctx: click.Context, param: click.Parameter, value: bool) -> None:

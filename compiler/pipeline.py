@@ -21,9 +21,10 @@ def plan_ids(plans: Sequence[Plan]) -> set[str]:
 
 
 def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (),
-                   progress: Progress | None = None, *, cache=None) -> Catalogue:  # noqa: ANN001
-    """`cache`: an evidence_store.EvidenceCache (evidence_store.open_cache), or None to read every file."""
-    import evidence_store
+                   progress: Progress | None = None, *, cache=None, surveyed=None) -> Catalogue:  # noqa: ANN001
+    """`cache`: an evidence_store.EvidenceCache (evidence_store.open_cache), or None to read every file.
+    `surveyed`: the folder's evidence_store.survey.Survey when it was walked already (with this cache)."""
+    from evidence_store.scan import EvidenceFolderError, scan
 
     folder = Path(evidence)
     if not folder.exists():
@@ -31,8 +32,8 @@ def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (),
     if not folder.is_dir():
         raise SgpackError("evidence path is not a folder", file=str(evidence))
     try:
-        return evidence_store.scan(folder, plan_ids(plans), progress=progress, cache=cache)
-    except evidence_store.EvidenceFolderError as exc:
+        return scan(folder, plan_ids(plans), progress=progress, cache=cache, surveyed=surveyed)
+    except EvidenceFolderError as exc:
         raise SgpackError(str(exc), file=str(evidence)) from None
 
 
@@ -50,14 +51,17 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date) -> Asses
 
 
 def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date,
-          progress: Progress | None = None, *, cache=None) -> Assessment:  # noqa: ANN001
+          progress: Progress | None = None, *, cache=None, surveyed=None,  # noqa: ANN001
+          plan_digests: dict[str, str] | None = None) -> Assessment:
     """`sgpack check`: load the plans, catalogue the evidence, assess.
-    `cache` (an evidence_store.EvidenceCache) keeps what reading plan and evidence files gave."""
+    `cache` (an evidence_store.EvidenceCache) keeps what reading plan and evidence files gave;
+    `surveyed`: the evidence folder's survey, when it was walked already; `plan_digests` is given
+    the SHA-256 of the bytes each plan file was read from (compiler.results keys by them)."""
     from compiler.plans import load_plans
 
     with young_collections_only():
-        plans = load_plans(list(plan_paths), cache=cache)
-        catalogue = load_catalogue(evidence, plans, progress, cache=cache)
+        plans = load_plans(list(plan_paths), cache=cache, digests=plan_digests)
+        catalogue = load_catalogue(evidence, plans, progress, cache=cache, surveyed=surveyed)
         return assess(plans, catalogue, as_of)
 
 

@@ -1,104 +1,66 @@
-"""Walk the evidence folder safely (read-only, no links out, size caps), hash, read, resolve metadata."""
+"""Catalogue the evidence folder: read what the walk (evidence_store.survey) found, hash, resolve metadata."""
 from __future__ import annotations
 
 import hashlib
-import os
-import time
-import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import snapshot
-from .cache import EvidenceCache, ScanCache, note
+from .cache import EvidenceCache, ScanCache
 from .isolate import ISOLATED, Outcome, pool_for
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import Limits
 from .metadata import MetaSource, Resolved, check_keys, mention_pattern, mentions, resolve, slug
 from .model import Catalogue, EvidenceItem
-from .paths import Target, check_entry, display_name, name_problem, normalise, read_checked, relative_problem
+from .paths import display_name, normalise, read_checked, relative_problem
 from .readers import READERS, ReadResult, Unreadable
 from .readers.base import decode_text, one_line
+from .survey import INDEX_NAME, EvidenceFolderError, Entry, Survey, file_format, read_meta, survey
 from .tables import parse_table
 from .yamlsafe import MetaYamlError, load_yaml
 
-INDEX_NAME = "evidence.yaml"
-SIDECAR_SUFFIX = ".meta.yaml"
-_JUNK = {"thumbs.db", "desktop.ini"}
-_OS_PATH_MAX = 4096
-
-
-class EvidenceFolderError(Exception):
-    """The evidence folder itself cannot be used (missing, not a folder); one line for the user."""
-
-
-@dataclass
-class _Entry:
-    rel: str                      # relative POSIX path (NFC; escaped when the name itself is refused)
-    target: Target | None         # what to open; None when it must not be opened
-    problem: str | None = None    # why it is unreadable before any read
-    status: str = "unreadable"    # status when there is a problem
-    notes: list[str] = field(default_factory=list)
-    meta: tuple | None = None     # a metadata file's read_checked(), once read
-
-    @property
-    def real(self) -> str | None:
-        return self.target.real if self.target else None
+__all__ = ["EvidenceFolderError", "scan"]
 
 
 def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None = None,
-         progress: Callable[[int, int], None] | None = None, cache: EvidenceCache | None = None) -> Catalogue:
+         progress: Callable[[int, int], None] | None = None, cache: EvidenceCache | None = None,
+         surveyed: Survey | None = None) -> Catalogue:
     """Catalogue every file under `folder`. Never writes there and never opens anything outside it.
 
     With a `cache` (evidence_store.cache.open_cache), files read before are not read again: what
     reading gave is looked up by content hash, and the hash of a file whose size, mtime and ctime
     are unchanged is not computed again. Metadata is resolved afresh whenever anything it comes
-    from changed; when nothing did, the catalogue built last time is used (evidence_store.snapshot)."""
-    limits = limits or DEFAULT_LIMITS
-    started = time.time_ns()             # before the walk stats anything: the cache's racy-file guard
-    root = os.path.realpath(os.fspath(folder))
-    if not os.path.isdir(root):
-        raise EvidenceFolderError(f"evidence folder not found or not a folder: {display_name(os.fspath(folder))}")
-    files: list[_Entry] = []
-    meta_files: dict[str, _Entry] = {}
-    _walk(root, root, "", 0, limits, files, meta_files)
-    files.sort(key=lambda e: e.rel)
-    _check_collisions(files)
-
-    index_entry = meta_files.pop(INDEX_NAME, None)
-    index, index_notes, problems = _load_index(index_entry, limits)
+    from changed; when nothing did, the catalogue built last time is used (evidence_store.snapshot).
+    `surveyed`: this folder's survey (evidence_store.survey) with this cache and limits, when one
+    was taken already; the scan records in it the hash of each file as read (`used`)."""
+    found = surveyed or survey(folder, limits=limits, cache=cache)
+    limits, files, root, shown = found.limits, found.files, found.root, found.shown
+    index, index_notes, problems = _load_index(found.index_entry, limits)
     known = {e.rel for e in files}
     problems += [f"{INDEX_NAME}: entry {display_name(path)} names no file in the evidence folder"
                  for path in index if path not in known]
-    sidecars = _match_sidecars(meta_files, files)
     wanted = frozenset(ids)
     pattern = mention_pattern(wanted)
-    if cache is not None and cache.usable and _inside(cache.folder, root):
-        note("cache not used: the cache folder is inside the evidence folder")
-        cache = None
-    reuse = ScanCache(cache, root, limits, wanted, started) if cache is not None and cache.usable else None
-
-    shown = os.fspath(folder)
+    reuse = ScanCache(found.cache, root, limits, wanted, found.started) if found.cache is not None else None
     try:
-        hashes: list[str | None] = [None] * len(files)
+        hashes = found.hashes
         if reuse is not None:
-            hashes = _known_hashes(files, limits, reuse)
-            meta = _meta_read(index_entry, sidecars, limits)
-            whole = _snapshot_key(shown, reuse, limits, wanted, files, hashes, meta)
-            found = snapshot.load(reuse.cache, whole, shown, root, wanted) if whole else None
-            if found is not None:            # nothing it is made of changed: no file is read again
+            whole = found.key(wanted)
+            catalogue = snapshot.load(reuse.cache, whole, shown, root, wanted) if whole else None
+            if catalogue is not None:            # nothing it is made of changed: no file is read again
                 if progress is not None:
                     progress(len(files), len(files))
                 reuse.flush()
-                return found
-            reuse.prefetch([(_format(e.rel), sha) for e, sha in zip(files, hashes) if sha is not None])
+                found.used = list(hashes)
+                return catalogue
+            reuse.prefetch([(file_format(e.rel), sha) for e, sha in zip(files, hashes) if sha is not None])
         outcomes = _read_all(files, limits, progress, reuse, hashes)
-        drafts = [_item(entry, outcome, index, index_notes, sidecars.get(entry.rel), limits, wanted, pattern,
+        drafts = [_item(entry, outcome, index, index_notes, found.sidecars.get(entry.rel), limits, wanted, pattern,
                         reuse) for entry, outcome in zip(files, outcomes)]
         catalogue = Catalogue(root=shown, items=_assign_ids(drafts), problems=problems)
         if reuse is not None:
             if not any(outcome.transient for outcome in outcomes):
-                whole = _snapshot_key(shown, reuse, limits, wanted, files,
-                                      [outcome.sha256 or None for outcome in outcomes], meta)
+                found.used = [outcome.sha256 or None for outcome in outcomes]
+                whole = found.key(wanted, found.used)
                 if whole:
                     snapshot.store(reuse.cache, whole, shown, root, wanted, catalogue)
             reuse.flush()
@@ -108,97 +70,9 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
     return catalogue
 
 
-def _snapshot_key(shown: str, reuse: ScanCache, limits: Limits, wanted: frozenset[str], files: list[_Entry],
-                  shas: list[str | None], meta: dict) -> str | None:
-    return snapshot.key(shown, reuse, limits, wanted, files, shas, meta,
-                        lambda fmt: READERS.get(fmt) is not None, _format)
+# ------------------------------------------------------------------------------------------- reading
 
-
-def _meta_read(index_entry: _Entry | None, sidecars: dict[str, _Entry], limits: Limits) -> dict[str, tuple]:
-    """What evidence.yaml and each sidecar that belongs to a file hold (for the snapshot's key)."""
-    meta = {}
-    if index_entry is not None:
-        meta[index_entry.rel] = snapshot.meta_entry("index", _read_meta(index_entry, limits))
-    for rel, sidecar in sidecars.items():
-        meta[sidecar.rel] = snapshot.meta_entry(f"sidecar of {rel}", _read_meta(sidecar, limits))
-    return meta
-
-
-# ---------------------------------------------------------------------------------------------- walk
-
-def _walk(root: str, directory: str, prefix: str, depth: int, limits: Limits,
-          files: list[_Entry], meta_files: dict[str, _Entry]) -> None:
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        files.append(_Entry(prefix.rstrip("/") or ".", None, f"folder cannot be listed ({exc.strerror})"))
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith((".", "~$")) or name.lower() in _JUNK:
-            continue
-        bad = name_problem(name, limits)
-        if bad:
-            files.append(_Entry(prefix + display_name(name), None, bad))
-            continue
-        rel = prefix + unicodedata.normalize("NFC", name)
-        try:
-            checked = check_entry(root, entry.path, is_link=entry.is_symlink())
-        except OSError as exc:
-            files.append(_Entry(rel, None, f"cannot be read ({exc.strerror or exc})"))
-            continue
-        if checked == "dir":
-            if depth + 1 > limits.max_depth:
-                files.append(_Entry(rel, None, f"folder nested deeper than {limits.max_depth} levels; "
-                                               "not read", status="not_read"))
-            elif (len((rel + "/").encode("utf-8")) > limits.max_path_bytes
-                  or len(os.fsencode(entry.path)) >= _OS_PATH_MAX - 256):   # room for the names inside
-                files.append(_Entry(rel, None, f"path longer than {limits.max_path_bytes} bytes; not read",
-                                    status="not_read"))
-            else:
-                _walk(root, entry.path, rel + "/", depth + 1, limits, files, meta_files)
-            continue
-        if isinstance(checked, str):
-            status = "not_read" if checked.startswith("link to a folder") else "unreadable"
-            files.append(_Entry(rel, None, checked, status=status))
-            continue
-        if len(rel.encode("utf-8")) > limits.max_path_bytes:
-            files.append(_Entry(rel, None, f"path longer than {limits.max_path_bytes} bytes; rename or move it"))
-            continue
-        found = _Entry(rel, checked)
-        if checked.nlink > 1:
-            found.notes.append(f"the file has {checked.nlink} hard links; sgpack cannot tell where the others are")
-        if rel == INDEX_NAME or name.endswith(SIDECAR_SUFFIX):
-            meta_files[rel] = found
-        else:
-            files.append(found)
-
-
-def _check_collisions(files: list[_Entry]) -> None:
-    """Two names that are the same text in different Unicode forms are refused (they cannot be told
-    apart in a plan or a pack); names that differ only in case get a note (Windows cannot hold both)."""
-    seen: dict[str, str] = {}
-    folded: dict[str, str] = {}
-    for entry in files:
-        if entry.rel in seen:
-            entry.target, entry.status = None, "unreadable"
-            entry.problem = "another file has the same name written with different Unicode characters; rename one"
-            continue
-        seen[entry.rel] = entry.rel
-        key = entry.rel.casefold()
-        if key in folded:
-            entry.notes.append(f"name differs only in case from {folded[key]} (the two collide on Windows)")
-        else:
-            folded[key] = entry.rel
-
-
-def _inside(path: str | os.PathLike, root: str) -> bool:
-    real = os.path.realpath(os.fspath(path))
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _read_all(files: list[_Entry], limits: Limits, progress: Callable[[int, int], None] | None,
+def _read_all(files: list[Entry], limits: Limits, progress: Callable[[int, int], None] | None,
               reuse: ScanCache | None = None, known: list[str | None] | None = None) -> list[Outcome]:
     """Hash and read every file: PDF/DOCX/XLSX in child processes (time and memory limits), the rest here.
     A file whose bytes were read before (same hash, same reader version) is taken from the cache."""
@@ -215,14 +89,14 @@ def _read_all(files: list[_Entry], limits: Limits, progress: Callable[[int, int]
             if held is not outcome:          # from a child: keep the size and hash taken here
                 held.result, held.reason, held.transient = outcome.result, outcome.reason, outcome.transient
             if reuse is not None and held.sha256 and not held.transient and not held.cached:
-                reuse.store(_format(files[index].rel), held.sha256, held.result, held.reason)
+                reuse.store(file_format(files[index].rel), held.sha256, held.result, held.reason)
             done += 1
             if progress is not None:
                 progress(done, len(files))
 
     try:
         for index, entry in enumerate(files):
-            fmt = _format(entry.rel)
+            fmt = file_format(entry.rel)
             outcome, data = _prepare(entry, fmt, limits, reuse, known[index])
             outcomes[index] = outcome
             if data is not None and fmt in ISOLATED and pool.enabled:
@@ -241,28 +115,11 @@ def _read_all(files: list[_Entry], limits: Limits, progress: Callable[[int, int]
     return outcomes  # type: ignore[return-value]
 
 
-def _format(rel: str) -> str:
-    name = rel.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
-
-
-def _known_hashes(files: list[_Entry], limits: Limits, reuse: ScanCache) -> list[str | None]:
-    """The hash of every file the cache knows to be unchanged (the size, mtime, ctime, device and
-    inode the walk saw are the ones remembered with it); None for the others."""
-    known: list[str | None] = [None] * len(files)
-    for index, entry in enumerate(files):
-        info = entry.target.info if entry.target is not None and not entry.problem else None
-        if info is None or READERS.get(_format(entry.rel)) is None or not 0 < info.st_size <= limits.max_file_bytes:
-            continue
-        known[index] = reuse.known_sha(entry.rel, info)
-    return known
-
-
-def _prepare(entry: _Entry, fmt: str, limits: Limits, reuse: ScanCache | None = None,
+def _prepare(entry: Entry, fmt: str, limits: Limits, reuse: ScanCache | None = None,
              known: str | None = None) -> tuple[Outcome, bytes | None]:
     """The outcome so far (size, hash, or why there is nothing to read) and the bytes to read.
     None for the bytes when there is nothing to read, or the cache already knows the outcome.
-    `known`: the file's hash when the cache knows it is unchanged (_known_hashes)."""
+    `known`: the file's hash when the cache knows it is unchanged (evidence_store.survey)."""
     if entry.problem:
         return Outcome(reason=entry.problem, status=entry.status), None
     if READERS.get(fmt) is None:
@@ -309,15 +166,8 @@ def _read_here(outcome: Outcome, fmt: str, data: bytes, limits: Limits) -> None:
 
 # ------------------------------------------------------------------------------------------ metadata
 
-def _read_meta(entry: _Entry, limits: Limits) -> tuple:
-    """read_checked() of a metadata file, read once per scan."""
-    if entry.meta is None:
-        entry.meta = read_checked(entry.target, limits.max_meta_bytes) if entry.target else (None, 0, "unreadable")
-    return entry.meta
-
-
-def _load_yaml_file(entry: _Entry, label: str, limits: Limits) -> tuple[object, str | None]:
-    data, _, problem = _read_meta(entry, limits)
+def _load_yaml_file(entry: Entry, label: str, limits: Limits) -> tuple[object, str | None]:
+    data, _, problem = read_meta(entry, limits)
     if problem:
         return None, f"{label} ignored: {problem}"
     try:
@@ -328,7 +178,7 @@ def _load_yaml_file(entry: _Entry, label: str, limits: Limits) -> tuple[object, 
         return None, f"{label} ignored: invalid YAML ({exc})"
 
 
-def _load_index(entry: _Entry | None, limits: Limits) -> tuple[dict[str, dict], list[str], list[str]]:
+def _load_index(entry: Entry | None, limits: Limits) -> tuple[dict[str, dict], list[str], list[str]]:
     """evidence.yaml -> ({normalised path: metadata}, notes for every item, problems with single keys)."""
     if entry is None:
         return {}, [], []
@@ -352,27 +202,7 @@ def _load_index(entry: _Entry | None, limits: Limits) -> tuple[dict[str, dict], 
     return index, [], problems
 
 
-def _match_sidecars(meta_files: dict[str, _Entry], files: list[_Entry]) -> dict[str, _Entry]:
-    """`report.pdf.meta.yaml` belongs to `report.pdf`; `report.meta.yaml` to the one file named `report.*`."""
-    by_path = {e.rel: e for e in files}
-    by_stem: dict[str, list[str]] = {}
-    for e in files:
-        head, _, name = e.rel.rpartition("/")
-        if "." in name:
-            by_stem.setdefault(f"{head}/{name.rsplit('.', 1)[0]}" if head else name.rsplit(".", 1)[0], []).append(e.rel)
-    out: dict[str, _Entry] = {}
-    for rel, entry in meta_files.items():
-        base = rel[: -len(SIDECAR_SUFFIX)]
-        if base in by_path:
-            out[base] = entry
-    for rel, entry in meta_files.items():
-        base = rel[: -len(SIDECAR_SUFFIX)]
-        if base not in by_path and len(by_stem.get(base, [])) == 1 and by_stem[base][0] not in out:
-            out[by_stem[base][0]] = entry
-    return out
-
-
-def _explicit(entry: _Entry, index: dict[str, dict], index_notes: list[str], sidecar: _Entry | None,
+def _explicit(entry: Entry, index: dict[str, dict], index_notes: list[str], sidecar: Entry | None,
               limits: Limits, notes: list[str]) -> list[MetaSource]:
     sources = []
     notes.extend(index_notes)
@@ -396,9 +226,9 @@ def _explicit(entry: _Entry, index: dict[str, dict], index_notes: list[str], sid
 
 # ------------------------------------------------------------------------------------------ one item
 
-def _item(entry: _Entry, outcome: Outcome, index, index_notes, sidecar, limits: Limits,  # noqa: ANN001
+def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: Limits,  # noqa: ANN001
           ids: frozenset[str], pattern, reuse: ScanCache | None = None) -> tuple[dict, Resolved]:  # noqa: ANN001
-    fmt = _format(entry.rel)
+    fmt = file_format(entry.rel)
     fields: dict = {"path": entry.rel, "format": fmt, "status": "ok"}
     notes: list[str] = list(entry.notes)
     result: ReadResult | None = outcome.result

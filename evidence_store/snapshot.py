@@ -18,14 +18,16 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import EvidenceCache, ScanCache, id_set_digest, library_versions, source_digest
 from .limits import Limits
-from .model import Catalogue
+
+if TYPE_CHECKING:          # the models are imported when a catalogue is loaded: a key needs none of them
+    from .model import Catalogue
 
 KIND = "catalogue"
-FORMAT = "1"                 # bump when what is stored changes shape
+FORMAT = "2"                 # bump when what is stored changes shape
 EMPTY, LARGE, NOT_READ = "empty", "too large", "not read"
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -36,20 +38,20 @@ def code_digest() -> str:
     """Every source and data file of this package, and the libraries it reads and validates with."""
     global _code
     if _code is None:
-        import pydantic
-        import yaml
+        from importlib import metadata
 
         files = sorted(p.relative_to(_PACKAGE).as_posix() for p in _PACKAGE.rglob("*")
                        if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts)
-        _code = (f"{source_digest(*files)}|{library_versions()}|pydantic={pydantic.VERSION}|"
-                 f"pyyaml={yaml.__version__}|python={sys.version_info[:3]}")
+        _code = (f"{source_digest(*files)}|{library_versions()}|pydantic={metadata.version('pydantic')}|"
+                 f"pyyaml={metadata.version('PyYAML')}|python={sys.version_info[:3]}")
     return _code
 
 
-def key(folder: str, reuse: ScanCache, limits: Limits, ids: frozenset[str], files: Sequence[Any],
-        shas: Sequence[str | None], meta: dict[str, tuple[str, Any]], readable: Callable[[str], bool],
-        file_format: Callable[[str], str]) -> str | None:
-    """The key of the catalogue of these files, or None when a file's hash is not known.
+def content(folder: str, reuse: ScanCache, limits: Limits, files: Sequence[Any], shas: Sequence[str | None],
+            meta: dict[str, tuple[str, Any]], readable: Callable[[str], bool],
+            file_format: Callable[[str], str]) -> str | None:
+    """A digest of all a catalogue of these files is made of but the ids looked for, or None when
+    a file's hash is not known.
 
     `files`: the walk's entries (rel, problem, status, notes, target); `shas`: each one's content
     hash, None when unknown; `meta`: {rel: (what it is, bytes read or the problem reading it)}
@@ -75,8 +77,14 @@ def key(folder: str, reuse: ScanCache, limits: Limits, ids: frozenset[str], file
                 for rel, (what, got) in sorted(meta.items())}
     readers = {fmt: reuse.version(fmt) for fmt in sorted({file_format(e.rel) for e in files}) if readable(fmt)}
     limit_text = ",".join(f"{f.name}={getattr(limits, f.name)!r}" for f in fields(limits))
-    text = json.dumps([FORMAT, code_digest(), readers, limit_text, folder, reuse.root, sorted(ids),
-                       metadata, rows], ensure_ascii=False, separators=(",", ":"), default=str)
+    text = json.dumps([FORMAT, code_digest(), readers, limit_text, folder, reuse.root, metadata, rows],
+                      ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def key(content_digest: str, ids: frozenset[str]) -> str:
+    """The key of the catalogue made of `content_digest` (content()) when looking for `ids`."""
+    text = json.dumps([FORMAT, content_digest, sorted(ids)], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -88,6 +96,8 @@ def _slot(folder: str, root: str, ids: frozenset[str]) -> str:
 
 def load(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: frozenset[str]) -> Catalogue | None:
     """The catalogue stored under the key, or None (a damaged entry is dropped)."""
+    from .model import Catalogue
+
     slot = _slot(folder, root, ids)
     found = cache.get(KIND, catalogue_key, slot)
     if found is None:
@@ -96,17 +106,20 @@ def load(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: 
     try:
         if not isinstance(value, dict) or value.get("format") != FORMAT or not isinstance(data, bytes):
             raise ValueError("not a catalogue entry")
-        split = value["split"]
+        split, middle = value["split"], value["texts"]
         raw = zlib.decompress(data)
         catalogue = Catalogue.model_validate_json(raw[:split])
-        texts = json.loads(raw[split:])
-        if catalogue.root != folder or not isinstance(texts, list) or len(texts) != len(catalogue.items):
+        lengths = json.loads(raw[split:middle])
+        if catalogue.root != folder or not isinstance(lengths, list) or len(lengths) != len(catalogue.items):
             raise ValueError("another catalogue")
-        for item, text in zip(catalogue.items, texts):
-            if text is not None:
-                if type(text) is not str:
-                    raise ValueError("text")
-                item.text = text
+        texts = raw[middle:].decode("utf-8")
+        if not all(type(n) is int for n in lengths) or sum(n for n in lengths if n > 0) != len(texts):
+            raise ValueError("text")
+        start = 0
+        for item, length in zip(catalogue.items, lengths):
+            if length >= 0:                      # -1: the item was given no text
+                item.text = texts[start:start + length]
+                start += length
     except Exception:  # noqa: BLE001 - anything wrong with an entry means: scan file by file
         cache.drop(KIND, catalogue_key, slot)
         return None
@@ -117,17 +130,19 @@ def store(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids:
           catalogue: Catalogue) -> None:
     """Keep the catalogue under the key, in place of the folder's previous one. It is kept with
     exactly the fields each model was given, so it reads back equal field for field; the items'
-    text, which the models leave out of every dump, goes beside it."""
+    text, which the models leave out of every dump, goes beside it: each item's length (-1 for
+    none), then all of it as one string, so reading it back is a slice per item."""
+    texts = [item.text if "text" in item.model_fields_set else None for item in catalogue.items]
     try:
         head = catalogue.model_dump_json(exclude_unset=True).encode("utf-8")
-        texts = json.dumps([item.text if "text" in item.model_fields_set else None for item in catalogue.items],
-                           ensure_ascii=False).encode("utf-8")
+        lengths = json.dumps([-1 if text is None else len(text) for text in texts]).encode("ascii")
+        body = "".join(text for text in texts if text is not None).encode("utf-8")
     except ValueError:              # e.g. a lone surrogate in some text (UnicodeError is one): not kept
         return
     # level 1: a third of the time of the default for a little more space; reading is as fast
-    data = zlib.compress(head + texts, 1)
-    cache.put(KIND, catalogue_key, _slot(folder, root, ids), {"format": FORMAT, "split": len(head)}, data,
-              replace=True)
+    data = zlib.compress(head + lengths + body, 1)
+    value = {"format": FORMAT, "split": len(head), "texts": len(head) + len(lengths)}
+    cache.put(KIND, catalogue_key, _slot(folder, root, ids), value, data, replace=True)
 
 
 def meta_entry(what: str, read: tuple[bytes | None, int, str | None]) -> tuple[str, Any]:

@@ -9,68 +9,43 @@ from compiler.errors import SgpackError
 from compiler.model.plan import Action, Indicator, Owner, Plan, Requirement, Review, Waiver
 from compiler.plans import cache as plan_cache
 from compiler.plans import strict_yaml
+from compiler.plans.files import MAX_BYTES, PLAN_SUFFIXES, plan_files
 from compiler.plans.strict_yaml import Document, Path
 
 if TYPE_CHECKING:      # the schema's models are built on first use: a plan from the cache needs none
     from compiler.plans import schema
 
-MAX_BYTES = 5 * 1024 * 1024
-PLAN_SUFFIXES = (".yaml", ".yml")
+__all__ = ["MAX_BYTES", "PLAN_SUFFIXES", "check_unique_ids", "field_path", "load_plan_file", "load_plans",
+           "plan_files"]
 
 
-def load_plans(paths: Iterable[str | pathlib.Path], *, cache: Any = None) -> list[Plan]:
+def load_plans(paths: Iterable[str | pathlib.Path], *, cache: Any = None,
+               digests: dict[str, str] | None = None) -> list[Plan]:
     """Read every plan file in `paths` (files, or folders searched recursively), sorted by file.
 
     Raises SgpackError naming file, line and field for the first problem found. With a `cache`
     (an evidence_store.EvidenceCache), a file whose bytes were read before is not parsed again.
+    `digests`, when given, is filled with {file: SHA-256 of the bytes it was read from}.
     """
-    plans = [load_plan_file(file, cache=cache) for file in plan_files(paths)]
+    plans = [load_plan_file(file, cache=cache, digests=digests) for file in plan_files(paths)]
     plans.sort(key=lambda plan: plan.file)
     check_unique_ids(plans)
     return plans
 
 
-def plan_files(paths: Iterable[str | pathlib.Path]) -> list[str]:
-    """The plan files named by `paths`, as POSIX paths spelled the way the user gave them."""
-    found: list[str] = []
-    seen: set[pathlib.Path] = set()
-    for given in paths:
-        path = pathlib.Path(given)
-        shown = path.as_posix()
-        if path.is_dir():
-            files = sorted(
-                (p for p in path.rglob("*") if p.suffix.lower() in PLAN_SUFFIXES and p.is_file()
-                 and not any(part.startswith(".") for part in p.relative_to(path).parts)),
-                key=lambda p: p.relative_to(path).as_posix())
-            if not files:
-                raise SgpackError("no plan files (*.yaml, *.yml) in this folder", file=shown)
-            candidates = [p.as_posix() for p in files]
-        elif path.is_file():
-            candidates = [shown]
-        elif path.exists():
-            raise SgpackError("not a file or folder", file=shown)
-        else:
-            raise SgpackError("no such file or folder", file=shown)
-        for candidate in candidates:
-            real = pathlib.Path(candidate).resolve()
-            if real not in seen:          # a file given twice (or inside a given folder) is read once
-                seen.add(real)
-                found.append(candidate)
-    if not found:
-        raise SgpackError("no plan files given")
-    return found
-
-
-def load_plan_file(file: str, *, cache: Any = None) -> Plan:
+def load_plan_file(file: str, *, cache: Any = None, digests: dict[str, str] | None = None) -> Plan:
     """One plan file -> Plan. `file` is used, as given, in every message."""
     raw = _read_bytes(file)
-    sha256 = hashlib.sha256(raw).hexdigest() if plan_cache.usable(cache) else None
-    if sha256 is not None:
+    keep = plan_cache.usable(cache)
+    sha256 = hashlib.sha256(raw).hexdigest() if keep or digests is not None else ""
+    if digests is not None:
+        digests[file] = sha256
+    if keep:
         cached = plan_cache.get(cache, sha256, file)
         if cached is not None:
             return cached
     plan = _load(raw, file)
-    if sha256 is not None:
+    if keep:
         plan_cache.put(cache, sha256, plan)
     return plan
 

@@ -3,6 +3,7 @@ version bump, after damage, shared by two runs; it stays under its size bound an
 into the evidence folder."""
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -16,14 +17,23 @@ from click.testing import CliRunner
 
 import evidence_store.cache as cache_module
 import evidence_store.readers.text as text_reader
+from compiler import results
 from compiler.cli import cli
 from evidence_store.cache import DB_NAME, EvidenceCache, open_cache
 from evidence_store.readers import READERS
 
-scan_module = sys.modules["evidence_store.scan"]      # the package's `scan` is the function
+scan_module = importlib.import_module("evidence_store.scan")      # the package's `scan` is the function
+survey_module = importlib.import_module("evidence_store.survey")
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-20"
+
+
+@pytest.fixture(autouse=True)
+def no_result_cache(monkeypatch):
+    """These tests are about what the catalogue is built from; a check's kept output
+    (compiler.results, tested in test_results.py) would answer before any of it is used."""
+    monkeypatch.setattr(results, "look_up", lambda *args: (None, None))
 
 
 @pytest.fixture
@@ -71,7 +81,8 @@ def count_reads(monkeypatch) -> list[str]:
         opened.append(getattr(target, "real", target))
         return real(target, cap)
 
-    monkeypatch.setattr(scan_module, "read_checked", counting)
+    for module in (scan_module, survey_module):        # evidence files are read by the scan, metadata by the walk
+        monkeypatch.setattr(module, "read_checked", counting)
     return opened
 
 

@@ -2,8 +2,8 @@
 by PyYAML, names checked with a quick pass first, cached entries looked up in batches."""
 from __future__ import annotations
 
+import importlib
 import sqlite3
-import sys
 import unicodedata
 
 import pytest
@@ -16,7 +16,8 @@ from evidence_store import scan, yamlsafe
 from evidence_store.cache import open_cache
 from evidence_store.paths import name_problem
 
-scan_module = sys.modules["evidence_store.scan"]
+scan_module = importlib.import_module("evidence_store.scan")
+survey_module = importlib.import_module("evidence_store.survey")
 
 
 def meta(text: str, fast: bool, monkeypatch) -> tuple:  # noqa: ANN001
@@ -97,7 +98,8 @@ def test_a_warm_scan_opens_no_evidence_file_and_stats_each_once(folder, tmp_path
         plain = scan(folder, {"RP-01"}, cache=cache)
     opened: list[str] = []
     real = scan_module.read_checked
-    monkeypatch.setattr(scan_module, "read_checked", lambda target, cap: opened.append(target.real) or real(target, cap))
+    for module in (scan_module, survey_module):        # evidence files are read by the scan, metadata by the walk
+        monkeypatch.setattr(module, "read_checked", lambda target, cap: opened.append(target.real) or real(target, cap))
     with open_cache(tmp_path / "cache") as cache:
         assert scan(folder, {"RP-01"}, cache=cache) == plain
     assert [p.rsplit("/", 1)[-1] for p in opened] == ["0 note.md.meta.yaml"]     # metadata is read every time
