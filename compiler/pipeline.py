@@ -98,6 +98,9 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     output.check_out_path(out, [Path(evidence), *map(Path, plan_paths), *([templates] if templates else []),
                                 *([roster] if roster else [])])
     assessment = check(plan_paths, evidence, as_of, progress, cache=cache)
+    from evidence_store.isolate import close_readers
+
+    close_readers()                  # nothing more is read in a child: free what the readers hold
     if service and not any(p.service.casefold() == service.casefold() for p in assessment.plans):
         services = sorted({p.service for p in assessment.plans})
         raise SgpackError(f"no plan is for service {service!r}; services: {', '.join(services)}")

@@ -333,6 +333,8 @@ def pool_for(limits: Limits) -> ReaderPool:
 
 
 @atexit.register
-def _close_pool() -> None:
+def close_readers() -> None:
+    """Stop the reader processes (a later scan starts new ones). A build calls this once its check is done:
+    the children would otherwise keep the memory they read with until sgpack exits."""
     if _POOL is not None and _POOL.owner == os.getpid():
         _POOL.close()

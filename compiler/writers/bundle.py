@@ -8,8 +8,8 @@ URI link into a GoTo destination, scrubs metadata and writes the same bytes for 
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import pikepdf
 from pikepdf import Pdf
@@ -33,7 +33,7 @@ class ExhibitInput:
 
 @dataclass(frozen=True)
 class Bundle:
-    pdf: bytes
+    pdf: bytes | None                # None when the bundle was written straight into a file
     pages: PageMap
 
 
@@ -96,7 +96,7 @@ def _first_line(exc: BaseException) -> str:
 def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cache) -> Body:  # noqa: ANN001
     """converge(), or the body an earlier build with the same view model, exhibit page counts and theme made."""
     def make() -> tuple[dict, bytes]:
-        body = converge(ctx, theme, lambda pages, anchors: _page_map(pages, anchors, rows))
+        body = _laid_out(ctx, theme, rows)
         return {"pages": body.pages, "anchors": body.anchors}, body.pdf
 
     def valid(value: dict, data: bytes) -> bool:
@@ -112,10 +112,41 @@ def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cach
     return Body(pdf=data, pages=value["pages"], anchors=value["anchors"])
 
 
+# A body of this many actions and exhibits is laid out in a process of its own. Layout keeps every paragraph's
+# lines from pass to pass; freed, that memory stays with the process (the heap is left fragmented), and a
+# provider-wide body holds about 400 MB of it at its peak. A child gives it all back when it exits.
+SEPARATE_PROCESS_FROM = 1500
+
+
+def _laid_out(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]]) -> Body:
+    if len(ctx.actions) + len(rows) < SEPARATE_PROCESS_FROM:
+        return _converged(ctx, theme, rows)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # spawn: a fresh interpreter imports only what layout needs (a fork would copy this process's memory).
+    # A child that cannot start or dies costs memory, never the body: it is laid out here instead.
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return pool.submit(_converged, ctx, theme, rows).result()
+    except (BrokenProcessPool, OSError) as exc:
+        from evidence_store.cache import note
+
+        note(f"body laid out in this process ({type(exc).__name__})")
+    return _converged(ctx, theme, rows)
+
+
+def _converged(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]]) -> Body:
+    return converge(ctx, theme, lambda pages, anchors: _page_map(pages, anchors, rows))
+
+
 def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, seed: bytes,
-                 cache=None) -> Bundle:  # noqa: ANN001
+                 cache=None, into: BinaryIO | None = None) -> Bundle:  # noqa: ANN001
     """`seed` is kept for the callers' sake: the /ID is derived from the document's own bytes, which the
-    inputs fix. `cache` (an evidence_store EvidenceCache) keeps the body for the next identical build."""
+    inputs fix. `cache` (an evidence_store EvidenceCache) keeps the body for the next identical build.
+    `into`: a file to write the bundle to as it is made (then Bundle.pdf is None); a provider-wide
+    bundle is hundreds of megabytes."""
     look = Look(theme)
     sources = _sources(exhibits)
     exhibits = [ex for ex, _ in sources]
@@ -134,5 +165,8 @@ def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme
             joiner.add(src, labels=[f"{ex.row.number} · {k} of {n + 1}" for k in range(2, n + 2)])
     if len(joiner) != pm.total:
         raise RuntimeError(f"bundle has {len(joiner)} pages, expected {pm.total}")
-    pdf = joiner.finish(ctx, look, anchors=pm.anchors, outline=_outline(ctx, pm), title=ctx.title)
-    return Bundle(pdf=pdf, pages=pm)
+    finish = dict(anchors=pm.anchors, outline=_outline(ctx, pm), title=ctx.title)
+    if into is not None:
+        joiner.write(into, ctx, look, **finish)
+        return Bundle(pdf=None, pages=pm)
+    return Bundle(pdf=joiner.finish(ctx, look, **finish), pages=pm)

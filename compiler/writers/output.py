@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from compiler.errors import SgpackError
 
@@ -140,10 +140,15 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def write_file(stage: Path, relative: str, data: bytes) -> None:
+    with new_file(stage, relative) as handle:
+        handle.write(data)
+
+
+def new_file(stage: Path, relative: str) -> BinaryIO:
+    """A file of the stage opened for writing, for output too large to hold in memory first."""
     target = stage / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "xb") as handle:       # never overwrite inside a fresh stage
-        handle.write(data)
+    return open(target, "xb")                # never overwrite inside a fresh stage
 
 
 def manifest(stage: Path, *, header: dict[str, Any], inputs: list[dict[str, Any]]) -> bytes:

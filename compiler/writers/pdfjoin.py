@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Sequence
+from typing import BinaryIO
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -80,6 +81,13 @@ class Joiner:
 
     def finish(self, ctx, look: Look, *, anchors: dict[str, int], outline: Sequence[Mark],  # noqa: ANN001
                title: str) -> bytes:
+        out = io.BytesIO()
+        self.write(out, ctx, look, anchors=anchors, outline=outline, title=title)
+        return out.getvalue()
+
+    def write(self, out: BinaryIO, ctx, look: Look, *, anchors: dict[str, int],  # noqa: ANN001
+              outline: Sequence[Mark], title: str) -> None:
+        """finish() into an open file: a large bundle is written as qpdf goes, never held whole in memory."""
         pdf = self.pdf
         tree = pdf.Root.Pages
         for obj in self.objs:
@@ -99,14 +107,12 @@ class Joiner:
             _rewrite_links(objs, objs[index], anchors)
         _outline(pdf, outline)
         _scrub_document(pdf, ctx, title)
-        out = io.BytesIO()
         with warnings.catch_warnings():          # orphaned widgets of exhibit forms: their look is kept, not the form
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             # streams pass through as they are: qpdf's compress_streams cost 5 s on a 6,000-page bundle
             pdf.save(out, deterministic_id=True, compress_streams=False,
                      stream_decode_level=pikepdf.StreamDecodeLevel.none,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
 
 
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")

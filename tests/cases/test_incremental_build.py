@@ -80,3 +80,21 @@ def test_a_damaged_body_entry_is_made_again(tmp_path, evidence):
     assert damaged == 2
     again = _build(evidence, tmp_path / "again", cache)
     assert again == cold
+
+
+def test_a_build_stops_its_reader_processes_once_the_check_is_done(tmp_path, evidence, monkeypatch):
+    """The reader children keep what they read with; nothing after the check reads in a child, so the
+    build stops them rather than carry their memory through the layout and the join."""
+    from evidence_store import isolate
+
+    alive = []
+    real = bundle_mod.build_bundle
+
+    def spy(*args, **kwargs):
+        pool = isolate._POOL
+        alive.append(0 if pool is None else sum(w.process.poll() is None for w in pool.workers))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("compiler.writers.packs.cqc.build_bundle", spy)
+    _build(evidence, tmp_path / "out", None)
+    assert alive == [0]

@@ -301,3 +301,31 @@ def test_text_taller_than_a_page_still_renders(ctx):
     body = render_body(evil, exhibit_pages=None, theme=THEME)
     doc = pdfium.PdfDocument(body.pdf)
     assert "very long title" in doc[body.anchors[action.anchor] - 1].get_textpage().get_text_range()
+
+
+def test_a_body_laid_out_in_a_child_process_is_the_same_body(ctx, built, monkeypatch):
+    """A large pack's body is laid out in a process of its own (its memory goes back when it exits): same bytes."""
+    import concurrent.futures
+
+    from compiler.writers import bundle
+
+    results = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            future = super().submit(*args, **kwargs)
+            results.append(future)
+            return future
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(bundle, "SEPARATE_PROCESS_FROM", 0)
+    apart = build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed")
+    assert len(results) == 1 and results[0].exception() is None       # laid out in the child, not here
+    assert apart.pdf == built.pdf and apart.pages == built.pages
+
+
+def test_a_bundle_written_into_a_file_is_the_bundle(ctx, built, tmp_path):
+    with open(tmp_path / "bundle.pdf", "xb") as handle:
+        written = build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed", into=handle)
+    assert written.pdf is None and written.pages == built.pages
+    assert (tmp_path / "bundle.pdf").read_bytes() == built.pdf

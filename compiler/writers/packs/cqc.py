@@ -89,11 +89,16 @@ def write(job: BuildJob) -> None:
 
     # the compliance officer is warned of personal data the pack holds (values masked)
     job.context.personal_data = cqc_personal_data(job.context, job.pack, job.roster)
-    bundle = build_bundle(job.context, exhibit_inputs(job), theme=job.theme, seed=job.seed, cache=job.cache)
+    inputs = exhibit_inputs(job)
     if "pdf" in job.formats:
-        job.write(f"{job.stem}.pdf", bundle.pdf)
+        with output.new_file(job.stage, f"{job.stem}.pdf") as handle:
+            pages = build_bundle(job.context, inputs, theme=job.theme, seed=job.seed, cache=job.cache,
+                                 into=handle).pages
+    else:                                         # the Word pack still needs the bundle's page numbers
+        pages = build_bundle(job.context, inputs, theme=job.theme, seed=job.seed, cache=job.cache).pages
+    del inputs                                    # every exhibit's pages: not needed for the Word pack
     if "docx" in job.formats:
-        job.write(f"{job.stem}.docx", _docx(job, bundle.pages))
+        job.write(f"{job.stem}.docx", _docx(job, pages))
 
 
 def _docx(job: BuildJob, pages) -> bytes:  # noqa: ANN001
