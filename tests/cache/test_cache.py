@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +16,6 @@ from click.testing import CliRunner
 
 import evidence_store.cache as cache_module
 import evidence_store.readers.text as text_reader
-from compiler import results
 from compiler.cli import cli
 from evidence_store.cache import DB_NAME, EvidenceCache, open_cache
 from evidence_store.readers import READERS
@@ -25,25 +23,9 @@ from evidence_store.readers import READERS
 scan_module = importlib.import_module("evidence_store.scan")      # the package's `scan` is the function
 survey_module = importlib.import_module("evidence_store.survey")
 
+pytestmark = pytest.mark.usefixtures("no_result_cache")
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-20"
-
-
-@pytest.fixture(autouse=True)
-def no_result_cache(monkeypatch):
-    """These tests are about what the catalogue is built from; a check's kept output
-    (compiler.results, tested in test_results.py) would answer before any of it is used."""
-    monkeypatch.setattr(results, "look_up", lambda *args: (None, None))
-
-
-@pytest.fixture
-def case(tmp_path, monkeypatch):
-    """The bundled example copied (so it can be changed), and a cache folder of its own."""
-    shutil.copytree(ROOT / "examples" / "plans", tmp_path / "plans")
-    shutil.copytree(ROOT / "examples" / "evidence", tmp_path / "evidence")
-    # the copies are brand new; trust their stat at once (the racy-file guard is tested on its own)
-    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
-    return tmp_path / "plans", tmp_path / "evidence", tmp_path / "cache"
 
 
 def run(args: list[str]) -> tuple[str, str]:

@@ -25,15 +25,6 @@ AS_OF = "2026-11-20"
 
 
 @pytest.fixture
-def case(tmp_path, monkeypatch):
-    """The bundled example copied (so it can be changed), and a cache folder of its own."""
-    shutil.copytree(ROOT / "examples" / "plans", tmp_path / "plans")
-    shutil.copytree(ROOT / "examples" / "evidence", tmp_path / "evidence")
-    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)      # trust the brand-new copies' stat at once
-    return tmp_path / "plans", tmp_path / "evidence", tmp_path / "cache"
-
-
-@pytest.fixture
 def runs(monkeypatch) -> list[int]:
     """One entry per check that really ran (pipeline.check was called)."""
     called: list[int] = []

@@ -4,7 +4,6 @@ gives what a run without the cache gives."""
 from __future__ import annotations
 
 import importlib
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -13,29 +12,13 @@ from click.testing import CliRunner
 
 import evidence_store.cache as cache_module
 import evidence_store.readers.text as text_reader
-from compiler import results
 from compiler.cli import cli
 from evidence_store.cache import DB_NAME
 from evidence_store.readers import READERS
 
 scan_module = importlib.import_module("evidence_store.scan")
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.usefixtures("no_result_cache")
 AS_OF = "2026-11-20"
-
-
-@pytest.fixture(autouse=True)
-def no_result_cache(monkeypatch):
-    """These tests are about what the catalogue is built from; a check's kept output
-    (compiler.results, tested in test_results.py) would answer before any of it is used."""
-    monkeypatch.setattr(results, "look_up", lambda *args: (None, None))
-
-
-@pytest.fixture
-def case(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "examples" / "plans", tmp_path / "plans")
-    shutil.copytree(ROOT / "examples" / "evidence", tmp_path / "evidence")
-    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
-    return tmp_path / "plans", tmp_path / "evidence", tmp_path / "cache"
 
 
 def check(plans: Path, evidence: Path, cache: Path | None) -> str:
