@@ -103,6 +103,19 @@ def render_exhibit(path: Path, fmt: str, *, title: str, limits: Limits = DEFAULT
         raise ExhibitError(f"the file is {len(data):,} bytes (limit {limits.max_file_bytes:,})")
     if fmt == "pdf":
         return _pdf(data, limits)
+    for fonts in _font_choices():
+        chosen = _CHOSEN.set(fonts)
+        try:
+            pdf, pages, notes = _laid_out(fmt, data, limits, title)
+            break
+        except _NeedsUnicode:
+            continue                        # text the standard fonts cannot show: the next fonts
+        finally:
+            _CHOSEN.reset(chosen)
+    return RenderedExhibit(pdf=pdf, pages=pages, note="; ".join(dict.fromkeys(notes)) or None)
+
+
+def _laid_out(fmt: str, data: bytes, limits: Limits, title: str) -> tuple[bytes, int, list[str]]:
     from reportlab.platypus.doctemplate import LayoutError
 
     for split_in_row in (0, 1):
@@ -110,14 +123,14 @@ def render_exhibit(path: Path, fmt: str, *, title: str, limits: Limits = DEFAULT
         try:
             story, notes, wide = _RENDERERS[fmt](data, limits)
             pdf, pages = _build(story, title=title, wide=wide, retry=(LayoutError,) if not split_in_row else ())
-            break
+            return pdf, pages, notes
         except Unreadable as exc:
             raise ExhibitError(str(exc)) from None
         except LayoutError:
             continue                        # a table row taller than a page: render again, splitting rows
         finally:
             _SPLIT_IN_ROW.reset(token)
-    return RenderedExhibit(pdf=pdf, pages=pages, note="; ".join(dict.fromkeys(notes)) or None)
+    raise AssertionError("unreachable: the second pass re-raises nothing")
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,21 +168,43 @@ class _Fonts:
     regular: str
     bold: str
     mono: str
-    unicode: bool       # False: characters outside Latin-1 are replaced with '?'
+    unicode: bool       # False: standard fonts, which show WinAnsi (cp1252) only
+    strict: bool = False    # with unicode False: text they cannot show raises _NeedsUnicode (else it becomes '?')
 
 
 _FONT_LOCK = threading.Lock()
 _FONTS: _Fonts | None = None
-_STYLES: dict[str, ParagraphStyle] | None = None
+_STYLES: dict[_Fonts, dict[str, ParagraphStyle]] = {}
+_STANDARD = _Fonts("Helvetica", "Helvetica-Bold", "Courier", False, strict=True)
+# The fonts of the exhibit being laid out (render_exhibit sets it); None: _default_fonts().
+_CHOSEN: contextvars.ContextVar[_Fonts | None] = contextvars.ContextVar("exhibit_fonts", default=None)
+
+
+class _NeedsUnicode(BaseException):
+    """The exhibit has text the standard fonts cannot show: it is laid out again in DejaVu. A BaseException,
+    so that the readers' `except Exception` (a damaged file) lets it through to render_exhibit."""
 
 
 def _fonts() -> _Fonts:
+    return _CHOSEN.get() or _default_fonts()
+
+
+def _default_fonts() -> _Fonts:
     """DejaVu (shipped with matplotlib) registered once when available; else the standard fonts."""
     global _FONTS
     with _FONT_LOCK:
         if _FONTS is None:
             _FONTS = _register_dejavu() or _Fonts("Helvetica", "Helvetica-Bold", "Courier", False)
         return _FONTS
+
+
+def _font_choices() -> tuple[_Fonts, ...]:
+    """The fonts to try, in order. An exhibit whose text WinAnsi can encode is set in the standard fonts,
+    which are not embedded: joined into a bundle, an exhibit with its own embedded DejaVu subsets cost qpdf
+    about 100 KB of memory more (their width arrays and font files), and 2,500 of them made a provider-wide
+    bundle overrun 1 GB. Any other exhibit is set in DejaVu, so no character is lost."""
+    default = _default_fonts()
+    return (_STANDARD, default) if default.unicode else (default,)
 
 
 def _register_dejavu() -> _Fonts | None:
@@ -195,12 +230,12 @@ def _register_dejavu() -> _Fonts | None:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    global _STYLES
     fonts = _fonts()
-    if _STYLES is None:
+    styles = _STYLES.get(fonts)
+    if styles is None:
         body = ParagraphStyle("body", fontName=fonts.regular, fontSize=10, leading=13.5, spaceAfter=5,
                               alignment=TA_LEFT, splitLongWords=1)
-        _STYLES = {
+        styles = _STYLES[fonts] = {
             "body": body,
             "title": ParagraphStyle("title", parent=body, fontName=fonts.bold, fontSize=18, leading=22,
                                     spaceBefore=2, spaceAfter=10, keepWithNext=1),
@@ -224,7 +259,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "smallhead": ParagraphStyle("smallhead", parent=body, fontName=fonts.bold, fontSize=7.5,
                                         leading=9, spaceAfter=0),
         }
-    return _STYLES
+    return styles
 
 
 # XML-illegal controls, C1 controls, lone surrogates, non-characters
@@ -234,7 +269,13 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 def _clean(text: Any) -> str:
     """User text as plain characters the chosen font can take (no markup yet)."""
     text = _BAD_CHARS.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    if not _fonts().unicode:
+    fonts = _fonts()
+    if fonts.strict:
+        try:
+            text.encode("cp1252")
+        except UnicodeEncodeError:
+            raise _NeedsUnicode from None
+    elif not fonts.unicode:
         text = text.encode("latin-1", "replace").decode("latin-1")
     return text
 
@@ -342,7 +383,7 @@ def _build(story: list[Flowable], *, title: str, wide: bool,
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4) if wide else A4,
                             leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_Y,
-                            bottomMargin=MARGIN_Y, title=_clean(one_line(title, 300)), author="",
+                            bottomMargin=MARGIN_Y, title=_BAD_CHARS.sub("", one_line(title, 300)), author="",
                             subject="", creator="sgpack", invariant=1)
     try:
         doc.build(story)
@@ -813,7 +854,7 @@ class _MdStory:
             elif t == "list_item_open":
                 top = self.lists[-1] if self.lists else [None]
                 if top[0] is None:
-                    self.pending_bullet = "•" if len(self.lists) % 2 else "◦"
+                    self.pending_bullet = "•" if len(self.lists) % 2 else ("◦" if _fonts().unicode else "–")
                 else:
                     self.pending_bullet = f"{top[0]}."
                     top[0] += 1

@@ -437,3 +437,55 @@ def test_the_pages_are_of_the_bytes_checked_not_the_file_as_it_is_now(tmp_path):
     text = pdfium.PdfDocument(rendered.pdf)[0].get_textpage().get_text_range()
     assert "The bytes that were hashed." in text
     assert "Swapped" not in text
+
+
+# ----------------------------------------------------------------------------------------------
+# fonts: the standard fonts when WinAnsi can show every character, DejaVu embedded when it cannot
+
+def embedded_fonts(pdf: bytes) -> tuple[set[str], bool]:
+    """(every font's /BaseFont, whether any font carries a font file)."""
+    import pikepdf
+
+    names, embedded = set(), False
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font":
+                names.add(str(obj.get("/BaseFont")))
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                embedded |= any(k in obj for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return names, embedded
+
+
+def test_winansi_text_is_set_in_the_standard_fonts_with_nothing_embedded(tmp_path: Path) -> None:
+    md = tmp_path / "minutes.md"
+    md.write_text("# Governance minutes\n\nZoë’s – “quoted” review: 3 × audits, £40, 95%…\n\n"
+                  "- first\n  - nested point\n\n```\ncode line\n```\n", encoding="utf-8")
+    result = render(md)
+    names, embedded = embedded_fonts(result.pdf)
+    assert not embedded and names <= {"/Helvetica", "/Helvetica-Bold", "/Courier", "/Helvetica-Oblique",
+                                      "/Helvetica-BoldOblique", "/Courier-Bold", "/Courier-Oblique"}
+    text = flat(" ".join(page_texts(result.pdf)))
+    for expected in ["Governance minutes", "Zoë’s – “quoted” review: 3 × audits, £40, 95%…", "nested point",
+                     "code line"]:
+        assert expected in text
+    assert "?" not in text
+
+
+@pytest.mark.parametrize("line", ["Łucja Wiśniewska attended", "Ελένη signed the log", "arrow → next"])
+def test_text_outside_winansi_is_set_in_embedded_dejavu_and_kept(tmp_path: Path, line: str) -> None:
+    for path in (tmp_path / "note.txt", tmp_path / "note.md"):
+        path.write_text(f"Debrief notes\n\n{line}\n", encoding="utf-8")
+        result = render(path)
+        names, embedded = embedded_fonts(result.pdf)
+        assert embedded and any("DejaVu" in n for n in names)     # (reportlab names Helvetica in every file)
+        assert line in flat(" ".join(page_texts(result.pdf)))
+
+
+def test_a_non_winansi_cell_deep_in_a_table_still_switches_the_whole_exhibit(tmp_path: Path) -> None:
+    rows = ["Name,Role,Note"] + [f"Staff {i},Carer,ok" for i in range(300)] + ["Şükrü,Nurse,ok"]
+    csv = tmp_path / "roster.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = render(csv)
+    names, embedded = embedded_fonts(result.pdf)
+    assert embedded and any("DejaVu" in n for n in names)
+    assert "Şükrü" in flat(" ".join(page_texts(result.pdf)))
