@@ -9,10 +9,10 @@ URI link into a GoTo destination, scrubs metadata and writes the same bytes for 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 import pikepdf
-from pikepdf import Pdf
 
 from compiler.packs.profiles import Theme
 from compiler.writers.context import CQC_SECTIONS, IndexRow, PackContext, PageMap
@@ -26,9 +26,17 @@ from compiler.writers.sheets import render_sheets
 @dataclass(frozen=True)
 class ExhibitInput:
     row: IndexRow
-    pdf: bytes
+    pdf: bytes | None               # the exhibit's pages; None when they are read from `path`
     pages: int
     note: str | None
+    path: Path | None = None        # a file holding the pages: a PDF original's copy in the pack's exhibits/
+
+    def data(self) -> bytes:
+        """The pages' bytes. A provider-wide bundle's PDF originals come to 100 MB or more: they are read
+        from the pack's own copies when they are joined, not held from the start of the build."""
+        if self.pdf is not None:
+            return self.pdf
+        return self.path.read_bytes() if self.path is not None else b""
 
 
 @dataclass(frozen=True)
@@ -65,26 +73,30 @@ def _outline(ctx: PackContext, pm: PageMap) -> list[Mark]:
     return marks
 
 
-def _sources(exhibits: list[ExhibitInput]) -> list[tuple[ExhibitInput, Pdf | None]]:
-    """Each exhibit's pages as a pikepdf document; one qpdf cannot open becomes a notice page that says so."""
+def _checked(exhibits: list[ExhibitInput]) -> list[tuple[ExhibitInput, int]]:
+    """Each exhibit with the number of its pages qpdf will join. One qpdf cannot open becomes a notice page
+    that says so; a signed one gets a note that its signature is not carried. Nothing is kept open: the
+    exhibits are opened again when they are joined, after the body is laid out."""
     out = []
     for ex in exhibits:
-        src = None
-        if ex.pdf:
+        data, n = ex.data(), 0
+        if data:
             try:
-                src = open_pdf(ex.pdf)
+                src = open_pdf(data)
             except pikepdf.PdfError as exc:
                 reason = (f"This exhibit's pages could not be joined into the bundle ({_first_line(exc)}); "
                           f"the original is in exhibits/{ex.row.file_name}.")
                 ex = ExhibitInput(row=ex.row, pdf=notice_pdf(ex.row.number, ex.row.title, reason), pages=1,
                                   note=_first_line(exc))
                 src = open_pdf(ex.pdf)
-            if signed(src):
-                said = ("The original is digitally signed; the signature is not preserved in this bundle (joining "
-                        f"pages changes the file): check it on exhibits/{ex.row.file_name}.")
-                ex = ExhibitInput(row=ex.row, pdf=ex.pdf, pages=ex.pages,
-                                  note=f"{ex.note} {said}" if ex.note else said)
-        out.append((ex, src if src is not None and len(src.pages) else None))
+            with src:
+                if signed(src):
+                    said = ("The original is digitally signed; the signature is not preserved in this bundle "
+                            f"(joining pages changes the file): check it on exhibits/{ex.row.file_name}.")
+                    ex = ExhibitInput(row=ex.row, pdf=ex.pdf, pages=ex.pages, path=ex.path,
+                                      note=f"{ex.note} {said}" if ex.note else said)
+                n = len(src.pages)
+        out.append((ex, n))
     return out
 
 
@@ -141,28 +153,37 @@ def _converged(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]])
     return converge(ctx, theme, lambda pages, anchors: _page_map(pages, anchors, rows))
 
 
-def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, seed: bytes,
-                 cache=None, into: BinaryIO | None = None) -> Bundle:  # noqa: ANN001
-    """`seed` is kept for the callers' sake: the /ID is derived from the document's own bytes, which the
-    inputs fix. `cache` (an evidence_store EvidenceCache) keeps the body for the next identical build.
-    `into`: a file to write the bundle to as it is made (then Bundle.pdf is None); a provider-wide
-    bundle is hundreds of megabytes."""
-    look = Look(theme)
-    sources = _sources(exhibits)
-    exhibits = [ex for ex, _ in sources]
-    counts = [len(src.pages) if src is not None else 0 for _, src in sources]
-    rows = [(ex.row, n) for ex, n in zip(exhibits, counts)]
+@dataclass(frozen=True)
+class Laid:
+    """A bundle laid out but not yet joined: its exhibits with their page counts, its body, its page map."""
+    exhibits: list[tuple[ExhibitInput, int]]
+    body: Body
+    pages: PageMap
 
+
+def lay_out(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, cache=None) -> Laid:  # noqa: ANN001
+    """Every page number of the bundle, without joining it: the Word pack needs only these. `cache` (an
+    evidence_store EvidenceCache) keeps the body for the next identical build."""
+    checked = _checked(exhibits)
+    rows = [(ex.row, n) for ex, n in checked]
     body = _body(ctx, theme, rows, cache)
-    pm = _page_map(body.pages, body.anchors, rows)
+    return Laid(exhibits=checked, body=body, pages=_page_map(body.pages, body.anchors, rows))
+
+
+def join(ctx: PackContext, laid: Laid, *, theme: Theme, into: BinaryIO | None = None) -> Bundle:
+    """The bundle of `laid`, written into `into` as qpdf goes (then Bundle.pdf is None: a provider-wide
+    bundle is hundreds of megabytes), else returned."""
+    look, pm = Look(theme), laid.pages
+    exhibits = [ex for ex, _ in laid.exhibits]
+    counts = [n for _, n in laid.exhibits]
     sheets = open_pdf(render_sheets(ctx, exhibits, counts, pm, look))
 
     joiner = Joiner()
-    joiner.add(open_pdf(body.pdf), own=True)
-    for i, ((ex, src), n) in enumerate(zip(sources, counts)):
+    joiner.add(open_pdf(laid.body.pdf), own=True)
+    for i, (ex, n) in enumerate(laid.exhibits):
         joiner.add(sheets, [i], own=True, labels=[f"{ex.row.number} · 1 of {n + 1}"])
-        if src is not None:
-            joiner.add(src, labels=[f"{ex.row.number} · {k} of {n + 1}" for k in range(2, n + 2)])
+        if n:
+            joiner.add(open_pdf(ex.data()), labels=[f"{ex.row.number} · {k} of {n + 1}" for k in range(2, n + 2)])
     if len(joiner) != pm.total:
         raise RuntimeError(f"bundle has {len(joiner)} pages, expected {pm.total}")
     finish = dict(anchors=pm.anchors, outline=_outline(ctx, pm), title=ctx.title)
@@ -170,3 +191,10 @@ def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme
         joiner.write(into, ctx, look, **finish)
         return Bundle(pdf=None, pages=pm)
     return Bundle(pdf=joiner.finish(ctx, look, **finish), pages=pm)
+
+
+def build_bundle(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, seed: bytes,
+                 cache=None, into: BinaryIO | None = None) -> Bundle:  # noqa: ANN001
+    """lay_out() then join(). `seed` is kept for the callers' sake: the /ID is derived from the document's
+    own bytes, which the inputs fix."""
+    return join(ctx, lay_out(ctx, exhibits, theme=theme, cache=cache), theme=theme, into=into)

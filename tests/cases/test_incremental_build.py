@@ -88,13 +88,48 @@ def test_a_build_stops_its_reader_processes_once_the_check_is_done(tmp_path, evi
     from evidence_store import isolate
 
     alive = []
-    real = bundle_mod.build_bundle
+    real = bundle_mod.lay_out
 
     def spy(*args, **kwargs):
         pool = isolate._POOL
         alive.append(0 if pool is None else sum(w.process.poll() is None for w in pool.workers))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("compiler.writers.packs.cqc.build_bundle", spy)
+    monkeypatch.setattr("compiler.writers.packs.cqc.lay_out", spy)
     _build(evidence, tmp_path / "out", None)
     assert alive == [0]
+
+
+def test_pdf_originals_are_joined_from_the_packs_own_copies_not_held_in_memory(tmp_path, evidence, monkeypatch):
+    """A provider-wide bundle's PDF originals come to 100 MB or more: the build keeps only where their copy
+    in exhibits/ is, and reads it when the bundle is joined."""
+    seen = []
+    real = bundle_mod.lay_out
+
+    def spy(ctx, exhibits, **kwargs):
+        seen.extend(exhibits)
+        return real(ctx, exhibits, **kwargs)
+
+    monkeypatch.setattr("compiler.writers.packs.cqc.lay_out", spy)
+    pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=tmp_path / "out")
+    originals = [ex for ex in seen if ex.row.file_name.lower().endswith(".pdf")]
+    rendered = [ex for ex in seen if not ex.row.file_name.lower().endswith(".pdf")]
+    assert originals and rendered
+    for ex in originals:
+        assert ex.pdf is None and ex.path is not None
+        assert ex.path.name == ex.row.file_name and ex.path.parent.name == "exhibits"
+        assert (tmp_path / "out" / "exhibits" / ex.row.file_name).is_file()
+    assert all(ex.pdf is not None and ex.path is None for ex in rendered)
+
+
+def test_a_word_only_build_lays_the_bundle_out_for_its_page_numbers_but_never_joins_it(tmp_path, evidence,
+                                                                                      monkeypatch):
+    both = tmp_path / "both"
+    pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=both)
+    _forbid(monkeypatch, bundle_mod, "join")
+    _forbid(monkeypatch, bundle_mod, "Joiner")
+    monkeypatch.setattr("compiler.writers.packs.cqc.join", bundle_mod.join)
+    word = tmp_path / "word"
+    pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=word, formats=("docx",))
+    assert not (word / "cqc-pack.pdf").exists()
+    assert (word / "cqc-pack.docx").read_bytes() == (both / "cqc-pack.docx").read_bytes()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from compiler.packs.profiles import template_file
 from compiler.writers import output
-from compiler.writers.bundle import ExhibitInput, build_bundle
+from compiler.writers.bundle import ExhibitInput, join, lay_out
 from compiler.writers.exhibits import ExhibitError, RenderedExhibit, render_exhibit
 from compiler.writers.notice import notice_pdf
 from compiler.writers.packs.job import BuildJob
@@ -19,10 +19,15 @@ def exhibit_inputs(job: BuildJob) -> list[ExhibitInput]:
     inputs = []
     for exhibit, row in zip(job.pack.exhibits, job.context.exhibits):
         data = output.read_evidence(job.evidence_root, exhibit.path, exhibit.sha256)
-        job.write(f"exhibits/{exhibit.file_name}", data)
+        copy = f"exhibits/{exhibit.file_name}"
+        job.write(copy, data)
         try:
             rendered = _rendered(job, exhibit, data)
-            inputs.append(ExhibitInput(row=row, pdf=rendered.pdf, pages=rendered.pages, note=rendered.note))
+            if rendered.pdf == data:             # a PDF original: its pages are read from the copy when joined
+                inputs.append(ExhibitInput(row=row, pdf=None, path=job.stage / copy, pages=rendered.pages,
+                                           note=rendered.note))
+            else:
+                inputs.append(ExhibitInput(row=row, pdf=rendered.pdf, pages=rendered.pages, note=rendered.note))
         except ExhibitError as exc:
             reason = (f"This exhibit could not be shown as pages ({exc}); "
                       f"the original is in exhibits/{exhibit.file_name}.")
@@ -89,16 +94,14 @@ def write(job: BuildJob) -> None:
 
     # the compliance officer is warned of personal data the pack holds (values masked)
     job.context.personal_data = cqc_personal_data(job.context, job.pack, job.roster)
-    inputs = exhibit_inputs(job)
+    # The Word pack needs only the bundle's page numbers, so it is made before the join: the join's qpdf
+    # structures, freed, leave a heap it would otherwise be made on top of.
+    laid = lay_out(job.context, exhibit_inputs(job), theme=job.theme, cache=job.cache)
+    if "docx" in job.formats:
+        job.write(f"{job.stem}.docx", _docx(job, laid.pages))
     if "pdf" in job.formats:
         with output.new_file(job.stage, f"{job.stem}.pdf") as handle:
-            pages = build_bundle(job.context, inputs, theme=job.theme, seed=job.seed, cache=job.cache,
-                                 into=handle).pages
-    else:                                         # the Word pack still needs the bundle's page numbers
-        pages = build_bundle(job.context, inputs, theme=job.theme, seed=job.seed, cache=job.cache).pages
-    del inputs                                    # every exhibit's pages: not needed for the Word pack
-    if "docx" in job.formats:
-        job.write(f"{job.stem}.docx", _docx(job, pages))
+            join(job.context, laid, theme=job.theme, into=handle)
 
 
 def _docx(job: BuildJob, pages) -> bytes:  # noqa: ANN001
