@@ -105,10 +105,11 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
-def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cache) -> Body:  # noqa: ANN001
+def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cache,  # noqa: ANN001
+          scratch: Path | None = None) -> Body:
     """converge(), or the body an earlier build with the same view model, exhibit page counts and theme made."""
     def make() -> tuple[dict, bytes]:
-        body = _laid_out(ctx, theme, rows)
+        body = _laid_out(ctx, theme, rows, scratch)
         return {"pages": body.pages, "anchors": body.anchors}, body.pdf
 
     def valid(value: dict, data: bytes) -> bool:
@@ -130,23 +131,38 @@ def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cach
 SEPARATE_PROCESS_FROM = 1500
 
 
-def _laid_out(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]]) -> Body:
+def _laid_out(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], scratch: Path | None = None) -> Body:
+    """`scratch`: a folder for the body a child lays out (the build's stage); else the system's temp folder."""
     if len(ctx.actions) + len(rows) < SEPARATE_PROCESS_FROM:
         return _converged(ctx, theme, rows)
     import multiprocessing
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a fresh interpreter imports only what layout needs (a fork would copy this process's memory).
-    # A child that cannot start or dies costs memory, never the body: it is laid out here instead.
+    # The child writes the body into a file and returns only its page numbers, so the body's bytes come here
+    # after the child has exited, not while it still holds its layout. A child that cannot start or dies costs
+    # memory, never the body: it is laid out here instead.
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            return pool.submit(_converged, ctx, theme, rows).result()
+        with tempfile.TemporaryDirectory(prefix=".sgpack-body-", dir=scratch) as folder:
+            target = Path(folder) / "body.pdf"
+            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                pages, anchors = pool.submit(_converged_into, ctx, theme, rows, target).result()
+            return Body(pdf=target.read_bytes(), pages=pages, anchors=anchors)
     except (BrokenProcessPool, OSError) as exc:
         from evidence_store.cache import note
 
         note(f"body laid out in this process ({type(exc).__name__})")
     return _converged(ctx, theme, rows)
+
+
+def _converged_into(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]],
+                    target: Path) -> tuple[int, dict[str, int]]:
+    body = _converged(ctx, theme, rows)
+    with open(target, "xb") as handle:
+        handle.write(body.pdf)
+    return body.pages, body.anchors
 
 
 def _converged(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]]) -> Body:
@@ -161,12 +177,14 @@ class Laid:
     pages: PageMap
 
 
-def lay_out(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, cache=None) -> Laid:  # noqa: ANN001
+def lay_out(ctx: PackContext, exhibits: list[ExhibitInput], *, theme: Theme, cache=None,  # noqa: ANN001
+            scratch: Path | None = None) -> Laid:
     """Every page number of the bundle, without joining it: the Word pack needs only these. `cache` (an
-    evidence_store EvidenceCache) keeps the body for the next identical build."""
+    evidence_store EvidenceCache) keeps the body for the next identical build. `scratch`: a folder for a
+    moment's working files (the build's stage; nothing is left in it)."""
     checked = _checked(exhibits)
     rows = [(ex.row, n) for ex, n in checked]
-    body = _body(ctx, theme, rows, cache)
+    body = _body(ctx, theme, rows, cache, scratch)
     return Laid(exhibits=checked, body=body, pages=_page_map(body.pages, body.anchors, rows))
 
 

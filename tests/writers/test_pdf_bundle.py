@@ -303,8 +303,10 @@ def test_text_taller_than_a_page_still_renders(ctx):
     assert "very long title" in doc[body.anchors[action.anchor] - 1].get_textpage().get_text_range()
 
 
-def test_a_body_laid_out_in_a_child_process_is_the_same_body(ctx, built, monkeypatch):
-    """A large pack's body is laid out in a process of its own (its memory goes back when it exits): same bytes."""
+def test_a_body_laid_out_in_a_child_process_is_the_same_body(ctx, built, monkeypatch, tmp_path):
+    """A large pack's body is laid out in a process of its own (its memory goes back when it exits): same bytes.
+    Only its page numbers come back through the pipe; the body itself comes by a file in the scratch folder,
+    read once the child has gone, and the folder is left as it was."""
     import concurrent.futures
 
     from compiler.writers import bundle
@@ -319,9 +321,13 @@ def test_a_body_laid_out_in_a_child_process_is_the_same_body(ctx, built, monkeyp
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(bundle, "SEPARATE_PROCESS_FROM", 0)
-    apart = build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed")
+    laid = bundle.lay_out(ctx, _exhibits(ctx), theme=THEME, scratch=tmp_path)
     assert len(results) == 1 and results[0].exception() is None       # laid out in the child, not here
+    pages, anchors = results[0].result()
+    assert (pages, anchors) == (laid.body.pages, laid.body.anchors) and list(tmp_path.iterdir()) == []
+    apart = bundle.join(ctx, laid, theme=THEME)
     assert apart.pdf == built.pdf and apart.pages == built.pages
+    assert build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed").pdf == built.pdf   # no scratch given
 
 
 def test_a_bundle_written_into_a_file_is_the_bundle(ctx, built, tmp_path):

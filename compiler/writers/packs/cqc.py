@@ -96,7 +96,7 @@ def write(job: BuildJob) -> None:
     job.context.personal_data = cqc_personal_data(job.context, job.pack, job.roster)
     # The Word pack needs only the bundle's page numbers, so it is made before the join: the join's qpdf
     # structures, freed, leave a heap it would otherwise be made on top of.
-    laid = lay_out(job.context, exhibit_inputs(job), theme=job.theme, cache=job.cache)
+    laid = lay_out(job.context, exhibit_inputs(job), theme=job.theme, cache=job.cache, scratch=job.stage)
     if "docx" in job.formats:
         job.write(f"{job.stem}.docx", _docx(job, laid.pages))
     if "pdf" in job.formats:
