@@ -107,22 +107,35 @@ def _first_line(exc: BaseException) -> str:
 
 def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cache,  # noqa: ANN001
           scratch: Path | None = None) -> Body:
-    """converge(), or the body an earlier build with the same view model, exhibit page counts and theme made."""
+    """converge(), or the body an earlier build with the same view model, exhibit page counts and theme made.
+    On a miss the parts of the body nothing they show changed still come from the cache (pdf.converge)."""
     def make() -> tuple[dict, bytes]:
-        body = _laid_out(ctx, theme, rows, scratch)
-        return {"pages": body.pages, "anchors": body.anchors}, body.pdf
+        body = _laid_out(ctx, theme, rows, scratch, cache)
+        return ({"pages": body.pages, "anchors": body.anchors, "sizes": [len(p) for p in body.parts]},
+                b"".join(body.parts))
 
     def valid(value: dict, data: bytes) -> bool:
-        anchors = value.get("anchors")
-        return (data.startswith(b"%PDF-") and type(value.get("pages")) is int and isinstance(anchors, dict)
-                and all(isinstance(k, str) and type(v) is int for k, v in anchors.items()))
+        anchors, sizes = value.get("anchors"), value.get("sizes")
+        return (type(value.get("pages")) is int and isinstance(anchors, dict)
+                and all(isinstance(k, str) and type(v) is int for k, v in anchors.items())
+                and isinstance(sizes, list) and all(type(n) is int and n > 0 for n in sizes)
+                and sum(sizes) == len(data) and all(part.startswith(b"%PDF-") for part in _split(data, sizes)))
 
     if cache is None:
         value, data = make()
     else:
         key = memo.inputs_key(ctx, rows, theme.model_dump(), memo.file_digest(theme.logo))
-        value, data = memo.remembered(cache, "pdf-body", key, memo.code_version("pdf.py", "bundle.py"), make, valid)
-    return Body(pdf=data, pages=value["pages"], anchors=value["anchors"])
+        value, data = memo.remembered(cache, "pdf-body", key, memo.code_version("pdf.py", "pdf_flow.py", "bundle.py"),
+                                      make, valid)
+    return Body(parts=tuple(_split(data, value["sizes"])), pages=value["pages"], anchors=value["anchors"])
+
+
+def _split(data: bytes, sizes: list[int]) -> list[bytes]:
+    out, at = [], 0
+    for n in sizes:
+        out.append(data[at:at + n])
+        at += n
+    return out
 
 
 # A body of this many actions and exhibits is laid out in a process of its own. Layout keeps every paragraph's
@@ -131,42 +144,54 @@ def _body(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cach
 SEPARATE_PROCESS_FROM = 1500
 
 
-def _laid_out(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], scratch: Path | None = None) -> Body:
-    """`scratch`: a folder for the body a child lays out (the build's stage); else the system's temp folder."""
+def _laid_out(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], scratch: Path | None = None,
+              cache=None) -> Body:  # noqa: ANN001
+    """`scratch`: a folder for the body a child lays out (the build's stage); else the system's temp folder.
+    `cache`: where the body's parts are kept between builds (the child opens the same cache folder)."""
     if len(ctx.actions) + len(rows) < SEPARATE_PROCESS_FROM:
-        return _converged(ctx, theme, rows)
+        return _converged(ctx, theme, rows, cache)
     import multiprocessing
     import tempfile
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a fresh interpreter imports only what layout needs (a fork would copy this process's memory).
-    # The child writes the body into a file and returns only its page numbers, so the body's bytes come here
+    # The child writes the body's parts into files and returns only their page numbers, so the bytes come here
     # after the child has exited, not while it still holds its layout. A child that cannot start or dies costs
     # memory, never the body: it is laid out here instead.
+    usable = cache is not None and getattr(cache, "usable", False)
+    shared = (str(cache.folder), cache.max_bytes) if usable else None
     try:
         with tempfile.TemporaryDirectory(prefix=".sgpack-body-", dir=scratch) as folder:
-            target = Path(folder) / "body.pdf"
             with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-                pages, anchors = pool.submit(_converged_into, ctx, theme, rows, target).result()
-            return Body(pdf=target.read_bytes(), pages=pages, anchors=anchors)
+                pages, anchors, n = pool.submit(_converged_into, ctx, theme, rows, Path(folder), shared).result()
+            parts = tuple((Path(folder) / f"part-{i:04d}.pdf").read_bytes() for i in range(n))
+            return Body(parts=parts, pages=pages, anchors=anchors)
     except (BrokenProcessPool, OSError) as exc:
         from evidence_store.cache import note
 
         note(f"body laid out in this process ({type(exc).__name__})")
-    return _converged(ctx, theme, rows)
+    return _converged(ctx, theme, rows, cache)
 
 
-def _converged_into(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]],
-                    target: Path) -> tuple[int, dict[str, int]]:
-    body = _converged(ctx, theme, rows)
-    with open(target, "xb") as handle:
-        handle.write(body.pdf)
-    return body.pages, body.anchors
+def _converged_into(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], folder: Path,
+                    shared: tuple[str, int] | None) -> tuple[int, dict[str, int], int]:
+    from evidence_store.cache import open_cache
+
+    cache = open_cache(shared[0], max_bytes=shared[1]) if shared is not None else None
+    try:
+        body = _converged(ctx, theme, rows, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    for i, part in enumerate(body.parts):
+        with open(folder / f"part-{i:04d}.pdf", "xb") as handle:
+            handle.write(part)
+    return body.pages, body.anchors, len(body.parts)
 
 
-def _converged(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]]) -> Body:
-    return converge(ctx, theme, lambda pages, anchors: _page_map(pages, anchors, rows))
+def _converged(ctx: PackContext, theme: Theme, rows: list[tuple[IndexRow, int]], cache=None) -> Body:  # noqa: ANN001
+    return converge(ctx, theme, lambda pages, anchors: _page_map(pages, anchors, rows), store=cache)
 
 
 @dataclass(frozen=True)
@@ -197,7 +222,8 @@ def join(ctx: PackContext, laid: Laid, *, theme: Theme, into: BinaryIO | None = 
     sheets = open_pdf(render_sheets(ctx, exhibits, counts, pm, look))
 
     joiner = Joiner()
-    joiner.add(open_pdf(laid.body.pdf), own=True)
+    for part in laid.body.parts:
+        joiner.add(open_pdf(part), own=True)
     for i, (ex, n) in enumerate(laid.exhibits):
         joiner.add(sheets, [i], own=True, labels=[f"{ex.row.number} · 1 of {n + 1}"])
         if n:

@@ -55,9 +55,16 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Body:
-    pdf: bytes
+    parts: tuple[bytes, ...]         # the body's parts, each laid out as a PDF of its own, in order (_parts)
     pages: int
     anchors: dict[str, int]          # anchor -> body page (1-based)
+
+    @property
+    def pdf(self) -> bytes:
+        """The parts as one PDF (the bundle joins the parts themselves)."""
+        from compiler.writers.pdfjoin import concatenate
+
+        return concatenate(self.parts)
 
 
 def esc(text: object) -> str:
@@ -263,26 +270,57 @@ class _Mark(Flowable):
 
 
 class Pages:
-    """Page numbers known from the previous pass (body anchors) and from the bundle (exhibits)."""
+    """Page numbers known from the previous pass (body anchors) and from the bundle (exhibits). Every answer
+    is recorded in `seen` (question -> answer), so a part laid out with these answers is known to be laid out
+    again the same way while every question gets the same answer (see _lay_out_part)."""
 
     def __init__(self, known: dict[str, int], exhibits: PageMap | None):
         self.known, self.exhibits = known, exhibits
+        self.seen: dict[tuple[str, ...], str] = {}
+
+    def recording(self) -> Pages:
+        """The same answers, with a record of its own."""
+        return Pages(self.known, self.exhibits)
+
+    def answer(self, question: tuple[str, ...]) -> str:
+        kind, *args = question
+        if kind == "page":
+            n = self.known.get(args[0])
+            if n is None and self.exhibits is not None:
+                n = self.exhibits.anchors.get(args[0])
+            return str(n) if n else "–"
+        if kind == "exhibit":
+            label = esc(args[0])
+            if self.exhibits is not None and args[0] in self.exhibits.exhibits:
+                label += "\u00a0(" + esc(self.exhibits.exhibit_pages(args[0])).replace(" ", "\u00a0") + ")"
+            return link(args[1], label)
+        if kind == "span":
+            if self.exhibits is None or args[0] not in self.exhibits.exhibits:
+                return "–"
+            first, last = self.exhibits.exhibits[args[0]]
+            return f"{first}–{last}" if last != first else str(first)
+        raise ValueError(f"no such page question: {kind}")
+
+    def _ask(self, *question: str) -> str:
+        answer = self.seen[question] = self.answer(question)
+        return answer
 
     def page(self, anchor: str) -> str:
-        n = self.known.get(anchor)
-        if n is None and self.exhibits is not None:
-            n = self.exhibits.anchors.get(anchor)
-        return str(n) if n else "–"
+        return self._ask("page", anchor)
 
     def exhibit(self, ref_number: str, anchor: str) -> str:
         """'E-012 (p. 47)' as a link to the exhibit sheet; the bare number outside a bundle."""
-        label = esc(ref_number)
-        if self.exhibits is not None and ref_number in self.exhibits.exhibits:
-            label += "\u00a0(" + esc(self.exhibits.exhibit_pages(ref_number)).replace(" ", "\u00a0") + ")"
-        return link(anchor, label)
+        return self._ask("exhibit", ref_number, anchor)
+
+    def span(self, number: str) -> str:
+        """An exhibit's bundle pages for the index: '47–52', '47', or '–' outside a bundle."""
+        return self._ask("span", number)
 
     def refs(self, refs: list[ExhibitRef]) -> str:
         return ", ".join(self.exhibit(r.number, r.anchor) for r in refs) or "—"
+
+    def same_answers(self, seen: dict[tuple[str, ...], str]) -> bool:
+        return all(self.answer(q) == a for q, a in seen.items())
 
 
 # ---------------------------------------------------------------------------------- sections
@@ -517,24 +555,31 @@ def _finding_text(f) -> str:
     return text
 
 
-def _actions(ctx: PackContext, look: Look, pages: Pages, rec: dict[str, int]) -> list:
-    story: list = [Heading(esc(CQC_SECTIONS[1][1]), look.styles["h1"], "sec_actions", rec)]
-    fresh = True                     # is the current page still empty of actions?
-    for gi, group in enumerate(ctx.groups, 1):
-        for si, st in enumerate(group.statements, 1):
-            for ai, a in enumerate(st.actions):
-                if not fresh:
-                    story.append(PageBreak())
-                if ai == 0:
-                    if si == 1:
-                        story.append(Heading(f"Key question: {esc(group.name)}", look.styles["h2"], f"kq_{gi}", rec))
-                    story.append(Heading(f"Quality statement: {esc(st.name)}", look.styles["h3"],
-                                         f"qs_{gi}_{si}", rec))
-                story += _action(a, look, pages, rec)
-                fresh = False
-    if fresh:
+# A part of the body holds this many actions: few enough that a changed action lays out a few pages again,
+# enough that the parts' own copies of the font subsets stay a small share of the bundle.
+ACTIONS_PER_PART = 40
+
+
+def _action_items(ctx: PackContext) -> list[tuple[int, int, int, str, str, ActionView]]:
+    """(key question no., statement no., action no. in its statement, key question, statement, action)."""
+    return [(gi, si, ai, group.name, st.name, a) for gi, group in enumerate(ctx.groups, 1)
+            for si, st in enumerate(group.statements, 1) for ai, a in enumerate(st.actions)]
+
+
+def _actions(items: list, first: bool, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+    """Some of the actions section's actions, each on a page of its own; `first`: the section starts here."""
+    story: list = [Heading(esc(CQC_SECTIONS[1][1]), look.styles["h1"], "sec_actions", rec)] if first else []
+    for n, (gi, si, ai, group_name, statement_name, a) in enumerate(items):
+        if n:
+            story.append(PageBreak())
+        if ai == 0:
+            if si == 1:
+                story.append(Heading(f"Key question: {esc(group_name)}", look.styles["h2"], f"kq_{gi}", rec))
+            story.append(Heading(f"Quality statement: {esc(statement_name)}", look.styles["h3"], f"qs_{gi}_{si}", rec))
+        story += _action(a, look, pages, rec)
+    if first and not items:
         story.append(look.p("No actions in this pack."))
-    return story + [PageBreak()]
+    return story
 
 
 def _index(ctx: PackContext, look: Look, pages: Pages, rec: dict[str, int]) -> list:
@@ -543,10 +588,7 @@ def _index(ctx: PackContext, look: Look, pages: Pages, rec: dict[str, int]) -> l
         return story + [look.p("No exhibits."), PageBreak()]
     rows = []
     for e in ctx.exhibits:
-        span = "–"
-        if pages.exhibits is not None and e.number in pages.exhibits.exhibits:
-            first, last = pages.exhibits.exhibits[e.number]
-            span = f"{first}–{last}" if last != first else str(first)
+        span = pages.span(e.number)
         supports = ", ".join(link(anchor, esc(aid)) for aid, anchor in e.actions) or "—"
         rows.append([link(e.anchor, f"<b>{esc(e.number)}</b>"),
                      f"{esc(e.title)}<br/><font name='{look.mono}' size='7' color='#505a5f'>"
@@ -628,17 +670,63 @@ def _appendices(ctx: PackContext, look: Look, pages: Pages, rec: dict[str, int])
 
 
 # ---------------------------------------------------------------------------------- rendering
+#
+# The body is laid out in parts, each a PDF of its own that starts on a new page: the front (cover, contents,
+# summary), the actions ACTIONS_PER_PART at a time, and the back (index, gaps, waivers, the appendices' list).
+# Each part records the page numbers it printed (Pages.seen). A part is laid out again only when what it is
+# made from changed or a page number it printed moved: the passes after the first lay out only the parts
+# whose numbers changed, and with a store (an evidence_store cache) a later build takes every part nothing
+# it shows changed from the earlier one. The bundle joins the parts as they are.
 
-def _render_once(ctx: PackContext, look: Look, pages: Pages, *, dry: bool = False) -> tuple[bytes, int, dict[str, int]]:
-    """One pass. Table rows move whole to the next page; only when a row is taller than a page is the
-    pass (and every later one) made again with rows allowed to split where a page ends."""
+@dataclass(frozen=True)
+class _Part:
+    key: str                                                      # what its story is made from, digested
+    story: Callable[[Look, Pages, dict[str, int]], list]
+
+
+@dataclass(frozen=True)
+class _Laid:
+    pdf: bytes | None               # None: laid out dry (its page numbers only)
+    pages: int
+    anchors: dict[str, int]         # anchor -> page within the part
+    seen: dict[tuple[str, ...], str]
+
+
+def _parts(ctx: PackContext, theme_key: str) -> list[_Part]:
+    from compiler.writers.memo import inputs_key
+
+    def front(look: Look, pages: Pages, rec: dict[str, int]) -> list:
+        return _cover(ctx, look, rec) + _contents(ctx, look, rec, pages) + _summary(ctx, look, rec)[:-1]
+
+    def back(look: Look, pages: Pages, rec: dict[str, int]) -> list:
+        return (_index(ctx, look, pages, rec) + _gaps(ctx, look, rec) + _waivers(ctx, look, rec)
+                + _appendices(ctx, look, pages, rec))
+
+    def actions(items: list, first: bool) -> Callable[[Look, Pages, dict[str, int]], list]:
+        return lambda look, pages, rec: _actions(items, first, look, pages, rec)
+
+    items = _action_items(ctx)
+    chunks = [items[i:i + ACTIONS_PER_PART] for i in range(0, len(items), ACTIONS_PER_PART)] or [[]]
+    # The front and the back show a little of everything, so they are keyed by the whole view model.
+    parts = [_Part(inputs_key("front", ctx, theme_key), front)]
+    parts += [_Part(inputs_key("actions", i == 0, chunk, theme_key), actions(chunk, i == 0))
+              for i, chunk in enumerate(chunks)]
+    parts.append(_Part(inputs_key("back", ctx, theme_key), back))
+    return parts
+
+
+def _lay_out_part(ctx: PackContext, look: Look, part: _Part, pages: Pages, *, dry: bool) -> _Laid:
+    """One part, once. Table rows move whole to the next page; only when a row is taller than a page is the
+    part laid out again with rows allowed to split where a page ends."""
+    recording = pages.recording()
+    look.split_rows = 0
     try:
-        return _render_pass(ctx, look, pages, dry=dry)
+        pdf, count, rec = _render_pass(ctx, look, part, recording, dry=dry)
     except LayoutError:
-        if look.split_rows:
-            raise
         look.split_rows = 1
-        return _render_pass(ctx, look, pages, dry=dry)
+        recording = pages.recording()
+        pdf, count, rec = _render_pass(ctx, look, part, recording, dry=dry)
+    return _Laid(pdf=None if dry else pdf, pages=count, anchors=rec, seen=recording.seen)
 
 
 def _skip_draw(*args, **kwargs) -> None:
@@ -665,7 +753,8 @@ class _Frame(Frame):
     add = _add          # Frame binds `add = _add` to its own method: the document calls `add`
 
 
-def _render_pass(ctx: PackContext, look: Look, pages: Pages, *, dry: bool = False) -> tuple[bytes, int, dict[str, int]]:
+def _render_pass(ctx: PackContext, look: Look, part: _Part, pages: Pages, *,
+                 dry: bool = False) -> tuple[bytes, int, dict[str, int]]:
     rec: dict[str, int] = {}
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
@@ -677,10 +766,7 @@ def _render_pass(ctx: PackContext, look: Look, pages: Pages, *, dry: bool = Fals
     running = _skip_draw if dry else (lambda c, d: look.draw_running(c, ctx))
     doc.addPageTemplates([PageTemplate("body", [frame], onPage=running)])
     doc._doSave = not dry            # a dry pass's PDF is thrown away: do not format and compress it
-    story = (_cover(ctx, look, rec) + _contents(ctx, look, rec, pages) + _summary(ctx, look, rec)
-             + _actions(ctx, look, pages, rec) + _index(ctx, look, pages, rec) + _gaps(ctx, look, rec)
-             + _waivers(ctx, look, rec) + _appendices(ctx, look, pages, rec))
-    doc.build(story)
+    doc.build(part.story(look, pages, rec))
     return out.getvalue(), doc.page, rec
 
 
@@ -691,23 +777,76 @@ def render_body(ctx: PackContext, *, exhibit_pages: PageMap | None, theme: Theme
 
 
 def converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str, int]], PageMap | None], *,
-             seed: dict[str, int] | None = None, fixed: bool = False) -> Body:
+             seed: dict[str, int] | None = None, fixed: bool = False, store=None) -> Body:  # noqa: ANN001
     """Render until stable: each pass prints the heading pages recorded by the previous one and the
-    exhibit pages `page_map(body pages, anchors)` derives from them (the bundle's own pass loop)."""
+    exhibit pages `page_map(body pages, anchors)` derives from them (the bundle's own pass loop).
+    `store` (an evidence_store cache): parts an earlier build laid out, and where this one keeps its own."""
     with young_collections_only():
-        return _converge(ctx, theme, page_map, seed, fixed)
+        return _converge(ctx, theme, page_map, seed, fixed, store)
+
+
+_PART_KIND = "pdf-body-part"
 
 
 def _converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str, int]], PageMap | None],
-              seed: dict[str, int] | None, fixed: bool) -> Body:
+              seed: dict[str, int] | None, fixed: bool, store) -> Body:  # noqa: ANN001
+    from compiler.writers.memo import code_version, file_digest, inputs_key
+
     look = Look(theme)
+    parts = _parts(ctx, inputs_key(theme.model_dump(), file_digest(theme.logo)))
+    usable = store is not None and getattr(store, "usable", False)
+    version = code_version("pdf.py", "pdf_flow.py") if usable else ""
+    made: dict[str, list[_Laid]] = {}                 # part key -> every way it was laid out in this build
+    if usable:
+        for part in parts:
+            kept = _kept(store, part.key, version)
+            if kept is not None:
+                made[part.key] = [kept]
+
+    def laid_out(part: _Part, pages: Pages, dry: bool, first: bool) -> _Laid:
+        earlier = made.setdefault(part.key, [])
+        for laid in earlier:
+            if (laid.pdf is not None or dry) and pages.same_answers(laid.seen):
+                return laid
+        if first and earlier:          # nothing known yet: an earlier build's part gives its page count
+            return earlier[0]
+        laid = _lay_out_part(ctx, look, part, pages, dry=dry)
+        earlier[:] = [*earlier[-1:], laid]          # the last two: numbers that move back and forth still match
+        if usable and laid.pdf is not None:
+            store.put(_PART_KIND, part.key, version, {"pages": laid.pages, "anchors": laid.anchors,
+                                                      "seen": [[*q, a] for q, a in laid.seen.items()]}, laid.pdf)
+        return laid
+
     known, count = dict(seed or {}), 0
     for i in range(MAX_PASSES):
         # With nothing known yet this pass cannot be the last (its record will not equal an empty one), so it
-        # only lays out: its PDF is never used. Every later pass is drawn in full.
-        dry = i == 0 and not known
-        pdf, new_count, rec = _render_once(ctx, look, Pages(known, page_map(count, known)), dry=dry)
-        if not dry and rec == known and (fixed or new_count == count):
+        # only lays out: its PDFs are never used. Every later pass is drawn in full.
+        first = i == 0 and not known
+        pages = Pages(known, page_map(count, known))
+        laid = [laid_out(part, pages, first, first) for part in parts]
+        rec, new_count = {}, 0
+        for one in laid:
+            rec.update({anchor: new_count + page for anchor, page in one.anchors.items()})
+            new_count += one.pages
+        if not first and rec == known and (fixed or new_count == count):
             break
         known, count = rec, new_count
-    return Body(pdf=pdf, pages=new_count, anchors=rec)
+    return Body(parts=tuple(one.pdf for one in laid), pages=new_count, anchors=rec)
+
+
+def _kept(store, key: str, version: str) -> _Laid | None:  # noqa: ANN001
+    """A part an earlier build laid out, or None (a damaged entry is dropped)."""
+    found = store.get(_PART_KIND, key, version)
+    if found is None:
+        return None
+    try:
+        value, pdf = found
+        seen = {tuple(str(x) for x in item[:-1]): str(item[-1]) for item in value["seen"]}
+        anchors = {str(k): int(v) for k, v in value["anchors"].items()}
+        if not (isinstance(pdf, bytes) and pdf.startswith(b"%PDF-") and type(value["pages"]) is int
+                and value["pages"] >= 1 and all(1 <= v <= value["pages"] for v in anchors.values())):
+            raise ValueError("damaged entry")
+        return _Laid(pdf=pdf, pages=value["pages"], anchors=anchors, seen=seen)
+    except Exception:  # noqa: BLE001 - a damaged entry: lay the part out again
+        store.drop(_PART_KIND, key, version)
+        return None

@@ -50,6 +50,23 @@ def open_pdf(data: bytes) -> Pdf:
     return Pdf.open(io.BytesIO(data))
 
 
+def concatenate(pdfs: Sequence[bytes]) -> bytes:
+    """The pages of `pdfs` in order as one PDF, nothing else changed (the body's parts, read as one)."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    out, objs = pikepdf.new(), []
+    sources = [open_pdf(data) for data in pdfs]
+    for src in sources:
+        objs += [out.copy_foreign(_detached(page.obj)) for page in src.pages]
+    tree = out.Root.Pages
+    for obj in objs:
+        obj.Parent = tree
+    tree.Kids, tree.Count = Array(objs), len(objs)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
+
+
 class Joiner:
     """Pages in order; `own` pages are the pack's (their sgpack: links are resolved, nothing scrubbed away).
 

@@ -69,6 +69,54 @@ def test_one_changed_evidence_file_gives_the_clean_build_of_the_new_inputs(tmp_p
     assert warm["cqc-pack.pdf"] != before                    # the new SHA-256 is printed: not the old pack
 
 
+def test_after_one_changed_file_only_the_body_parts_it_shows_in_are_laid_out_again(tmp_path, evidence,
+                                                                                   monkeypatch):
+    """The body is laid out in parts (here one action a part). A changed evidence file changes the index and
+    the front (they show every exhibit) and whatever shows it or a page number that moved; the other actions'
+    pages come from the cache, and the pack is still the clean build's."""
+    from compiler.writers import pdf as pdf_mod
+
+    monkeypatch.setattr(pdf_mod, "ACTIONS_PER_PART", 1)
+    cache = tmp_path / "cache"
+    _build(evidence, tmp_path / "before", cache)
+    changed = sorted(evidence.rglob("*.md"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nAdded after the first build.\n", encoding="utf-8")
+
+    laid, parts = [], []
+    real_lay, real_parts = pdf_mod._lay_out_part, pdf_mod._parts
+
+    def lay(ctx, look, part, pages, *, dry):
+        if not dry:
+            laid.append(part.key)
+        return real_lay(ctx, look, part, pages, dry=dry)
+
+    def every(ctx, theme_key):
+        parts[:] = real_parts(ctx, theme_key)
+        return parts
+
+    monkeypatch.setattr(pdf_mod, "_lay_out_part", lay)
+    monkeypatch.setattr(pdf_mod, "_parts", every)
+    warm = _build(evidence, tmp_path / "after", cache)
+    assert len(parts) > 4
+    assert parts[0].key in laid and parts[-1].key in laid          # the front and the back show the new hash
+    assert 2 <= len(set(laid)) < len(parts)
+    monkeypatch.setattr(pdf_mod, "_lay_out_part", real_lay)
+    assert warm == _build(evidence, tmp_path / "plain", None)
+
+
+def test_damaged_body_parts_are_laid_out_again(tmp_path, evidence):
+    cache = tmp_path / "cache"
+    cold = _build(evidence, tmp_path / "cold", cache)
+    db = sqlite3.connect(cache / DB_NAME)
+    damaged = db.execute("UPDATE entries SET data = ? WHERE kind IN ('pdf-body', 'pdf-body-part')",
+                         (b"not a PDF",)).rowcount
+    db.commit()
+    db.close()
+    assert damaged >= 4
+    again = _build(evidence, tmp_path / "again", cache)
+    assert again == cold
+
+
 def test_a_damaged_body_entry_is_made_again(tmp_path, evidence):
     cache = tmp_path / "cache"
     cold = _build(evidence, tmp_path / "cold", cache)

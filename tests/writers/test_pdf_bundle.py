@@ -323,8 +323,9 @@ def test_a_body_laid_out_in_a_child_process_is_the_same_body(ctx, built, monkeyp
     monkeypatch.setattr(bundle, "SEPARATE_PROCESS_FROM", 0)
     laid = bundle.lay_out(ctx, _exhibits(ctx), theme=THEME, scratch=tmp_path)
     assert len(results) == 1 and results[0].exception() is None       # laid out in the child, not here
-    pages, anchors = results[0].result()
-    assert (pages, anchors) == (laid.body.pages, laid.body.anchors) and list(tmp_path.iterdir()) == []
+    pages, anchors, parts = results[0].result()
+    assert (pages, anchors, parts) == (laid.body.pages, laid.body.anchors, len(laid.body.parts))
+    assert list(tmp_path.iterdir()) == []
     apart = bundle.join(ctx, laid, theme=THEME)
     assert apart.pdf == built.pdf and apart.pages == built.pages
     assert build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed").pdf == built.pdf   # no scratch given
