@@ -707,9 +707,11 @@ def _parts(ctx: PackContext, theme_key: str) -> list[_Part]:
 
     items = _action_items(ctx)
     chunks = [items[i:i + ACTIONS_PER_PART] for i in range(0, len(items), ACTIONS_PER_PART)] or [[]]
-    # The front and the back show a little of everything, so they are keyed by the whole view model.
+    # The front and the back show a little of everything, so they are keyed by the whole view model. A part of
+    # the actions is keyed by its actions and what every page prints (the running head: _render_pass).
+    running = (ctx.title, ctx.provider, ctx.as_of, ctx.tool_version)
     parts = [_Part(inputs_key("front", ctx, theme_key), front)]
-    parts += [_Part(inputs_key("actions", i == 0, chunk, theme_key), actions(chunk, i == 0))
+    parts += [_Part(inputs_key("actions", i == 0, chunk, running, theme_key), actions(chunk, i == 0))
               for i, chunk in enumerate(chunks)]
     parts.append(_Part(inputs_key("back", ctx, theme_key), back))
     return parts

@@ -18,7 +18,7 @@ from compiler import pipeline
 from compiler.packs.assemble import assemble
 from compiler.packs.profiles import load_profile, load_theme
 from compiler.writers.bundle import ExhibitInput, build_bundle
-from compiler.writers.context import CQC_SECTIONS, Block, build_context
+from compiler.writers.context import CQC_SECTIONS, Block, PageMap, build_context
 from compiler.writers.pdf import render_body
 
 AS_OF = dt.date(2026, 11, 20)
@@ -336,3 +336,39 @@ def test_a_bundle_written_into_a_file_is_the_bundle(ctx, built, tmp_path):
         written = build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed", into=handle)
     assert written.pdf is None and written.pages == built.pages
     assert (tmp_path / "bundle.pdf").read_bytes() == built.pdf
+
+
+def test_kept_body_parts_are_reused_only_for_the_same_inputs_and_page_numbers(ctx, tmp_path, monkeypatch):
+    """A later build takes a part of the body from the cache only while it is made from the same inputs and
+    prints the same page numbers; whatever it takes, the body is the one a build without a cache lays out."""
+    import dataclasses
+
+    from compiler.writers import pdf as pdf_mod
+    from evidence_store.cache import open_cache
+
+    def body(context, cached=True, shift=0):
+        """One build's body: the cache is opened for it and closed (written) after it, as a build does."""
+        pm = PageMap(anchors={}, exhibits={e.number: (100 + shift + i, 100 + shift + i) for i, e in
+                                           enumerate(context.exhibits)}, total=200 + shift)
+        store = open_cache(tmp_path / "cache") if cached else None
+        try:
+            return pdf_mod.converge(context, THEME, lambda pages, anchors: pm, store=store)
+        finally:
+            if store is not None:
+                store.close()
+
+    laid = []
+    real = pdf_mod._lay_out_part
+
+    def counting(*args, **kwargs):
+        laid.append(args[2].key)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_mod, "_lay_out_part", counting)
+    first = body(ctx)
+    laid.clear()
+    assert body(ctx).parts == first.parts and laid == []                   # every part from the cache
+    retitled = dataclasses.replace(ctx, title="Oakview restrictive practice plan, revised")
+    assert body(retitled).parts == body(retitled, cached=False).parts    # every page prints the title
+    moved = body(ctx, shift=7)                                            # exhibit pages moved on by 7
+    assert moved.parts == body(ctx, cached=False, shift=7).parts != first.parts
