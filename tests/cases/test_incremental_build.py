@@ -104,28 +104,18 @@ def test_after_one_changed_file_only_the_body_parts_it_shows_in_are_laid_out_aga
     assert warm == _build(evidence, tmp_path / "plain", None)
 
 
-def test_damaged_body_parts_are_laid_out_again(tmp_path, evidence):
+@pytest.mark.parametrize("kinds, data, entries", [
+    (("pdf-body", "docx"), b"%PDF-1.7 not what was kept", 2),        # the whole body and the Word pack
+    (("pdf-body", "pdf-body-part"), b"not a PDF", 4),                # the whole body and its 3 parts
+])
+def test_a_damaged_body_or_word_entry_is_made_again(tmp_path, evidence, kinds, data, entries):
     cache = tmp_path / "cache"
     cold = _build(evidence, tmp_path / "cold", cache)
     db = sqlite3.connect(cache / DB_NAME)
-    damaged = db.execute("UPDATE entries SET data = ? WHERE kind IN ('pdf-body', 'pdf-body-part')",
-                         (b"not a PDF",)).rowcount
+    damaged = db.execute("UPDATE entries SET data = ? WHERE kind IN (?, ?)", (data, *kinds)).rowcount
     db.commit()
     db.close()
-    assert damaged >= 4
-    again = _build(evidence, tmp_path / "again", cache)
-    assert again == cold
-
-
-def test_a_damaged_body_entry_is_made_again(tmp_path, evidence):
-    cache = tmp_path / "cache"
-    cold = _build(evidence, tmp_path / "cold", cache)
-    db = sqlite3.connect(cache / DB_NAME)
-    damaged = db.execute("UPDATE entries SET data = ? WHERE kind IN ('pdf-body', 'docx')",
-                         (b"%PDF-1.7 not what was kept",)).rowcount
-    db.commit()
-    db.close()
-    assert damaged == 2
+    assert damaged == entries
     again = _build(evidence, tmp_path / "again", cache)
     assert again == cold
 
