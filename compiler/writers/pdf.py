@@ -672,7 +672,7 @@ def _appendices(ctx: PackContext, look: Look, pages: Pages, rec: dict[str, int])
 # ---------------------------------------------------------------------------------- rendering
 #
 # The body is laid out in parts, each a PDF of its own that starts on a new page: the front (cover, contents,
-# summary), the actions ACTIONS_PER_PART at a time, and the back (index, gaps, waivers, the appendices' list).
+# summary), the actions ACTIONS_PER_PART at a time, the index, and the back (gaps, waivers, the appendices' list).
 # Each part records the page numbers it printed (Pages.seen). A part is laid out again only when what it is
 # made from changed or a page number it printed moved: the passes after the first lay out only the parts
 # whose numbers changed, and with a store (an evidence_store cache) a later build takes every part nothing
@@ -698,22 +698,28 @@ def _parts(ctx: PackContext, theme_key: str) -> list[_Part]:
     def front(look: Look, pages: Pages, rec: dict[str, int]) -> list:
         return _cover(ctx, look, rec) + _contents(ctx, look, rec, pages) + _summary(ctx, look, rec)[:-1]
 
+    def index(look: Look, pages: Pages, rec: dict[str, int]) -> list:
+        return _index(ctx, look, pages, rec)[:-1]
+
     def back(look: Look, pages: Pages, rec: dict[str, int]) -> list:
-        return (_index(ctx, look, pages, rec) + _gaps(ctx, look, rec) + _waivers(ctx, look, rec)
-                + _appendices(ctx, look, pages, rec))
+        return _gaps(ctx, look, rec) + _waivers(ctx, look, rec) + _appendices(ctx, look, pages, rec)
 
     def actions(items: list, first: bool) -> Callable[[Look, Pages, dict[str, int]], list]:
         return lambda look, pages, rec: _actions(items, first, look, pages, rec)
 
     items = _action_items(ctx)
     chunks = [items[i:i + ACTIONS_PER_PART] for i in range(0, len(items), ACTIONS_PER_PART)] or [[]]
-    # The front and the back show a little of everything, so they are keyed by the whole view model. A part of
-    # the actions is keyed by its actions and what every page prints (the running head: _render_pass).
+    # The front shows a little of everything, so it is keyed by the whole view model. The other parts are keyed
+    # by what their sections read and what every page prints (the running head: _render_pass): a changed
+    # exhibit lays out the index again (it prints the SHA-256), not the gap report or the list of appendices.
     running = (ctx.title, ctx.provider, ctx.as_of, ctx.tool_version)
     parts = [_Part(inputs_key("front", ctx, theme_key), front)]
     parts += [_Part(inputs_key("actions", i == 0, chunk, running, theme_key), actions(chunk, i == 0))
               for i, chunk in enumerate(chunks)]
-    parts.append(_Part(inputs_key("back", ctx, theme_key), back))
+    parts.append(_Part(inputs_key("index", ctx.exhibits, running, theme_key), index))
+    listed = [(e.anchor, e.number, e.title) for e in ctx.exhibits]
+    parts.append(_Part(inputs_key("back", ctx.gaps, ctx.unreadable, ctx.personal_data, ctx.waivers, listed, running,
+                                  theme_key), back))
     return parts
 
 

@@ -71,9 +71,9 @@ def test_one_changed_evidence_file_gives_the_clean_build_of_the_new_inputs(tmp_p
 
 def test_after_one_changed_file_only_the_body_parts_it_shows_in_are_laid_out_again(tmp_path, evidence,
                                                                                    monkeypatch):
-    """The body is laid out in parts (here one action a part). A changed evidence file changes the index and
-    the front (they show every exhibit) and whatever shows it or a page number that moved; the other actions'
-    pages come from the cache, and the pack is still the clean build's."""
+    """The body is laid out in parts (here one action a part). A changed evidence file changes the front (it
+    is keyed by the whole view model), the index (it prints the SHA-256) and whatever shows the file or a page
+    number that moved; the other parts come from the cache, and the pack is still the clean build's."""
     from compiler.writers import pdf as pdf_mod
 
     monkeypatch.setattr(pdf_mod, "ACTIONS_PER_PART", 1)
@@ -98,15 +98,17 @@ def test_after_one_changed_file_only_the_body_parts_it_shows_in_are_laid_out_aga
     monkeypatch.setattr(pdf_mod, "_parts", every)
     warm = _build(evidence, tmp_path / "after", cache)
     assert len(parts) > 4
-    assert parts[0].key in laid and parts[-1].key in laid          # the front and the back show the new hash
-    assert 2 <= len(set(laid)) < len(parts)
+    front, index, back = parts[0].key, parts[-2].key, parts[-1].key
+    assert front in laid and index in laid              # the summary and the index show every exhibit
+    assert back not in laid                             # the gap report and the appendix list: unchanged
+    assert 2 <= len(set(laid)) < len(parts) - 1
     monkeypatch.setattr(pdf_mod, "_lay_out_part", real_lay)
     assert warm == _build(evidence, tmp_path / "plain", None)
 
 
 @pytest.mark.parametrize("kinds, data, entries", [
     (("pdf-body", "docx"), b"%PDF-1.7 not what was kept", 2),        # the whole body and the Word pack
-    (("pdf-body", "pdf-body-part"), b"not a PDF", 4),                # the whole body and its 3 parts
+    (("pdf-body", "pdf-body-part"), b"not a PDF", 5),                # the whole body and its 4 parts
 ])
 def test_a_damaged_body_or_word_entry_is_made_again(tmp_path, evidence, kinds, data, entries):
     cache = tmp_path / "cache"
