@@ -112,7 +112,7 @@ class Look:
 
     def __init__(self, theme: Theme):
         self.font, self.bold, self.italic, self.mono = _register_fonts(theme)
-        self.split_rows = 0          # 1 only when a table row is taller than a page (see _render_once)
+        self.split_rows = 0          # 1 only when a table row is taller than a page (see _lay_out_part)
         c = theme.colours
         self.text = colors.HexColor(c.get("text", "#1d1d1b"))
         self.heading = colors.HexColor(c.get("heading", "#003a5d"))
@@ -804,25 +804,19 @@ def _converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str,
     parts = _parts(ctx, inputs_key(theme.model_dump(), file_digest(theme.logo)))
     usable = store is not None and getattr(store, "usable", False)
     version = code_version("pdf.py", "pdf_flow.py") if usable else ""
-    made: dict[str, list[_Laid]] = {}                 # part key -> every way it was laid out in this build
-    if usable:
-        for part in parts:
-            kept = _kept(store, part.key, version)
-            if kept is not None:
-                made[part.key] = [kept]
+    stored = {part.key: kept for part in parts if usable and (kept := _kept(store, part.key, version)) is not None}
+    made: dict[str, list[_Laid]] = {key: [kept] for key, kept in stored.items()}   # the last two ways of each
 
-    def laid_out(part: _Part, pages: Pages, dry: bool, first: bool) -> _Laid:
+    def laid_out(part: _Part, pages: Pages, first: bool) -> _Laid:
+        """`first`: the first pass with nothing known, laid out dry; an earlier build's part gives its count."""
         earlier = made.setdefault(part.key, [])
         for laid in earlier:
-            if (laid.pdf is not None or dry) and pages.same_answers(laid.seen):
+            if (laid.pdf is not None or first) and pages.same_answers(laid.seen):
                 return laid
-        if first and earlier:          # nothing known yet: an earlier build's part gives its page count
+        if first and earlier:
             return earlier[0]
-        laid = _lay_out_part(ctx, look, part, pages, dry=dry)
+        laid = _lay_out_part(ctx, look, part, pages, dry=first)
         earlier[:] = [*earlier[-1:], laid]          # the last two: numbers that move back and forth still match
-        if usable and laid.pdf is not None:
-            store.put(_PART_KIND, part.key, version, {"pages": laid.pages, "anchors": laid.anchors,
-                                                      "seen": [[*q, a] for q, a in laid.seen.items()]}, laid.pdf)
         return laid
 
     known, count = dict(seed or {}), 0
@@ -831,7 +825,7 @@ def _converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str,
         # only lays out: its PDFs are never used. Every later pass is drawn in full.
         first = i == 0 and not known
         pages = Pages(known, page_map(count, known))
-        laid = [laid_out(part, pages, first, first) for part in parts]
+        laid = [laid_out(part, pages, first) for part in parts]
         rec, new_count = {}, 0
         for one in laid:
             rec.update({anchor: new_count + page for anchor, page in one.anchors.items()})
@@ -839,6 +833,11 @@ def _converge(ctx: PackContext, theme: Theme, page_map: Callable[[int, dict[str,
         if not first and rec == known and (fixed or new_count == count):
             break
         known, count = rec, new_count
+    if usable:                                        # the parts of the finished body, where they are new
+        for part, one in zip(parts, laid):
+            if one is not stored.get(part.key):
+                store.put(_PART_KIND, part.key, version, {"pages": one.pages, "anchors": one.anchors,
+                                                          "seen": [[*q, a] for q, a in one.seen.items()]}, one.pdf)
     return Body(parts=tuple(one.pdf for one in laid), pages=new_count, anchors=rec)
 
 

@@ -54,16 +54,12 @@ def concatenate(pdfs: Sequence[bytes]) -> bytes:
     """The pages of `pdfs` in order as one PDF, nothing else changed (the body's parts, read as one)."""
     if len(pdfs) == 1:
         return pdfs[0]
-    out, objs = pikepdf.new(), []
-    sources = [open_pdf(data) for data in pdfs]
-    for src in sources:
-        objs += [out.copy_foreign(_detached(page.obj)) for page in src.pages]
-    tree = out.Root.Pages
-    for obj in objs:
-        obj.Parent = tree
-    tree.Kids, tree.Count = Array(objs), len(objs)
+    joiner = Joiner()
+    for data in pdfs:
+        joiner.add(open_pdf(data))
+    joiner.plant()
     buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True)
+    joiner.pdf.save(buffer, deterministic_id=True)
     return buffer.getvalue()
 
 
@@ -96,6 +92,14 @@ class Joiner:
             self.own.update(range(first, len(self.objs)))
         self.labels += labels
 
+    def plant(self) -> None:
+        """Write the page tree: every page added, in order."""
+        tree = self.pdf.Root.Pages
+        for obj in self.objs:
+            obj.Parent = tree
+        tree.Kids = Array(self.objs)
+        tree.Count = len(self.objs)
+
     def finish(self, ctx, look: Look, *, anchors: dict[str, int], outline: Sequence[Mark],  # noqa: ANN001
                title: str) -> bytes:
         out = io.BytesIO()
@@ -106,11 +110,7 @@ class Joiner:
               outline: Sequence[Mark], title: str) -> None:
         """finish() into an open file: a large bundle is written as qpdf goes, never held whole in memory."""
         pdf = self.pdf
-        tree = pdf.Root.Pages
-        for obj in self.objs:
-            obj.Parent = tree
-        tree.Kids = Array(self.objs)
-        tree.Count = len(self.objs)
+        self.plant()
         pages = list(pdf.pages)
         if len(pages) != len(self.labels):
             raise RuntimeError(f"{len(pages)} pages joined, {len(self.labels)} expected")

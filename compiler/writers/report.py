@@ -62,7 +62,7 @@ def render_report(ctx: PackContext, theme: Theme, story: Story, *, outline: list
     known: dict[str, int] = {}
 
     def once(pages: Pages):
-        # as pdf._render_once: rows move whole to the next page unless one is taller than a page
+        # as pdf._lay_out_part: rows move whole to the next page unless one is taller than a page
         try:
             return _render_pass(ctx, look, pages, story)
         except LayoutError:
