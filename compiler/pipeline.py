@@ -24,7 +24,7 @@ def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (),
                    progress: Progress | None = None, *, cache=None, surveyed=None) -> Catalogue:  # noqa: ANN001
     """`cache`: an evidence_store.EvidenceCache (evidence_store.open_cache), or None to read every file.
     `surveyed`: the folder's evidence_store.survey.Survey when it was walked already (with this cache)."""
-    from evidence_store.scan import EvidenceFolderError, scan
+    from evidence_store.catalogue import EvidenceFolderError, scan
 
     folder = Path(evidence)
     if not folder.exists():

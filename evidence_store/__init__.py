@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 # Names are imported on first use, so a caller that only walks a folder (evidence_store.survey)
 # does not pay for the models and readers.
 _WHERE = {"Catalogue": "model", "EvidenceItem": "model", "Link": "model", "ScoreRow": "model",
           "SeriesPoint": "model", "EvidenceCache": "cache", "open_cache": "cache", "Limits": "limits",
-          "describe_limits": "limits", "display_name": "paths", "EvidenceFolderError": "survey", "scan": "scan"}
+          "describe_limits": "limits", "display_name": "paths", "EvidenceFolderError": "survey", "scan": "catalogue"}
 
 __all__ = sorted(_WHERE)
 
@@ -18,8 +16,8 @@ if TYPE_CHECKING:
     from .cache import EvidenceCache, open_cache
     from .limits import Limits, describe_limits
     from .model import Catalogue, EvidenceItem, Link, ScoreRow, SeriesPoint
+    from .catalogue import scan
     from .paths import display_name
-    from .scan import scan
     from .survey import EvidenceFolderError
 
 
@@ -27,18 +25,6 @@ def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    globals()[name] = value          # after the import, which set the submodule of the same name
+    globals()[name] = value
     return value
 
-
-class _Package(types.ModuleType):
-    """`evidence_store.scan` stays the function when the module of the same name is imported
-    (the import system sets the package's attribute to the module afterwards)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "scan" and isinstance(value, types.ModuleType):
-            value = value.scan
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -3,7 +3,7 @@
 A survey is the walk's list of files (each stat-checked, none opened), evidence.yaml and the
 sidecars that belong to a file, and, with the evidence cache, the hash of every file the cache
 knows to be unchanged. From it comes the key of the whole folder (evidence_store.snapshot)
-when every hash is known; evidence_store.scan then reads what it must from the same survey, so
+when every hash is known; evidence_store.catalogue.scan then reads what it must from the same survey, so
 the folder is walked once however many keys are asked of it.
 """
 from __future__ import annotations

@@ -171,6 +171,3 @@ def explain(code: str) -> str:
             f"Hint: {r.hint}\n\n"
             f"{r.doc}\n")
 
-
-# Importing the family modules registers their rules (they import `rule` and `Hit` from here).
-from compiler.rules import closure, owned, reviewed, specific, tested  # noqa: E402,F401

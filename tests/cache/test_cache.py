@@ -20,7 +20,7 @@ from compiler.cli import cli
 from evidence_store.cache import DB_NAME, EvidenceCache, open_cache
 from evidence_store.readers import READERS
 
-scan_module = importlib.import_module("evidence_store.scan")      # the package's `scan` is the function
+scan_module = importlib.import_module("evidence_store.catalogue")
 survey_module = importlib.import_module("evidence_store.survey")
 
 pytestmark = pytest.mark.usefixtures("no_result_cache")

@@ -16,7 +16,7 @@ from compiler.cli import cli
 from evidence_store.cache import DB_NAME
 from evidence_store.readers import READERS
 
-scan_module = importlib.import_module("evidence_store.scan")
+scan_module = importlib.import_module("evidence_store.catalogue")
 pytestmark = pytest.mark.usefixtures("no_result_cache")
 AS_OF = "2026-11-20"
 

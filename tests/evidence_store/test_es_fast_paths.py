@@ -16,7 +16,7 @@ from evidence_store import scan, yamlsafe
 from evidence_store.cache import open_cache
 from evidence_store.paths import name_problem
 
-scan_module = importlib.import_module("evidence_store.scan")
+scan_module = importlib.import_module("evidence_store.catalogue")
 survey_module = importlib.import_module("evidence_store.survey")
 
 
