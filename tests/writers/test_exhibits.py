@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from compiler.writers.exhibits import ExhibitError, RenderedExhibit, render_exhibit
+from compiler.render.exhibits import ExhibitError, RenderedExhibit, render_exhibit
 
 CM = 72 / 2.54
 BAND = 2 * CM                     # nothing may be drawn in the top or bottom 2 cm

@@ -6,7 +6,7 @@ from pathlib import Path
 from compiler.packs.profiles import template_file
 from compiler.writers import output
 from compiler.writers.bundle import ExhibitInput, join, lay_out
-from compiler.writers.exhibits import ExhibitError, RenderedExhibit, render_exhibit
+from compiler.render.exhibits import ExhibitError, RenderedExhibit, render_exhibit
 from compiler.writers.notice import notice_pdf
 from compiler.writers.packs.job import BuildJob
 
@@ -84,7 +84,7 @@ def _renderer_version(fmt: str, title: str) -> str:
 
     from evidence_store.cache import source_digest
 
-    code = source_digest("exhibits.py", "notice.py", base=Path(__file__).resolve().parents[1])
+    code = source_digest("render/exhibits.py", "writers/notice.py", base=Path(__file__).resolve().parents[2])
     title_key = hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{fmt.lower()}:{EXHIBIT_RENDERER_VERSION}:{code}:reportlab={reportlab.Version}:title={title_key}"
 
