@@ -4,11 +4,11 @@
     python benchmarks/build_stages.py --corpus benchmarks/corpus/build --json /tmp/stages.json
     python benchmarks/build_stages.py --corpus benchmarks/corpus/build --cprofile body --top 30
 
-Stages: check (plans + evidence scan + assessment), assemble, context (view model and SPC
+Stages: check (plans + evidence scan + assessment), assemble, context (the CQC view and its SPC
 charts), exhibits (copy each original into exhibits/ and render it to pages: cqc.exhibit_inputs),
-body (pdf.converge as build_bundle calls it: every pass timed, with its page count), bundle
-(build_bundle minus the body: exhibit sheets, merge, scrub, stamp overlay + merge, links,
-bookmarks, compression and writing the bytes; sub-timed), docx (render_docx with the bundle's
+body (layout.converge as the bundle calls it: every pass timed, with its page count), bundle
+(cqc.build_bundle minus the body: exhibit sheets, merge, scrub, stamp overlay + merge, links,
+bookmarks, compression and writing the bytes; sub-timed), docx (the Word pack with the bundle's
 page map), and, where LibreOffice is installed, `soffice --headless --convert-to pdf` on the
 Word pack as a baseline.
 
@@ -16,8 +16,8 @@ Pages per second: body = final body pages / all passes' time (per-pass rate show
 bundle = every bundle page / (build_bundle time - body time). Peak memory is this process's
 ru_maxrss, read after each stage, so the stage where it rises is the one that allocated.
 
-Timing wraps module functions at run time (`compiler.writers.bundle.converge`, `.render_sheets`,
-`compiler.writers.pdfjoin._stamp_forms`, `compiler.writers.pdf._render_pass`); no sgpack code is changed.
+Timing wraps module functions at run time (`compiler.render.pdf.bundle.converge`, `.render_sheets`,
+`compiler.render.pdf.join._stamp_forms`, `compiler.render.pdf.layout._render_pass`); no sgpack code is changed.
 """
 from __future__ import annotations
 
@@ -83,16 +83,19 @@ def wrap(module, name: str, log: list, label: str | None = None, pages=None):
 
 def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, soffice: bool = True,
         dump_dir: Path | None = None) -> dict:
+    from compiler.packs import cqc
     from compiler.packs.assemble import assemble
-    from compiler.packs.profiles import load_profile, load_theme, template_file
+    from compiler.packs.cqc import word
+    from compiler.packs.job import BuildJob
+    from compiler.packs.profiles import load_profile
     from compiler.pipeline import check
-    from compiler.writers import bundle as bundle_mod
-    from compiler.writers import pdf as pdf_mod
-    from compiler.writers import pdfjoin as pdfjoin_mod
-    from compiler.writers.context import build_context
-    from compiler.writers.docx import render_docx
-    from compiler.writers.packs import cqc
-    from compiler.writers.packs.job import BuildJob
+    from compiler.render.docx.template import render_template
+    from compiler.render.pdf import bundle as bundle_mod
+    from compiler.render.pdf import join as pdfjoin_mod
+    from compiler.render.pdf import layout as pdf_mod
+    from compiler.render.theme import load_theme
+    from compiler.views.common import Options
+    from compiler.views.cqc import cqc_view
 
     import cProfile
 
@@ -111,7 +114,7 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
     wall0 = time.perf_counter()
     assessment = maybe_profiled("check", check, plans, corpus / "evidence", AS_OF)
     pack = maybe_profiled("assemble", assemble, assessment, profile, None)
-    context = maybe_profiled("context", build_context, pack)
+    context = maybe_profiled("context", lambda: cqc.with_charts(cqc_view(pack, Options()), theme))
 
     passes: list = []
     calls: list = []
@@ -126,10 +129,10 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
     with tempfile.TemporaryDirectory(prefix="sgpack-stages-") as tmp:
         stage_dir = Path(tmp) / "pack"
         stage_dir.mkdir()
-        job = BuildJob(pack=pack, profile=profile, context=context, theme=theme, stage=stage_dir,
+        job = BuildJob(pack=pack, profile=profile, options=Options(), theme=theme, stage=stage_dir,
                        evidence_root=assessment.catalogue.root, templates=None, formats=("docx", "pdf"),
                        seed=b"sgpack-benchmark")
-        inputs = maybe_profiled("exhibits", cqc.exhibit_inputs, job)
+        inputs = maybe_profiled("exhibits", cqc.exhibit_inputs, job, context)
         if "body" in profilers or "bundle" in profilers:
             # the body passes under the "body" profiler (if any), never under the "bundle" one
             inner = bundle_mod.converge
@@ -147,16 +150,16 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
             bundle_mod.converge = split_converge
         if "bundle" in profilers:
             def build():
-                return profilers["bundle"].runcall(bundle_mod.build_bundle, context, inputs, theme=theme,
-                                                   seed=job.seed)
+                return profilers["bundle"].runcall(cqc.build_bundle, context, inputs, theme=theme)
         else:
             def build():
-                return bundle_mod.build_bundle(context, inputs, theme=theme, seed=job.seed)
+                return cqc.build_bundle(context, inputs, theme=theme)
         bundle = timer.stage("bundle+body", build)
         pdf_path = stage_dir / "cqc-pack.pdf"
         pdf_path.write_bytes(bundle.pdf)
-        template_dir = Path(str(template_file("cqc.docx", None))).parent
-        docx = maybe_profiled("docx", render_docx, context, bundle.pages, template_dir=template_dir)
+        docx = maybe_profiled("docx", render_template, job.template(),
+                              lambda tpl: word.build_view(context, bundle.pages, tpl), title=context.head.title,
+                              as_of_iso=context.head.as_of_iso)
         docx_path = stage_dir / "cqc-pack.docx"
         docx_path.write_bytes(docx)
         wall = time.perf_counter() - wall0

@@ -11,6 +11,7 @@ import click
 
 from compiler import __version__
 from compiler.errors import SgpackError
+from compiler.packs import pack_names
 
 if TYPE_CHECKING:
     from compiler import results
@@ -128,11 +129,11 @@ def _run_check(plans: tuple[str, ...], evidence: str, options: results.Options, 
         assessment = pipeline.check(plans, evidence, options.as_of, progress, cache=cache, surveyed=surveyed,
                                     plan_digests=digests)
     if options.fmt == "json":
-        from compiler.writers.json import check_json
+        from compiler.printers.json import check_json
 
         text = json.dumps(check_json(assessment), indent=2, ensure_ascii=False)
     else:
-        from compiler.writers.text import check_report
+        from compiler.printers.text import check_report
 
         text = check_report(assessment, verbose=options.verbose)
     failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[options.fail_on]]
@@ -170,11 +171,11 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str, cache_dir: str | Non
     with _progress("reading evidence") as progress, _cache(cache_dir, no_cache, not_inside=(folder,)) as cache:
         catalogue = pipeline.load_catalogue(folder, loaded, progress, cache=cache)
     if fmt == "json":
-        from compiler.writers.json import catalogue_json
+        from compiler.printers.json import catalogue_json
 
         click.echo(json.dumps(catalogue_json(catalogue), indent=2, ensure_ascii=False))
     else:
-        from compiler.writers.text import catalogue_report
+        from compiler.printers.text import catalogue_report
 
         click.echo(catalogue_report(catalogue))
 
@@ -182,12 +183,12 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str, cache_dir: str | Non
 @cli.command()
 @click.argument("plans", nargs=-1, required=True)
 @click.option("--evidence", "evidence", required=True, metavar="DIR", help="The evidence folder (never written to).")
-@click.option("--pack", "pack_name", required=True, type=click.Choice(["cqc", "commissioner", "governance", "board", "owners"]))
+@click.option("--pack", "pack_name", required=True, type=click.Choice(pack_names()))
 @click.option("--service", metavar="NAME", help="Only the plans for this service (CQC location).")
 @click.option("--out", "out", metavar="DIR", type=click.Path(), help="The pack folder (default ./out/<pack>-<as-of>/).")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="DATE", help="Fix 'now' for every age and due-date rule (default: today).")
 @click.option("--templates", metavar="DIR", type=click.Path(), help="A provider's theme.yaml and docx templates, used instead of the shipped ones.")
-@click.option("--formats", default="docx,pdf", show_default=True, help="Comma-separated: docx, pdf.")
+@click.option("--formats", metavar="LIST", help="Comma-separated: docx, pdf (default: both).")
 @click.option("--prepared-by", metavar="NAME", help="Shown on the cover (default: sgpack and its version).")
 @click.option("--roster", metavar="FILE", type=click.Path(), help="Who must not be named outside the provider (default: roster.csv beside the plans).")
 @click.option("--recipient", metavar="NAME", default="default", show_default=True, help="Whose pseudonym key to use (a different key per recipient).")
@@ -203,9 +204,9 @@ def build(plans, evidence, pack_name, service, out, as_of, templates, formats, p
 
     from compiler import pipeline
 
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    chosen = tuple(f.strip() for f in (formats or "").split(",") if f.strip())
     unknown = sorted(set(chosen) - {"docx", "pdf"})
-    if unknown or not chosen:
+    if unknown or (formats is not None and not chosen):
         raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; use docx, pdf", param_hint="--formats")
     not_inside = (evidence, out) if out else (evidence,)
     with _progress(f"building {pack_name} pack") as progress, _cache(cache_dir, no_cache, not_inside=not_inside) as cache:
@@ -230,7 +231,7 @@ def demo(out: str) -> None:
 
     example = Path(str(asset_dir("examples")))
     as_of = dt.date(2026, 11, 20)
-    for pack_name in pipeline.built_packs():
+    for pack_name in pipeline.pack_names():
         with _progress(f"building {pack_name} pack") as progress:
             folder, _ = pipeline.build([example / "plans"], example / "evidence", pack_name, as_of=as_of,
                                        out=Path(out) / pack_name, progress=progress)
@@ -243,7 +244,7 @@ def verify(pack_dir: str) -> None:
     """Recompute the SHA-256 of every file in a pack folder against its manifest."""
     from pathlib import Path
 
-    from compiler.writers.output import verify as verify_pack
+    from compiler.packs.output import verify as verify_pack
 
     problems = verify_pack(Path(pack_dir))
     for problem in problems:

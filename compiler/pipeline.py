@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler import __version__
 from compiler.errors import SgpackError
@@ -11,6 +12,10 @@ from compiler.gcpolicy import young_collections_only
 from compiler.model.assessment import Assessment
 from compiler.model.evidence import Catalogue
 from compiler.model.plan import Plan
+
+if TYPE_CHECKING:
+    from evidence_store.cache import EvidenceCache
+    from evidence_store.survey import Survey
 
 Progress = Callable[[int, int], None]
 
@@ -20,10 +25,10 @@ def plan_ids(plans: Sequence[Plan]) -> set[str]:
     return {p.id for p in plans} | {a.id for p in plans for a in p.actions}
 
 
-def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (),
-                   progress: Progress | None = None, *, cache=None, surveyed=None) -> Catalogue:  # noqa: ANN001
-    """`cache`: an evidence_store.EvidenceCache (evidence_store.open_cache), or None to read every file.
-    `surveyed`: the folder's evidence_store.survey.Survey when it was walked already (with this cache)."""
+def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (), progress: Progress | None = None, *,
+                   cache: EvidenceCache | None = None, surveyed: Survey | None = None) -> Catalogue:
+    """`cache`: evidence_store.open_cache(), or None to read every file. `surveyed`: the folder's survey when
+    it was walked already (with this cache)."""
     from evidence_store.catalogue import EvidenceFolderError, scan
 
     folder = Path(evidence)
@@ -51,10 +56,10 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date) -> Asses
 
 
 def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date,
-          progress: Progress | None = None, *, cache=None, surveyed=None,  # noqa: ANN001
+          progress: Progress | None = None, *, cache: EvidenceCache | None = None, surveyed: Survey | None = None,
           plan_digests: dict[str, str] | None = None) -> Assessment:
     """`sgpack check`: load the plans, catalogue the evidence, assess.
-    `cache` (an evidence_store.EvidenceCache) keeps what reading plan and evidence files gave;
+    `cache` keeps what reading plan and evidence files gave;
     `surveyed`: the evidence folder's survey, when it was walked already; `plan_digests` is given
     the SHA-256 of the bytes each plan file was read from (compiler.results keys by them)."""
     from compiler.plans import load_plans
@@ -65,34 +70,36 @@ def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date
         return assess(plans, catalogue, as_of)
 
 
-def built_packs() -> tuple[str, ...]:
-    from compiler.writers.packs import writers
+def pack_names() -> tuple[str, ...]:
+    """Every pack sgpack builds, in profile order."""
+    from compiler.packs import pack_names as names
 
-    return tuple(writers())
+    return names()
 
 
 def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str, *, as_of: dt.date,
           out: Path | None = None, service: str | None = None, templates: Path | None = None,
-          formats: Sequence[str] = ("docx", "pdf"), prepared_by: str | None = None,
+          formats: Sequence[str] = (), prepared_by: str | None = None,
           roster: Path | None = None, recipient: str = "default",
           allow_personal_data: str | None = None, approved_by: str | None = None,
-          progress: Progress | None = None, cache=None) -> tuple[Path, Assessment]:  # noqa: ANN001
-    """`sgpack build`: check, assemble the pack for its audience, write it atomically into `out`.
-    `cache` (an evidence_store.EvidenceCache) keeps what reading and rendering evidence files gave."""
+          progress: Progress | None = None, cache: EvidenceCache | None = None) -> tuple[Path, Assessment]:
+    """`sgpack build`: check, assemble the pack for its audience, and have the pack write itself atomically
+    into `out`. `cache` keeps what reading and rendering evidence files gave."""
     import hashlib
     import json
 
+    from compiler.packs import output, pack_writer
     from compiler.packs.assemble import assemble
-    from compiler.packs.profiles import load_profile, load_theme
-    from compiler.writers import output
-    from compiler.writers.context import build_context
-    from compiler.writers.packs import writers
-    from compiler.writers.packs.job import BuildJob
+    from compiler.packs.job import BuildJob
+    from compiler.packs.profiles import load_profile
+    from compiler.render.theme import load_theme
+    from compiler.views.common import Options
 
     profile = load_profile(pack_name)
-    available = writers()
-    if pack_name not in available:
-        raise SgpackError(f"the {pack_name} pack is not available in this version; available: {', '.join(available)}")
+    write = pack_writer(pack_name)
+    unknown = [f for f in formats if f not in profile.formats]
+    if unknown:
+        raise SgpackError(f"the {pack_name} pack is written as {', '.join(profile.formats)}, not {', '.join(unknown)}")
     theme = load_theme(templates)
     out = Path(out) if out else Path("out") / f"{pack_name}-{as_of.isoformat()}"
     output.check_out_path(out, [Path(evidence), *map(Path, plan_paths), *([templates] if templates else []),
@@ -109,15 +116,15 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     roster_file = roster or find_roster([Path(p) for p in plan_paths])
     loaded_roster = load_roster(roster_file) if roster_file else None
     pack = assemble(assessment, profile, service)
-    context = build_context(pack, prepared_by=prepared_by, cache=cache)
     seed = hashlib.sha256(json.dumps([pack_name, service, as_of.isoformat(), assessment.tool_version,
                                       [e.sha256 for e in pack.exhibits]]).encode()).digest()
     with output.staged(out) as stage:
-        job = BuildJob(pack=pack, profile=profile, context=context, theme=theme, stage=stage,
-                       evidence_root=assessment.catalogue.root, templates=templates, formats=tuple(formats),
-                       seed=seed, roster=loaded_roster, recipient=recipient,
-                       allow_personal_data=allow_personal_data, approved_by=approved_by, cache=cache)
-        available[pack_name](job)
+        job = BuildJob(pack=pack, profile=profile, options=Options(prepared_by=prepared_by), theme=theme,
+                       stage=stage, evidence_root=assessment.catalogue.root, templates=templates,
+                       formats=tuple(formats or profile.formats), seed=seed, roster=loaded_roster,
+                       recipient=recipient, allow_personal_data=allow_personal_data, approved_by=approved_by,
+                       cache=cache)
+        write(job)
         header = _manifest_header(pack_name, profile, assessment, service, plan_paths)
         if allow_personal_data:
             header["allow_personal_data"] = allow_personal_data
@@ -138,6 +145,6 @@ def _manifest_inputs(assessment: Assessment) -> list[dict]:
 
 
 def _file_sha(path: str) -> str:
-    from compiler.writers.output import sha256_file
+    from compiler.packs.output import sha256_file
 
     return sha256_file(Path(path))

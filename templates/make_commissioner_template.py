@@ -5,7 +5,7 @@ Run from the repository root:  python templates/make_commissioner_template.py
 It takes the house style (named styles, page set-up, deterministic saving) from make_templates.py,
 so every shipped template looks alike. The output is deterministic (fixed zip times and order, fixed core properties) and holds layout only: named
 styles a provider can restyle in Word, A4 pages, a header with the classification, a footer
-"page X of Y", and the docxtpl tags. Every value is prepared by compiler/writers/commissioner_docx.py;
+"page X of Y", and the docxtpl tags. Every value is prepared by compiler/packs/commissioner/word.py;
 `{{r x }}` marks a prepared run-level object (links, bookmarks). No comments, no hidden text, no
 custom properties, no thumbnail.
 """

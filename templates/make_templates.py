@@ -8,7 +8,7 @@ named styles a provider can restyle in Word (Title, Heading 1–4, "Pack Table",
 "TOC 1/2", RAG chip character styles "Rag Red/Amber/Green/Blue/None", "Internal Link"),
 A4 pages, a header with the classification and a footer "page X of Y" (PAGE / NUMPAGES fields),
 and the docxtpl tags that lay out the pack. Every value — and every link, bookmark and chip —
-is prepared by compiler/writers/docx.py; `{{r x }}` marks a prepared run-level object.
+is prepared by the pack units (compiler/packs/<pack>); `{{r x }}` marks a prepared run-level object.
 """
 from __future__ import annotations
 

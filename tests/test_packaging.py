@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.packs.profiles import PACK_NAMES, load_profile, load_theme
+from compiler.packs import pack_names
+from compiler.packs.profiles import load_profile
+from compiler.render.theme import load_theme
 from compiler.vocab import vocab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +25,7 @@ def test_every_python_package_is_listed_in_pyproject() -> None:
 
 
 def test_shipped_profiles_theme_and_vocabularies_load() -> None:
-    for name in PACK_NAMES:
+    for name in pack_names():
         assert load_profile(name).name == name
     assert load_theme().colours["spc_improvement"] == "#00b0f0"
     v = vocab()
@@ -48,9 +50,11 @@ def test_the_installed_package_finds_its_shipped_files(tmp_path) -> None:
     probe = ("import importlib.util, sys\n"
              "spec = importlib.util.find_spec('compiler')\n"
              "if spec is None: sys.exit(77)\n"
-             "from compiler.packs.profiles import PACK_NAMES, load_profile, load_theme\n"
+             "from compiler.packs import pack_names\n"
+             "from compiler.packs.profiles import load_profile\n"
+             "from compiler.render.theme import load_theme\n"
              "from compiler.shipped import asset_dir\n"
-             "[load_profile(n) for n in PACK_NAMES]; load_theme()\n"
+             "[load_profile(n) for n in pack_names()]; load_theme()\n"
              "ex = asset_dir('examples')\n"
              "assert ex.joinpath('plans', 'roster.csv').is_file(), ex\n"
              "assert ex.joinpath('evidence', 'evidence.yaml').is_file(), ex\n"

@@ -84,7 +84,7 @@ def assemble(assessment: Assessment, profile: PackProfile, service: str | None =
     plan_ids = {p.id for p in plans}
     groups = group_actions(plans)
     action_ids = [a for kq in groups for st in kq.statements for a in st.actions]
-    exhibits = number_exhibits(assessment, action_ids) if profile.appendices or profile.name == "cqc" else []
+    exhibits = number_exhibits(assessment, action_ids) if profile.appendices else []
     in_pack = [f for f in assessment.findings if f.plan in plan_ids or (f.plan is None and service is None)]
     unreadable = sorted({i for a in action_ids for r in assessment.action(a).requirements for i in r.unreadable})
     providers = sorted({p.provider for p in plans}) or sorted({p.provider for p in assessment.plans})

@@ -67,22 +67,19 @@ def paragraphs(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def cqc_personal_data(context, pack, roster: Roster | None, *, stem: str = "cqc-pack") -> list:
-    """The CQC pack's warning rows: its view model's text and every exhibit's extracted text.
-
-    Wire it in the CQC writer before the bundle is built:
-    `job.context.personal_data = cqc_personal_data(job.context, job.pack, job.roster)`.
-    """
+def cqc_personal_data(view, pack, roster: Roster | None, *, stem: str = "cqc-pack") -> list:  # noqa: ANN001
+    """The CQC pack's warning rows: its view's text (a compiler.views.cqc.CqcView) and every exhibit's
+    extracted text. The CQC pack sets `view.personal_data` from it before the bundle is laid out."""
     from compiler.privacy.redact_context import walk_strings
-    from compiler.writers.context import PersonalDataView
+    from compiler.views.common import PersonalDataView
 
     today = pack.as_of
     chunks: list[tuple[str, str, str]] = []
     body = f"{stem}.pdf / {stem}.docx"
-    for location, text in walk_strings(context):
+    for location, text in walk_strings(view):
         if location.startswith("personal_data"):
             continue
-        chunks.append((body, location, text))
+        chunks.append((body, location.removeprefix("head."), text))
     catalogue = pack.assessment.catalogue
     for exhibit in pack.exhibits:
         item = catalogue.get(exhibit.evidence)

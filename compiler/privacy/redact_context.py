@@ -27,7 +27,7 @@ from compiler.privacy.pseudonym import Pseudonymiser, default_key_dir, load_key,
 from compiler.privacy.roster import Roster
 
 KEY_DIR_ENV = "SGPACK_KEY_DIR"
-SKIP_FIELDS = frozenset({"anchor", "as_of_iso", "png", "sha256", "kind"})
+SKIP_FIELDS = frozenset({"anchor", "as_of_iso", "png", "chart", "sha256", "kind"})
 
 
 def key_dir() -> Path:

@@ -141,7 +141,7 @@ def test_a_failed_build_leaves_no_pack_and_keeps_the_previous_one(pack: Path, tm
     out = tmp_path / "kept"
     shutil.copytree(pack, out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    from compiler.writers import output
+    from compiler.packs import output
 
     write_file = output.write_file
 
@@ -213,7 +213,7 @@ def test_user_text_is_data_and_nothing_from_outside_gets_in(tmp_path: Path) -> N
 def test_demo_builds_every_available_pack(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    for name in pipeline.built_packs():
+    for name in pipeline.pack_names():
         assert (tmp_path / "demo" / name / "manifest.json").is_file()
         assert f"{name} pack written to" in result.output
 

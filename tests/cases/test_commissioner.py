@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from compiler import pipeline
 from compiler.cli import cli
 from compiler.privacy.suppress import HIDDEN, SMALL
-from compiler.writers.commissioner_return import guard, return_csv, return_xlsx
-from compiler.writers.commissioner_view import RETURN_COLUMNS, ReturnRow, metric_unit, published_values
+from compiler.packs.commissioner.returns import return_csv, return_xlsx
+from compiler.views.commissioner import RETURN_COLUMNS, ReturnRow, metric_unit, published_values
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "examples" / "plans"
@@ -135,19 +135,21 @@ def test_suppression_only_for_counts_with_secondary_in_the_quarter():
 def test_cqc_pack_lists_personal_data_warnings_masked(tmp_path):
     """The warning section, wired the way the CQC writer should call it (see pack_scan.cqc_personal_data)."""
     from compiler.packs.assemble import assemble
-    from compiler.packs.profiles import load_profile, load_theme, template_file
+    from compiler.packs.cqc import build_bundle, exhibit_inputs, with_charts
+    from compiler.packs.cqc.word import build_view
+    from compiler.packs.job import BuildJob
+    from compiler.packs.profiles import load_profile
     from compiler.privacy.pack_scan import cqc_personal_data
     from compiler.privacy.roster import load_roster
-    from compiler.writers.bundle import build_bundle
-    from compiler.writers.context import build_context
-    from compiler.writers.docx import render_docx
-    from compiler.writers.packs.cqc import exhibit_inputs
-    from compiler.writers.packs.job import BuildJob
+    from compiler.render.docx.template import render_template
+    from compiler.render.theme import load_theme, template_file
+    from compiler.views.common import Options
+    from compiler.views.cqc import cqc_view
 
     assessment = pipeline.check([PLANS], EVIDENCE, AS_OF)
     profile = load_profile("cqc")
     pack = assemble(assessment, profile, "Oakview")
-    context = build_context(pack)
+    context = with_charts(cqc_view(pack, Options()), load_theme())
     roster = load_roster(PLANS / "roster.csv")
     context.personal_data = cqc_personal_data(context, pack, roster)
     hits = {(h.file, h.kind, h.masked) for h in context.personal_data}
@@ -160,9 +162,9 @@ def test_cqc_pack_lists_personal_data_warnings_masked(tmp_path):
 
     stage = tmp_path / "stage"
     stage.mkdir()
-    job = BuildJob(pack=pack, profile=profile, context=context, theme=load_theme(), stage=stage,
+    job = BuildJob(pack=pack, profile=profile, options=Options(), theme=load_theme(), stage=stage,
                    evidence_root=assessment.catalogue.root, templates=None, formats=("pdf", "docx"), seed=b"s")
-    bundle = build_bundle(context, exhibit_inputs(job), theme=load_theme(), seed=b"s")
+    bundle = build_bundle(context, exhibit_inputs(job, context), theme=load_theme())
     doc = pdfium.PdfDocument(bundle.pdf)
     page = bundle.pages.anchors["sec_personal_data"]
     text = " ".join(doc[i].get_textpage().get_text_range() for i in range(page - 1, page + 1))
@@ -172,8 +174,8 @@ def test_cqc_pack_lists_personal_data_warnings_masked(tmp_path):
     for value in ("9990000018", "999 000 0018", "Jamie", "Thornton", "14/03/1994"):
         assert value not in section
 
-    template_dir = Path(str(template_file("cqc.docx"))).parent
-    docx = render_docx(context, bundle.pages, template_dir=template_dir)
+    docx = render_template(template_file("cqc.docx"), lambda tpl: build_view(context, bundle.pages, tpl),
+                           title=context.head.title, as_of_iso=context.head.as_of_iso)
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
         xml = z.read("word/document.xml").decode()
     assert "Personal data" in xml and "999 *** ****" in xml

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from compiler import pipeline
-from compiler.writers import bundle as bundle_mod
-from compiler.writers import docx as docx_mod
+from compiler.packs import cqc as cqc_mod
+from compiler.render.pdf import bundle as bundle_mod
 from evidence_store.cache import DB_NAME, open_cache
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples"
@@ -48,7 +48,7 @@ def test_a_rebuild_of_unchanged_inputs_renders_nothing_again_and_is_identical(tm
     cache = tmp_path / "cache"
     cold = _build(evidence, tmp_path / "cold", cache)
     _forbid(monkeypatch, bundle_mod, "converge")
-    _forbid(monkeypatch, docx_mod, "render_docx")
+    _forbid(monkeypatch, cqc_mod, "render_template")
     warm = _build(evidence, tmp_path / "warm", cache)
     monkeypatch.undo()
     plain = _build(evidence, tmp_path / "plain", None)
@@ -74,28 +74,29 @@ def test_after_one_changed_file_only_the_body_parts_it_shows_in_are_laid_out_aga
     """The body is laid out in parts (here one action a part). A changed evidence file changes the front (it
     is keyed by the whole view model), the index (it prints the SHA-256) and whatever shows the file or a page
     number that moved; the other parts come from the cache, and the pack is still the clean build's."""
-    from compiler.writers import pdf as pdf_mod
+    from compiler.packs.cqc import story
+    from compiler.render.pdf import layout as pdf_mod
 
-    monkeypatch.setattr(pdf_mod, "ACTIONS_PER_PART", 1)
+    monkeypatch.setattr(story, "ACTIONS_PER_PART", 1)
     cache = tmp_path / "cache"
     _build(evidence, tmp_path / "before", cache)
     changed = sorted(evidence.rglob("*.md"))[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\nAdded after the first build.\n", encoding="utf-8")
 
     laid, parts = [], []
-    real_lay, real_parts = pdf_mod._lay_out_part, pdf_mod._parts
+    real_lay, real_parts = pdf_mod._lay_out_part, story.parts
 
-    def lay(ctx, look, part, pages, *, dry):
+    def lay(head, look, part, pages, *, dry, split_rows):
         if not dry:
             laid.append(part.key)
-        return real_lay(ctx, look, part, pages, dry=dry)
+        return real_lay(head, look, part, pages, dry=dry, split_rows=split_rows)
 
     def every(ctx, theme_key):
         parts[:] = real_parts(ctx, theme_key)
         return parts
 
     monkeypatch.setattr(pdf_mod, "_lay_out_part", lay)
-    monkeypatch.setattr(pdf_mod, "_parts", every)
+    monkeypatch.setattr(story, "parts", every)
     warm = _build(evidence, tmp_path / "after", cache)
     assert len(parts) > 4
     front, index, back = parts[0].key, parts[-2].key, parts[-1].key
@@ -135,7 +136,7 @@ def test_a_build_stops_its_reader_processes_once_the_check_is_done(tmp_path, evi
         alive.append(0 if pool is None else sum(w.process.poll() is None for w in pool.workers))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("compiler.writers.packs.cqc.lay_out", spy)
+    monkeypatch.setattr("compiler.packs.cqc.lay_out", spy)
     _build(evidence, tmp_path / "out", None)
     assert alive == [0]
 
@@ -146,11 +147,11 @@ def test_pdf_originals_are_joined_from_the_packs_own_copies_not_held_in_memory(t
     seen = []
     real = bundle_mod.lay_out
 
-    def spy(ctx, exhibits, **kwargs):
+    def spy(recipe, exhibits, **kwargs):
         seen.extend(exhibits)
-        return real(ctx, exhibits, **kwargs)
+        return real(recipe, exhibits, **kwargs)
 
-    monkeypatch.setattr("compiler.writers.packs.cqc.lay_out", spy)
+    monkeypatch.setattr("compiler.packs.cqc.lay_out", spy)
     pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=tmp_path / "out")
     originals = [ex for ex in seen if ex.row.file_name.lower().endswith(".pdf")]
     rendered = [ex for ex in seen if not ex.row.file_name.lower().endswith(".pdf")]
@@ -168,7 +169,7 @@ def test_a_word_only_build_lays_the_bundle_out_for_its_page_numbers_but_never_jo
     pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=both)
     _forbid(monkeypatch, bundle_mod, "join")
     _forbid(monkeypatch, bundle_mod, "Joiner")
-    monkeypatch.setattr("compiler.writers.packs.cqc.join", bundle_mod.join)
+    monkeypatch.setattr("compiler.packs.cqc.join", bundle_mod.join)
     word = tmp_path / "word"
     pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=word, formats=("docx",))
     assert not (word / "cqc-pack.pdf").exists()

@@ -10,7 +10,9 @@ from compiler import pipeline
 from compiler.packs.assemble import assemble
 from compiler.packs.names import safe_file_title
 from compiler.packs.profiles import load_profile
-from compiler.writers.context import anchor_for, build_context, narrative_blocks
+from compiler.views.common import Options
+from compiler.views.cqc import cqc_view
+from compiler.views.words import anchor_for, narrative_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +76,7 @@ def test_groups_follow_the_framework(assessment) -> None:
 
 def test_context_summary_counts_and_refs(assessment) -> None:
     pack = assemble(assessment, load_profile("cqc"))
-    ctx = build_context(pack, with_charts=False)
+    ctx = cqc_view(pack, Options())
     assert sum(declared for _, declared, _ in ctx.rag_table) == sum(1 for s in ctx.summary if s.declared_rag)
     assert sum(assessed for _, _, assessed in ctx.rag_table) == len(ctx.summary)
     rp03 = ctx.action("RP-03")

@@ -632,7 +632,7 @@ def test_F13_disk_full_or_read_only_out_keeps_the_previous_pack(small_build, mon
     errno text naming the file, no traceback, the previous pack byte-for-byte, no staging folder left."""
     import errno
 
-    from compiler.writers import output
+    from compiler.packs import output
 
     plans, evidence, out = small_build
     before = Built(0, "", out, 0).files()

@@ -9,10 +9,13 @@ import pytest
 from compiler import pipeline
 from compiler.assess.spc import analyse
 from compiler.packs.assemble import assemble
-from compiler.packs.profiles import load_profile, load_theme
-from compiler.writers.charts import (CACHE_KIND, PNG_MAGIC, POOL_MIN, chart_key, chart_spec, chart_version,
-                                     draw_chart, draw_charts, spc_chart_png)
-from compiler.writers.context import build_context
+from compiler.packs.cqc import with_charts
+from compiler.packs.profiles import load_profile
+from compiler.render.charts import (CACHE_KIND, PNG_MAGIC, POOL_MIN, chart_key, chart_spec, chart_version,
+                                    draw_chart, draw_charts)
+from compiler.render.theme import load_theme
+from compiler.views.common import Options, chart_data
+from compiler.views.cqc import cqc_view
 from evidence_store.cache import open_cache
 
 THEME = load_theme()
@@ -26,7 +29,11 @@ def spec_for(values: list[float], base: int = 8, title: str = "Falls per month",
     points = [(month(i), month(i).strftime("%Y-%m"), float(v)) for i, v in enumerate(values)]
     opened = month(base - 1) + dt.timedelta(days=14)
     spc = analyse(points, opened, "lower", target)
-    return spc, opened, chart_spec(spc, title=title, opened=opened, theme=THEME)
+    return spc, opened, chart_spec(chart_data(spc, title=title, opened=opened), theme=THEME)
+
+
+def spc_chart_png(spc, *, title, opened, theme):
+    return draw_chart(chart_spec(chart_data(spc, title=title, opened=opened), theme=theme))
 
 
 BASE = [12, 14, 11, 13, 15, 12, 14, 13, 11, 12, 13, 14]
@@ -137,20 +144,21 @@ def test_few_charts_are_drawn_here_without_a_pool(monkeypatch):
     assert draw_charts(specs, workers=4) == [draw_chart(s) for s in specs]
 
 
-def test_build_context_takes_charts_from_the_cache(tmp_path):
+def test_the_cqc_pack_takes_its_charts_from_the_cache(tmp_path):
     assessment = pipeline.check(["examples/plans"], "examples/evidence", dt.date(2026, 11, 20))
     pack = assemble(assessment, load_profile("cqc"))
-    plain = build_context(pack)
+    view = cqc_view(pack, Options())
+    plain = with_charts(view, THEME)
     with open_cache(tmp_path / "cache") as cache:
-        cold = build_context(pack, cache=cache)
+        cold = with_charts(view, THEME, cache)
         cache.flush()
         drawn = cache.stats["misses"]
-        warm = build_context(pack, cache=cache)
+        warm = with_charts(view, THEME, cache)
         assert drawn > 0 and cache.stats["hits"] == drawn
 
     def pngs(ctx):
         return [(a.id, c.indicator, c.png) for a in ctx.actions for c in a.charts]
 
     assert pngs(plain) and pngs(plain) == pngs(cold) == pngs(warm)
-    assert build_context(pack, with_charts=False, cache=None).actions[0].charts == []
+    assert all(c.png is None for a in view.actions for c in a.charts)      # the view holds data, not images
 

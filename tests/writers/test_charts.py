@@ -11,8 +11,14 @@ import pytest
 from PIL import Image
 
 from compiler.assess.spc import analyse
-from compiler.packs.profiles import load_theme
-from compiler.writers.charts import spc_chart_png
+from compiler.render.charts import chart_spec, draw_chart
+from compiler.render.theme import load_theme
+from compiler.views.common import chart_data
+
+
+def spc_chart_png(spc, *, title, opened, theme=None, **size) -> bytes:
+    """One indicator's chart, as a pack draws it: its view's chart data in the theme (default: the shipped one)."""
+    return draw_chart(chart_spec(chart_data(spc, title=title, opened=opened), theme=theme or load_theme(), **size))
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BLUE = (0x00, 0xB0, 0xF0)     # spc_improvement
@@ -90,10 +96,12 @@ def test_byte_identical_in_a_fresh_process(worked, tmp_path):
     script = (
         "import datetime as dt, sys\n"
         "from compiler.model.spc import SpcResult\n"
-        "from compiler.writers.charts import spc_chart_png\n"
+        "from compiler.render.charts import chart_spec, draw_chart\n"
+        "from compiler.render.theme import load_theme\n"
+        "from compiler.views.common import chart_data\n"
         "spc = SpcResult.model_validate_json(sys.stdin.read())\n"
-        f"sys.stdout.buffer.write(spc_chart_png(spc, title='Restrictive interventions', "
-        f"opened=dt.date.fromisoformat('{opened.isoformat()}')))\n"
+        f"data = chart_data(spc, title='Restrictive interventions', opened=dt.date.fromisoformat('{opened.isoformat()}'))\n"
+        "sys.stdout.buffer.write(draw_chart(chart_spec(data, theme=load_theme())))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], input=spc.model_dump_json().encode(),
                          capture_output=True, cwd=ROOT, check=True).stdout

@@ -17,8 +17,16 @@ from compiler import pipeline
 from compiler.errors import SgpackError
 from compiler.packs.assemble import assemble
 from compiler.packs.profiles import load_profile
-from compiler.writers.context import CQC_SECTIONS, Block, PackContext, PageMap, build_context
-from compiler.writers.docx import render_docx
+from compiler.packs.cqc import with_charts
+from compiler.packs.cqc.word import build_view
+from compiler.render.docx.template import render_template
+from compiler.render.pdf.pages import PageMap
+from compiler.render.theme import load_theme
+from compiler.views.common import Options
+from compiler.views.cqc import SECTIONS as CQC_SECTIONS
+from compiler.views.cqc import CqcView as PackContext
+from compiler.views.cqc import cqc_view
+from compiler.views.words import Block
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -33,7 +41,13 @@ HOSTILE = ["{{ config }}", "{% for x in y %}{% endfor %}", "<script>alert(1)</sc
 def ctx() -> PackContext:
     assessment = pipeline.check([str(ROOT / "examples/plans")], str(ROOT / "examples/evidence"),
                                 dt.date(2026, 11, 20))
-    return build_context(assemble(assessment, load_profile("cqc")), with_charts=True)
+    return with_charts(cqc_view(assemble(assessment, load_profile("cqc")), Options()), load_theme())
+
+
+def render_docx(ctx: PackContext, pages: PageMap, *, template_dir: Path) -> bytes:
+    """The CQC Word pack as the pack renders it: its Word view through the template in `template_dir`."""
+    return render_template(template_dir / "cqc.docx", lambda tpl: build_view(ctx, pages, tpl),
+                           title=ctx.head.title, as_of_iso=ctx.head.as_of_iso)
 
 
 def page_map(ctx: PackContext) -> PageMap:
@@ -76,7 +90,7 @@ def paragraphs(data: bytes) -> list[tuple[str, str]]:
 
 def test_outline_sections_and_actions_in_order(ctx, rendered):
     paras = paragraphs(rendered)
-    assert paras[1] == ("Title", ctx.title)
+    assert paras[1] == ("Title", ctx.head.title)
     assert [t for s, t in paras if s == "Heading 1"] == [heading for _, heading in CQC_SECTIONS]
     ordered = [a for g in ctx.groups for st in g.statements for a in st.actions]
     assert [t for s, t in paras if s == "Heading 4"] == [f"{a.id} {a.title}" for a in ordered]
@@ -160,7 +174,8 @@ def test_hostile_user_text_prints_literally(ctx, pages):
         st, actions=[hostile_action if a.id == action.id else a for a in st.actions]) for st in g.statements])
         for g in ctx.groups]
     exhibits = [dataclasses.replace(ctx.exhibits[0], title=HOSTILE[3] + " {{ e }}")] + ctx.exhibits[1:]
-    hostile = dataclasses.replace(ctx, groups=groups, exhibits=exhibits, provider="Care & Co {{ provider }}",
+    hostile = dataclasses.replace(ctx, groups=groups, exhibits=exhibits,
+                                  head=dataclasses.replace(ctx.head, provider="Care & Co {{ provider }}"),
                                   actions=[hostile_action if a.id == action.id else a for a in ctx.actions])
     data = render_docx(hostile, pages, template_dir=TEMPLATES)
     body = part(data, "word/document.xml")          # well formed, or this raises
@@ -180,7 +195,7 @@ def test_hostile_user_text_prints_literally(ctx, pages):
 
 def test_header_has_classification_and_footer_page_fields(ctx, rendered):
     header = part(rendered, "word/header1.xml")
-    assert ctx.classification in text_of(header)
+    assert ctx.head.classification in text_of(header)
     footer = part(rendered, "word/footer1.xml")
     instructions = [t.text.strip() for t in footer.iter(f"{{{W}}}instrText")]
     instructions += [f.get(f"{{{W}}}instr").strip() for f in footer.iter(f"{{{W}}}fldSimple")]
@@ -205,8 +220,8 @@ def test_two_renders_are_byte_identical_with_fixed_metadata(ctx, pages, rendered
         assert infos[0].filename == "[Content_Types].xml"
         assert not [i.filename for i in infos if "comments" in i.filename]
     core = docx.Document(io.BytesIO(rendered)).core_properties
-    assert core.title == ctx.title and core.author == "sgpack"
-    assert core.created.date().isoformat() == ctx.as_of_iso == core.modified.date().isoformat()
+    assert core.title == ctx.head.title and core.author == "sgpack"
+    assert core.created.date().isoformat() == ctx.head.as_of_iso == core.modified.date().isoformat()
     assert not core.last_modified_by
 
 

@@ -16,10 +16,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from compiler import pipeline
 from compiler.packs.assemble import assemble
-from compiler.packs.profiles import load_profile, load_theme
-from compiler.writers.bundle import ExhibitInput, build_bundle
-from compiler.writers.context import CQC_SECTIONS, Block, PageMap, build_context
-from compiler.writers.pdf import render_body
+from compiler.packs.cqc import build_bundle, recipe, story, with_charts
+from compiler.packs.profiles import load_profile
+from compiler.render.pdf.bundle import ExhibitInput
+from compiler.render.pdf.layout import converge, theme_key
+from compiler.render.pdf.pages import PageMap
+from compiler.render.theme import load_theme
+from compiler.views.common import Options
+from compiler.views.cqc import SECTIONS as CQC_SECTIONS
+from compiler.views.cqc import cqc_view
+from compiler.views.words import Block
 
 AS_OF = dt.date(2026, 11, 20)
 THEME = load_theme()
@@ -27,9 +33,16 @@ HOSTILE = ["{{ config }}", "{% for x in y %}", "<script>alert(1)</script>", '<im
            '<font color="[[[getattr(pow, x)]]]">x</font>', "Zoë Δημήτρης Иван – ’ ×"]
 
 
-def _context(with_charts: bool = False):
+def _context(charts: bool = False):
     assessment = pipeline.check(["examples/plans"], "examples/evidence", AS_OF)
-    return build_context(assemble(assessment, load_profile("cqc")), with_charts=with_charts)
+    view = cqc_view(assemble(assessment, load_profile("cqc")), Options())
+    return with_charts(view, THEME) if charts else view
+
+
+def render_body(ctx, *, exhibit_pages: PageMap | None, theme):
+    """The CQC body on its own, laid out until stable against fixed exhibit pages."""
+    return converge(ctx.head, theme, story.parts(ctx, theme_key(theme)), lambda pages, anchors: exhibit_pages,
+                    fixed=True)
 
 
 def _fixture_pdf(number: str, pages: int, *, wide: bool = False) -> bytes:
@@ -87,7 +100,7 @@ def ctx():
 
 @pytest.fixture(scope="module")
 def built(ctx):
-    return build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed")
+    return build_bundle(ctx, _exhibits(ctx), theme=THEME)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +152,7 @@ def test_every_page_is_numbered_and_classified(ctx, texts, built):
     assert built.pages.total == total
     for i, text in enumerate(texts, 1):
         assert f"page {i} of {total}" in text, i
-        assert ctx.classification in text, i
+        assert ctx.head.classification in text, i
 
 
 def test_contents_numbers_are_the_heading_pages(ctx, reader, doc, texts, built):
@@ -251,7 +264,7 @@ def test_hostile_text_prints_literally(ctx):
 def test_metadata_is_scrubbed(ctx, built, reader):
     info = reader.metadata
     assert "/Author" not in info
-    assert info["/Producer"] == f"sgpack {ctx.tool_version}"
+    assert info["/Producer"] == f"sgpack {ctx.head.tool_version}"
     assert info["/CreationDate"] == info["/ModDate"] == "D:20261120000000Z"
     assert "/Metadata" not in reader.trailer["/Root"]
     assert all("/Metadata" not in page for page in reader.pages)
@@ -260,7 +273,7 @@ def test_metadata_is_scrubbed(ctx, built, reader):
 
 
 def test_two_builds_are_byte_identical(ctx, built):
-    again = build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed")
+    again = build_bundle(ctx, _exhibits(ctx), theme=THEME)
     assert again.pdf == built.pdf
     assert PdfReader(io.BytesIO(again.pdf)).trailer["/ID"][0] == PdfReader(io.BytesIO(built.pdf)).trailer["/ID"][0]
 
@@ -277,11 +290,7 @@ def test_wide_exhibit_pages_are_stamped_in_their_own_corners(ctx, built, doc):
 
 
 def test_body_with_charts_embeds_them():
-    try:
-        import compiler.writers.charts  # noqa: F401
-    except ImportError:
-        pytest.skip("charts.py not available")
-    ctx = _context(with_charts=True)
+    ctx = _context(charts=True)
     with_chart = next(a for a in ctx.actions if a.charts)
     body = render_body(ctx, exhibit_pages=None, theme=THEME)
     doc = pdfium.PdfDocument(body.pdf)
@@ -309,7 +318,8 @@ def test_a_body_laid_out_in_a_child_process_is_the_same_body(ctx, built, monkeyp
     read once the child has gone, and the folder is left as it was."""
     import concurrent.futures
 
-    from compiler.writers import bundle
+    from compiler.packs import cqc
+    from compiler.render.pdf import bundle
 
     results = []
 
@@ -321,19 +331,19 @@ def test_a_body_laid_out_in_a_child_process_is_the_same_body(ctx, built, monkeyp
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(bundle, "SEPARATE_PROCESS_FROM", 0)
-    laid = bundle.lay_out(ctx, _exhibits(ctx), theme=THEME, scratch=tmp_path)
+    laid = bundle.lay_out(recipe(ctx), _exhibits(ctx), theme=THEME, scratch=tmp_path)
     assert len(results) == 1 and results[0].exception() is None       # laid out in the child, not here
     pages, anchors, parts = results[0].result()
     assert (pages, anchors, parts) == (laid.body.pages, laid.body.anchors, len(laid.body.parts))
     assert list(tmp_path.iterdir()) == []
-    apart = bundle.join(ctx, laid, theme=THEME)
+    apart = cqc.bundle(ctx, laid, THEME)
     assert apart.pdf == built.pdf and apart.pages == built.pages
-    assert build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed").pdf == built.pdf   # no scratch given
+    assert build_bundle(ctx, _exhibits(ctx), theme=THEME).pdf == built.pdf   # no scratch given
 
 
 def test_a_bundle_written_into_a_file_is_the_bundle(ctx, built, tmp_path):
     with open(tmp_path / "bundle.pdf", "xb") as handle:
-        written = build_bundle(ctx, _exhibits(ctx), theme=THEME, seed=b"test-seed", into=handle)
+        written = build_bundle(ctx, _exhibits(ctx), theme=THEME, into=handle)
     assert written.pdf is None and written.pages == built.pages
     assert (tmp_path / "bundle.pdf").read_bytes() == built.pdf
 
@@ -343,8 +353,9 @@ def test_kept_body_parts_are_reused_only_for_the_same_inputs_and_page_numbers(ct
     prints the same page numbers; whatever it takes, the body is the one a build without a cache lays out."""
     import dataclasses
 
-    from compiler.writers import pdf as pdf_mod
+    from compiler.render.pdf import layout as pdf_mod
     from evidence_store.cache import open_cache
+    from evidence_store.shelf import Shelf
 
     def body(context, cached=True, shift=0):
         """One build's body: the cache is opened for it and closed (written) after it, as a build does."""
@@ -352,7 +363,8 @@ def test_kept_body_parts_are_reused_only_for_the_same_inputs_and_page_numbers(ct
                                            enumerate(context.exhibits)}, total=200 + shift)
         store = open_cache(tmp_path / "cache") if cached else None
         try:
-            return pdf_mod.converge(context, THEME, lambda pages, anchors: pm, store=store)
+            return pdf_mod.converge(context.head, THEME, story.parts(context, theme_key(THEME)),
+                                    lambda pages, anchors: pm, store=Shelf(store, pdf_mod.PART_KIND, recipe(context).version))
         finally:
             if store is not None:
                 store.close()
@@ -368,7 +380,7 @@ def test_kept_body_parts_are_reused_only_for_the_same_inputs_and_page_numbers(ct
     first = body(ctx)
     laid.clear()
     assert body(ctx).parts == first.parts and laid == []                   # every part from the cache
-    retitled = dataclasses.replace(ctx, title="Oakview restrictive practice plan, revised")
+    retitled = dataclasses.replace(ctx, head=dataclasses.replace(ctx.head, title="Oakview restrictive practice plan, revised"))
     assert body(retitled).parts == body(retitled, cached=False).parts    # every page prints the title
     moved = body(ctx, shift=7)                                            # exhibit pages moved on by 7
     assert moved.parts == body(ctx, cached=False, shift=7).parts != first.parts

@@ -1,4 +1,4 @@
-"""The body's fast paths (compiler.writers.pdf_flow, and pdf's layout-only pass) make the same page as reportlab's own: one-style paragraphs
+"""The body's fast paths (compiler.render.pdf.flow, and the layout engine's layout-only pass) make the same page as reportlab's own: one-style paragraphs
 and plain cells written as PDF operators, PNG charts placed from their own compressed rows, the layout-only pass,
 and the collector settings put back. Each is checked against reportlab drawing the same thing."""
 from __future__ import annotations
@@ -16,9 +16,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from compiler.packs.profiles import load_theme
-from compiler.writers import pdf, pdf_flow
-from compiler.writers.pdf import Look, esc, link
+from compiler.render.pdf import flow as pdf_flow
+from compiler.render.pdf import layout as pdf
+from compiler.render.pdf.look import Look, esc, link
+from compiler.render.theme import load_theme
 
 LOOK = Look(load_theme())
 CELLS = [

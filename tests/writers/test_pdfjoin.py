@@ -13,9 +13,12 @@ from pypdf import PdfReader
 
 from compiler import pipeline
 from compiler.packs.assemble import assemble
-from compiler.packs.profiles import load_profile, load_theme
-from compiler.writers.bundle import ExhibitInput, build_bundle
-from compiler.writers.context import build_context
+from compiler.packs.cqc import build_bundle
+from compiler.packs.profiles import load_profile
+from compiler.render.pdf.bundle import ExhibitInput
+from compiler.render.theme import load_theme
+from compiler.views.common import Options
+from compiler.views.cqc import cqc_view
 
 AS_OF = dt.date(2026, 11, 20)
 THEME = load_theme()
@@ -24,7 +27,7 @@ THEME = load_theme()
 @pytest.fixture(scope="module")
 def ctx():
     assessment = pipeline.check(["examples/plans"], "examples/evidence", AS_OF)
-    return build_context(assemble(assessment, load_profile("cqc")), with_charts=False)
+    return cqc_view(assemble(assessment, load_profile("cqc")), Options())
 
 
 def _text_page(pdf: pikepdf.Pdf, text: str, resources: pikepdf.Dictionary | None = None) -> pikepdf.Dictionary:
@@ -72,11 +75,11 @@ def _internal_link(number: str) -> bytes:
 
 
 def _build(ctx, pdfs: list[bytes], **replace):
-    ctx = dataclasses.replace(ctx, **replace) if replace else ctx
+    ctx = dataclasses.replace(ctx, head=dataclasses.replace(ctx.head, **replace)) if replace else ctx
     rows = ctx.exhibits[:len(pdfs)]
     ctx = dataclasses.replace(ctx, exhibits=rows)
     inputs = [ExhibitInput(row=row, pdf=pdf, pages=0, note=None) for row, pdf in zip(rows, pdfs)]
-    return ctx, build_bundle(ctx, inputs, theme=THEME, seed=b"join")
+    return ctx, build_bundle(ctx, inputs, theme=THEME)
 
 
 def test_inherited_page_attributes_and_rotation_survive_the_join(ctx):
@@ -140,7 +143,7 @@ def test_a_sheet_with_more_actions_than_fit_says_so(ctx):
     crowded = dataclasses.replace(row, actions=many)
     ctx = dataclasses.replace(ctx, exhibits=[crowded])
     bundle = build_bundle(ctx, [ExhibitInput(row=crowded, pdf=_internal_link("E1"), pages=2, note=None)],
-                          theme=THEME, seed=b"join")
+                          theme=THEME)
     first, last = bundle.pages.exhibits[crowded.number]
     assert last - first == 2                                        # still one sheet page
     doc = pdfium.PdfDocument(bundle.pdf)

@@ -13,9 +13,12 @@ from compiler.model.assessment import ActionResult, Closure, ClosureCheck
 from compiler.model.finding import Finding
 from compiler.packs.assemble import assemble
 from compiler.packs.profiles import load_profile
-from compiler.writers import report_context as rc
-from compiler.writers.context import build_context
-from compiler.writers.packs.owners import csv_safe, gaps_csv
+from compiler.packs.owners import gaps_csv
+from compiler.render.spreadsheet import formula_safe as csv_safe
+from compiler.views.board import assurance_level
+from compiler.views.common import Options
+from compiler.views.governance import governance_view
+from compiler.views.owners import GAP_HEADER, owners_view
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 20)
@@ -28,12 +31,12 @@ def assessment():
 
 def packed(assessment, name):
     pack = assemble(assessment, load_profile(name))
-    return pack, build_context(pack, with_charts=False)
+    return pack, Options()
 
 
 def test_challenge_questions_are_built_from_the_findings(assessment) -> None:
     pack, ctx = packed(assessment, "governance")
-    texts = [q.text for q in rc.governance_view(pack, ctx).questions]
+    texts = [q.text for q in governance_view(pack, ctx).questions]
     assert ("RH-02 is declared green but has 1 of the 2 supervision records it requires: "
             "what shows coaching changed practice?") in texts
     assert "RQ-04 was due on 31 October and is still in progress: what is the revised date and who agreed it?" in texts
@@ -45,7 +48,7 @@ def test_challenge_questions_are_built_from_the_findings(assessment) -> None:
 
 def test_governance_view_sections(assessment) -> None:
     pack, ctx = packed(assessment, "governance")
-    g = rc.governance_view(pack, ctx)
+    g = governance_view(pack, ctx)
     assert [c.id for c in g.closures] == ["RP-03", "RH-03"]
     assert all(len(c.closure) == 4 for c in g.closures)
     assert g.closures[0].closure[0].evidence        # the exhibits/evidence behind each result
@@ -75,12 +78,12 @@ def _finding(severity, rule="SG302", action="A-1") -> Finding:
     ([_result("green"), _result("green")], [_finding("error")], "No assurance"),
 ])
 def test_assurance_mapping(results, findings, level) -> None:
-    assert rc.assurance_level(results, findings)[0] == level
+    assert assurance_level(results, findings)[0] == level
 
 
 def test_owners_group_unnamed_actions_under_unassigned(assessment) -> None:
     pack, ctx = packed(assessment, "owners")
-    owners = rc.owner_views(pack, ctx)
+    owners = owners_view(pack, ctx).owners
     assert owners[-1].name == "Unassigned" and [a.id for a in owners[-1].actions] == ["RH-04"]
     assert [o.slug for o in owners].count("unassigned") == 1
     assert "marcus-bell" in [o.slug for o in owners]
@@ -100,12 +103,12 @@ def test_csv_cells_cannot_start_a_formula(cell, safe) -> None:
 
 def test_gaps_csv_is_bom_utf8_sorted_and_complete(assessment) -> None:
     pack, ctx = packed(assessment, "owners")
-    data = gaps_csv(rc.owner_views(pack, ctx))
+    data = gaps_csv(owners_view(pack, ctx).owners)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == list(rc.GAP_HEADER)
+    assert rows[0] == list(GAP_HEADER)
     body = rows[1:]
     assert any(r[1] == "RH-02" and r[5].startswith("supervision ×2") and "1 more supervision record" in r[6]
                for r in body)
     assert any(r[0] == "Unassigned" and r[1] == "RH-04" and r[5].startswith("SG201") for r in body)
-    assert data == gaps_csv(rc.owner_views(pack, ctx))
+    assert data == gaps_csv(owners_view(pack, ctx).owners)

@@ -1,0 +1,158 @@
+"""The commissioner pack: contract monitoring that leaves the provider.
+
+Writes `commissioner-pack.pdf`, `commissioner-pack.docx`, `return.xlsx` and `return.csv`.
+
+1. The view model is built per contract (`plan.contract`, else per service), then EVERY string in
+   it is pseudonymised (`compiler.privacy.redact_context`): roster people's names, NHS numbers and
+   dates of birth become keyed pseudonyms (HMAC-SHA-256, key per `--recipient`). An NHS number
+   or date of birth of someone NOT on the roster is left for the scan to block (their name would
+   not be recognised either: the roster needs them). Staff keep their names unless the profile's
+   `owners_as_roles` is true. Charts are drawn after this, from redacted titles.
+2. Counts 1-4 of count metrics are suppressed (see `compiler.views.commissioner`); rates and
+   percentages are not.
+3. Everything the pack will contain — the view model's text and every return row — is scanned.
+   Blocking kinds (NHS number, NI number, date of birth, roster name) left after
+   pseudonymisation stop the build with `BuildRefused` (exit 1, each hit listed by file and
+   location with its value masked, no folder written) unless `--allow-personal-data REASON` is
+   given; the pipeline records the reason in the manifest and the data-protection page shows it.
+   E-mail addresses, phone numbers and postcodes only warn: they are listed (masked) on the
+   data-protection page.
+
+Pseudonym keys live in `$SGPACK_KEY_DIR` when set, else the user's config folder
+(`~/.config/sgpack/keys` on Linux), one `<recipient>.key` per recipient, created (0600) on first
+use, and never inside the pack being written or the evidence folder.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from compiler.errors import BuildRefused
+from compiler.packs.commissioner.returns import return_csv, return_xlsx
+from compiler.packs.commissioner.story import outline, story
+from compiler.packs.commissioner.word import build_view as word_view
+from compiler.packs.job import BuildJob
+from compiler.privacy.pack_scan import KIND_WORDS, PackHit, scan_chunks
+from compiler.privacy.redact_context import Redactor, map_strings, pseudonymiser_for, walk_strings
+from compiler.render.charts import chart_spec, draw_charts
+from compiler.render.docx.template import render_template
+from compiler.render.pdf.document import document
+from compiler.views.commissioner import (RETURN_COLUMNS, CommissionerView, DataProtection, HitRow,
+                                         commissioner_view)
+
+BODY = "commissioner-pack.pdf / commissioner-pack.docx"
+RETURNS = "return.csv / return.xlsx"
+
+
+def _out_folder(stage: Path) -> Path:
+    """The pack folder the staging folder will become (`.<name>.sgpack-tmp-<token>` -> `<name>`)."""
+    m = re.fullmatch(r"\.(.+)\.sgpack-tmp-[0-9a-f]+", stage.name)
+    return stage.parent / m.group(1) if m else stage
+
+
+def pseudonymise(job: BuildJob) -> tuple[CommissionerView, Redactor]:
+    profile = job.profile
+    view = commissioner_view(job.pack, job.options, owners_as_roles=profile.owners_as_roles)
+    pseudonymiser = pseudonymiser_for(job.recipient, forbidden=[job.stage, _out_folder(job.stage),
+                                                                job.evidence_root])
+    redactor = Redactor(job.roster, pseudonymiser, staff_as_roles=profile.owners_as_roles, today=job.pack.as_of)
+    if profile.redact_people:
+        view = map_strings(view, redactor)
+    return with_charts(view, job), redactor
+
+
+def with_charts(view: CommissionerView, job: BuildJob) -> CommissionerView:
+    """Charts drawn from the (already redacted) indicator titles; a count chart that would show suppressed
+    values has no chart data, and is not drawn."""
+    rows = [r for c in view.contracts for r in c.indicators if r.chart is not None]
+    pngs = iter(draw_charts([chart_spec(dataclasses.replace(r.chart, title=r.title), theme=job.theme) for r in rows],
+                            cache=job.cache))
+    drawn = {id(r): next(pngs) for r in rows}
+    contracts = [dataclasses.replace(c, indicators=[dataclasses.replace(r, png=drawn[id(r)]) if id(r) in drawn else r
+                                                    for r in c.indicators]) for c in view.contracts]
+    return dataclasses.replace(view, contracts=contracts)
+
+
+def scan_view(view: CommissionerView, job: BuildJob) -> list[PackHit]:
+    chunks = [(BODY, location, text) for location, text in walk_strings(view.contracts, "contracts")]
+    for n, row in enumerate(view.returns, 2):          # row 1 is the header
+        chunks += [(RETURNS, f"row {n}, {column}", text) for column, text in zip(RETURN_COLUMNS, row.cells())]
+    return scan_chunks(chunks, job.roster, job.pack.as_of)
+
+
+def _lawful_basis(text: str | None) -> tuple[str, str]:
+    if not text:
+        return "not set in the pack profile", "not set in the pack profile"
+    parts = [p.strip() for p in text.split(";")]
+    basis = next((p for p in parts if "6(" in p), parts[0])
+    condition = next((p for p in parts if "9(" in p), "not set in the pack profile")
+    return basis, condition
+
+
+def data_protection(view: CommissionerView, job: BuildJob, redactor: Redactor, hits: list[PackHit]) -> DataProtection:
+    profile, counts = job.profile, redactor.counts
+    basis, condition = _lawful_basis(profile.lawful_basis)
+    rows = [HitRow(file=h.file, location=h.location, kind=KIND_WORDS.get(h.kind, h.kind), masked=h.masked)
+            for h in hits]
+    staff_rule = ("Staff who own actions are shown by role (the profile sets owners_as_roles)."
+                  if profile.owners_as_roles else
+                  "Staff who own actions keep their names: commissioners expect named leads.")
+    suppressed_names = ", ".join(view.suppressed_metrics) or "none"
+    rates = ", ".join(view.rate_metrics) or "none"
+    return DataProtection(
+        purpose=(f"Contract monitoring by {profile.audience}: the provider's progress on its safeguarding "
+                 "action plans, the indicators behind them and the evidence for closures."),
+        lawful_basis=basis, condition=condition, recipient=job.recipient,
+        approved_by=job.approved_by or "not recorded (pass --approved-by)",
+        pseudonymised=[("Names of people who use services", str(counts.get("name", 0))),
+                       ("NHS numbers", str(counts.get("nhs_number", 0))),
+                       ("Dates of birth", str(counts.get("date_of_birth", 0))),
+                       ("Staff names shown as roles", str(counts.get("staff_name", 0)))],
+        suppressed=[("Counts 1–4 shown as “<5”", str(view.suppressed_small)),
+                    ("Other counts hidden (“*”) so totals cannot give them back", str(view.suppressed_hidden)),
+                    ("Count metrics (suppressed)", suppressed_names),
+                    ("Rates and percentages (not suppressed)", rates)],
+        rules=["People who use services (the roster) are replaced by keyed pseudonyms (HMAC-SHA-256). The key is "
+               f"held by the provider for recipient “{job.recipient}” and is never part of the pack; the same "
+               "person has the same pseudonym in every pack for this recipient.",
+               "An NHS number or date of birth that belongs to no one on the roster is not replaced: it stops "
+               "the build (that person's name would not be recognised either), unless personal data is allowed.",
+               staff_rule,
+               "Counts 1–4 are shown as “<5”; where the latest quarter's total is shown and exactly one of its "
+               "counts is small, another is hidden as “*”, in the pack and in the return alike. Charts of "
+               "suppressed counts are withheld. Rates and percentages are not suppressed.",
+               "The whole pack and its return were scanned after pseudonymisation. NHS numbers, National "
+               "Insurance numbers, dates of birth and roster names block the build; e-mail addresses, phone "
+               "numbers and postcodes are listed here as warnings to check."],
+        override=job.allow_personal_data or "",
+        blocking=[r for r, h in zip(rows, hits) if h.blocking],
+        warnings=[r for r, h in zip(rows, hits) if not h.blocking])
+
+
+def write(job: BuildJob) -> None:
+    view, redactor = pseudonymise(job)
+    hits = scan_view(view, job)
+    blocking = [h for h in hits if h.blocking]
+    if blocking and not job.allow_personal_data:
+        warnings = len(hits) - len(blocking)
+        raise BuildRefused(
+            f"the commissioner pack would contain personal data ({len(blocking)} item"
+            f"{'s' if len(blocking) != 1 else ''} below, values masked"
+            + (f"; {warnings} warning{'s' if warnings != 1 else ''} not listed" if warnings else "")
+            + "). Add the people to the roster so they are pseudonymised, remove the data from the plans or "
+              "evidence, or pass --allow-personal-data \"reason\".",
+            [h.describe() for h in blocking])
+    dp = data_protection(view, job, redactor, hits)
+    if job.profile.redact_people:                   # user text on the page (reason, approver) too
+        dp = map_strings(dp, redactor)
+    view = dataclasses.replace(view, data_protection=dp)
+
+    head = view.head
+    if "pdf" in job.formats:
+        job.write(f"{job.stem}.pdf", document(head, job.theme, story(view), outline=outline(view), split_rows=True).pdf)
+    if "docx" in job.formats:
+        job.write(f"{job.stem}.docx", render_template(job.template(), lambda tpl: word_view(view, tpl),
+                                                      title=head.title, as_of_iso=head.as_of_iso))
+    job.write("return.xlsx", return_xlsx(view.returns, title=head.title, as_of_iso=head.as_of_iso))
+    job.write("return.csv", return_csv(view.returns))

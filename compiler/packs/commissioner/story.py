@@ -1,0 +1,149 @@
+"""The commissioner pack as PDF: cover, contents, one chapter per contract (plan progress, indicators
+with charts, actions overdue, closures and their evidence, the PAMMS-shaped action table) and the
+data-protection page. No appendices.
+
+Laid out and finished by the PDF kit every pack uses (compiler.render.pdf), so the same inputs give the
+same bytes. All text is escaped.
+"""
+from __future__ import annotations
+
+from reportlab.lib.units import cm
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from compiler.render.pdf.blocks import cover
+from compiler.render.pdf.flow import image
+from compiler.render.pdf.layout import Story
+from compiler.render.pdf.look import TEXT_W, Look, esc, link
+from compiler.render.pdf.pages import Heading, Pages
+from compiler.views.commissioner import CommissionerView, ContractView
+from compiler.views.words import RAG_WORDS
+
+RESULT_COLOURS = {"pass": "#00703c", "fail": "#d4351c", "n/a": "#505a5f"}
+
+
+def _cover(v: CommissionerView, look: Look, rec: dict) -> list:
+    return cover(v.head, look, rec) + [
+        Spacer(1, 0.8 * cm),
+        look.p("People who use services are shown as keyed pseudonyms (\u201cPerson 3FA2C1\u201d). Counts "
+               "below 5 are shown as \u201c&lt;5\u201d. The data-protection page at the end says what was "
+               "done and on what lawful basis.", "small"), PageBreak()]
+
+
+def _contents(v: CommissionerView, look: Look, rec: dict, pages: Pages) -> list:
+    entries = [(0, c.anchor, esc(c.name)) for c in v.contracts] + [(0, "sec_dp", "Data protection")]
+    rows = [[look.p(link(a, label, plain=True), "toc0"),
+             look.p(link(a, pages.page(a), plain=True), "toc0r")] for _, a, label in entries]
+    t = Table(rows, colWidths=[TEXT_W - 1.6 * cm, 1.6 * cm], hAlign="LEFT")
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEABOVE", (0, 0), (-1, -1), 0.5, look.rule),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 6)]))
+    return [Heading("Contents", look.styles["h1"], "contents", rec), t, PageBreak()]
+
+
+def _contract(c: ContractView, look: Look, rec: dict) -> list:
+    s = look.styles
+    story: list = [Heading(esc(c.name), s["h1"], c.anchor, rec)]
+    story += look.sub("Plan progress", "h2")
+    rows = [[f"<b>{esc(p.id)}</b><br/>{esc(p.title)}" + (f"<br/><font color='#505a5f'>{esc(p.origin)}</font>"
+                                                          if p.origin else ""),
+             esc(p.service), esc(p.risk), str(p.actions), esc(p.statuses), esc(p.rags), str(p.overdue), str(p.ready)]
+            for p in c.plans]
+    story.append(look.table(["Plan", "Service", "Risk", "Actions", "Status", "Assessed RAG", "Overdue", "Ready"],
+                            rows, [TEXT_W - 12.8 * cm, 2.2 * cm, 1.2 * cm, 1.7 * cm, 2.3 * cm, 2.2 * cm, 1.8 * cm,
+                                   1.4 * cm]))
+
+    story += look.sub("Indicators", "h2")
+    if c.indicators:
+        rows = [[f"<b>{esc(i.title)}</b><br/><font color='#505a5f'>{esc(i.plan_id)} · {esc(i.actions)}</font>",
+                 esc(i.latest_period), esc(i.latest_value) + (f" {esc(i.unit)}" if i.unit not in ("count", "value")
+                                                              else ""),
+                 esc(i.target) or "—", esc(i.signal)] for i in c.indicators]
+        story.append(look.table(["Indicator", "Latest period", "Latest value", "Target", "SPC signal"], rows,
+                                [TEXT_W - 11.4 * cm, 2.4 * cm, 2.6 * cm, 1.6 * cm, 4.8 * cm]))
+        for i in c.indicators:
+            block: list = [look.p(f"<b>{esc(i.title)}</b>", "h3")]
+            if i.png:
+                block += [image(i.png, TEXT_W, 8 * cm), Spacer(1, 4)]
+            elif i.chart_note:
+                block.append(look.p(esc(i.chart_note), "small"))
+            quarter = ", ".join(f"{esc(p)}: {esc(val)}" for p, val in i.quarter)
+            if i.quarter_total:
+                quarter += f"; total {esc(i.quarter_total)}"
+            block += [look.p(esc(i.explanation), "small"), look.p(f"Latest quarter: {quarter}.", "small"),
+                      look.p(f"Source data: {esc(i.source)}.", "small"), Spacer(1, 6)]
+            story.append(KeepTogether(block))
+    else:
+        story.append(look.p("No indicators are linked to these plans' actions."))
+
+    story += look.sub("Actions overdue", "h2")
+    if c.overdue:
+        rows = [[f"<b>{esc(o.id)}</b>", esc(o.title), esc(o.owner), esc(o.due), esc(o.days), esc(o.status),
+                 esc(RAG_WORDS.get(o.assessed_rag, "—"))] for o in c.overdue]
+        story.append(look.table(["Action", "Title", "Owner", "Due", "Days over", "Status", "Assessed"], rows,
+                                [1.5 * cm, TEXT_W - 11.5 * cm, 3.2 * cm, 2.4 * cm, 1.3 * cm, 1.8 * cm, 1.8 * cm]))
+    else:
+        story.append(look.p("No action is overdue."))
+
+    story += look.sub("Closures and the evidence behind them", "h2")
+    if c.closures:
+        for cl in c.closures:
+            story.append(look.p(f"<b>{esc(cl.id)}</b>\u2002{esc(cl.title)} — <i>{esc(cl.state)}</i>", "h4"))
+            rows = [[esc(name), f"<font color='{RESULT_COLOURS.get(result, '#505a5f')}'><b>{esc(result)}</b></font>",
+                     esc(reason)] for name, result, reason in cl.criteria]
+            story.append(look.table(["Closure test", "Result", "Reason"], rows,
+                                    [5.0 * cm, 1.6 * cm, TEXT_W - 6.6 * cm], zebra=False))
+            if cl.evidence:
+                rows = [[f"{esc(e.title)}<br/><font color='#505a5f' size='7'>{esc(e.id)}</font>", esc(e.date)]
+                        for e in cl.evidence]
+                story.append(look.table(["Evidence behind the closure", "Date"], rows,
+                                        [TEXT_W - 2.4 * cm, 2.4 * cm]))
+    else:
+        story.append(look.p("No action is closed or ready to close."))
+
+    story += look.sub("Remedial action plan (PAMMS format)", "h2")
+    rows = [[esc(r.issue), f"<b>{esc(r.id)}</b> {esc(r.action)}", esc(r.person), esc(r.timeline),
+             esc(r.status) + (f"<br/><font color='#505a5f'>{esc(r.update)}</font>" if r.update else "")]
+            for r in c.pamms]
+    story.append(look.table(["Issue", "Action", "Named person", "Timeline", "Status and latest update"], rows,
+                            [2.4 * cm, 4.2 * cm, 2.6 * cm, 2.4 * cm, TEXT_W - 11.6 * cm]))
+    return story + [PageBreak()]
+
+
+def _data_protection(v: CommissionerView, look: Look, rec: dict) -> list:
+    dp = v.data_protection
+    s = look.styles
+    story: list = [Heading("Data protection", s["h1"], "sec_dp", rec)]
+    story.append(look.kv_table([("Purpose", esc(dp.purpose)), ("Lawful basis (Article 6)", esc(dp.lawful_basis)),
+                                ("Condition (Article 9)", esc(dp.condition)), ("Recipient", esc(dp.recipient)),
+                                ("Approved by", esc(dp.approved_by))], (4.6 * cm, TEXT_W - 4.6 * cm)))
+    story += look.sub("Pseudonymised", "h3")
+    story.append(look.kv_table([(k, esc(n)) for k, n in dp.pseudonymised], (8 * cm, 3 * cm)))
+    story += look.sub("Small numbers suppressed", "h3")
+    story.append(look.kv_table([(k, esc(n)) for k, n in dp.suppressed], (8 * cm, TEXT_W - 8 * cm)))
+    story += look.sub("How", "h3")
+    for rule in dp.rules:
+        story.append(Paragraph(esc(rule), s["bullet"], bulletText="•"))
+    story += look.sub("Personal-data scan of this pack", "h3")
+    if dp.override:
+        story.append(look.p(f"<b>Personal data allowed:</b> {esc(dp.override)}"))
+    for name, hits in (("Blocking", dp.blocking), ("Warnings", dp.warnings)):
+        if hits:
+            story.append(look.p(f"<b>{name}</b>", "h4"))
+            rows = [[esc(h.file), esc(h.location), esc(h.kind), esc(h.masked)] for h in hits]
+            story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows,
+                                    [3.6 * cm, TEXT_W - 11.6 * cm, 4.4 * cm, 3.6 * cm]))
+    if not dp.blocking and not dp.warnings:
+        story.append(look.p("No personal data was found in the pack's text or its return after pseudonymisation."))
+    return story
+
+
+def story(v: CommissionerView) -> Story:
+    def build(look: Look, pages: Pages, rec: dict) -> list:
+        s = _cover(v, look, rec) + _contents(v, look, rec, pages)
+        for c in v.contracts:
+            s += _contract(c, look, rec)
+        return s + _data_protection(v, look, rec)
+    return build
+
+
+def outline(v: CommissionerView) -> list[tuple[str, str]]:
+    return [("cover", "Cover"), *((c.anchor, c.name) for c in v.contracts), ("sec_dp", "Data protection")]

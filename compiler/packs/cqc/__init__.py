@@ -1,0 +1,182 @@
+"""The CQC pack: the paginated PDF bundle with every exhibit, the Word pack, and exhibits/ originals."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from compiler.packs import output
+from compiler.packs.cqc import story, word
+from compiler.packs.job import BuildJob
+from compiler.render.charts import chart_spec, draw_charts
+from compiler.render.docx.template import render_template
+from compiler.render.exhibits import ExhibitError, RenderedExhibit, render_exhibit
+from compiler.render.pdf.bundle import BodyRecipe, Bundle, ExhibitInput, Laid, join, lay_out
+from compiler.render.pdf.join import Mark
+from compiler.render.pdf.notice import notice_pdf
+from compiler.render.pdf.pages import PageMap
+from compiler.render.theme import Theme
+from compiler.views.cqc import SECTIONS, CqcView, cqc_view
+from evidence_store.cache import EvidenceCache
+from evidence_store.isolate import close_readers
+from evidence_store.shelf import Shelf, code_version, file_digest, inputs_key
+
+EXHIBIT_KIND = "exhibit"
+WORD_KIND = "docx"
+
+
+def with_charts(view: CqcView, theme: Theme, cache: EvidenceCache | None = None) -> CqcView:
+    """The view with every action's SPC charts drawn in the pack's theme (kept in the cache by what they show)."""
+    pngs = iter(draw_charts([chart_spec(c.chart, theme=theme) for c in view.charts()], cache=cache))
+    actions = {a.id: dataclasses.replace(a, charts=[dataclasses.replace(c, png=next(pngs)) for c in a.charts])
+               for a in view.actions}
+    groups = [dataclasses.replace(g, statements=[dataclasses.replace(s, actions=[actions[a.id] for a in s.actions])
+                                                 for s in g.statements]) for g in view.groups]
+    return dataclasses.replace(view, actions=list(actions.values()), groups=groups)
+
+
+def recipe(view: CqcView) -> BodyRecipe:
+    """How the bundle's body is made from the view (picklable: a child process may lay it out)."""
+    return BodyRecipe(head=view.head, view=view, parts=story.parts,
+                      version=code_version(story, libraries=("reportlab",)), size=len(view.actions))
+
+
+def outline(view: CqcView, pm: PageMap) -> list[Mark]:
+    """The bundle's bookmarks: cover, contents, each section, each action and each exhibit."""
+    def mark(title: str, anchor: str) -> Mark:
+        return Mark(title, pm.anchors[anchor])
+
+    marks = [mark("Cover", "cover"), mark("Contents", "contents")]
+    for anchor, name in SECTIONS:
+        node = mark(name, anchor)
+        if anchor == "sec_actions":
+            node.children = [mark(f"{a.id} {a.title}", a.anchor) for a in view.actions]
+        elif anchor == "sec_appendices":
+            node.children = [mark(f"{row.number} {row.title}", row.anchor) for row in view.exhibits
+                             if row.anchor in pm.anchors]
+        marks.append(node)
+    return marks
+
+
+def bundle(view: CqcView, laid: Laid, theme: Theme, into=None) -> Bundle:  # noqa: ANN001 - an open binary file
+    """The joined bundle of a laid-out view (into `into` when given)."""
+    return join(view.head, laid, theme=theme, outline=outline(view, laid.pages),
+                titles={a.anchor: a.title for a in view.actions}, into=into)
+
+
+def build_bundle(view: CqcView, exhibits: list[ExhibitInput], *, theme: Theme, cache: EvidenceCache | None = None,
+                 into=None) -> Bundle:  # noqa: ANN001 - an open binary file
+    """Lay the bundle out and join it: its body, an exhibit sheet and the pages of each exhibit."""
+    return bundle(view, lay_out(recipe(view), exhibits, theme=theme, cache=cache), theme, into=into)
+
+
+def exhibit_inputs(job: BuildJob, view: CqcView) -> list[ExhibitInput]:
+    """Copy each original into exhibits/ and render it to pages (a notice page when it cannot be)."""
+    inputs = []
+    shelf: Shelf[RenderedExhibit] = Shelf(job.cache, EXHIBIT_KIND, _renderer_version())
+    for exhibit, row in zip(job.pack.exhibits, view.exhibits):
+        data = output.read_evidence(job.evidence_root, exhibit.path, exhibit.sha256)
+        copy = f"exhibits/{exhibit.file_name}"
+        job.write(copy, data)
+        try:
+            rendered = _rendered(shelf, job, exhibit, data)
+            if rendered.pdf == data:             # a PDF original: its pages are read from the copy when joined
+                inputs.append(ExhibitInput(row=row, pdf=None, path=job.stage / copy, pages=rendered.pages,
+                                           note=rendered.note))
+            else:
+                inputs.append(ExhibitInput(row=row, pdf=rendered.pdf, pages=rendered.pages, note=rendered.note))
+        except ExhibitError as exc:
+            reason = (f"This exhibit could not be shown as pages ({exc}); "
+                      f"the original is in exhibits/{exhibit.file_name}.")
+            inputs.append(ExhibitInput(row=row, pdf=notice_pdf(exhibit.number, exhibit.title, reason),
+                                       pages=1, note=str(exc)))
+    return inputs
+
+
+class _Unshowable:
+    """What the shelf keeps for a file that cannot be shown as pages: the reason, a fact about its bytes."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _rendered(shelf: Shelf, job: BuildJob, exhibit, data: bytes) -> RenderedExhibit:  # noqa: ANN001 - an Exhibit
+    """render_exhibit, or its pages from the cache: keyed by the file's SHA-256 (`data` was checked against it),
+    its format and the title printed on the pages. A PDF exhibit is its own bytes: only its page count and note
+    are kept."""
+    def make() -> RenderedExhibit | _Unshowable:
+        try:
+            return render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title,
+                                  data=data)
+        except ExhibitError as exc:
+            return _Unshowable(str(exc))
+
+    def write(made: RenderedExhibit | _Unshowable) -> tuple[dict, bytes | None] | None:
+        if isinstance(made, _Unshowable):
+            if made.reason.startswith("cannot read the file"):     # a fact about this moment, not the bytes
+                return None
+            return {"error": made.reason}, None
+        original = made.pdf == data
+        return {"pages": made.pages, "note": made.note, "original": original}, None if original else made.pdf
+
+    def read(value: dict, pdf: bytes | None) -> RenderedExhibit | _Unshowable:
+        if value.get("error") is not None:
+            return _Unshowable(str(value["error"]))
+        if value.get("original"):
+            pdf = data
+        note = value.get("note")
+        if not isinstance(pdf, bytes) or type(value["pages"]) is not int or value["pages"] < 1:
+            raise ValueError("damaged entry")
+        return RenderedExhibit(pdf=pdf, pages=value["pages"], note=note if isinstance(note, str) else None)
+
+    key = inputs_key(exhibit.sha256, exhibit.format.lower(), exhibit.title)
+    made = shelf.remember(key, make, write=write, read=read)
+    if isinstance(made, _Unshowable):
+        raise ExhibitError(made.reason)
+    return made
+
+
+def _renderer_version() -> str:
+    from compiler.render import exhibits
+    from compiler.render.pdf import notice
+
+    return code_version(exhibits, notice, libraries=("reportlab", "pillow"))
+
+
+def write(job: BuildJob) -> None:
+    from compiler.privacy.pack_scan import cqc_personal_data
+
+    view = with_charts(cqc_view(job.pack, job.options), job.theme, job.cache)
+    # the compliance officer is warned of personal data the pack holds (values masked)
+    view.personal_data = cqc_personal_data(view, job.pack, job.roster)
+    # The Word pack needs only the bundle's page numbers, so it is made before the join: the join's qpdf
+    # structures, freed, leave a heap it would otherwise be made on top of.
+    inputs = exhibit_inputs(job, view)
+    close_readers()             # the exhibits are read: the reader processes' memory is not carried into the layout
+    laid = lay_out(recipe(view), inputs, theme=job.theme, cache=job.cache, scratch=job.stage)
+    if "docx" in job.formats:
+        job.write(f"{job.stem}.docx", _docx(job, view, laid.pages))
+    if "pdf" in job.formats:
+        with output.new_file(job.stage, f"{job.stem}.pdf") as handle:
+            bundle(view, laid, job.theme, into=handle)
+
+
+def _docx(job: BuildJob, view: CqcView, pages: PageMap) -> bytes:
+    """The Word pack, or the document an earlier build with the same view, page map and template made."""
+    template = job.template()
+
+    def make() -> bytes:
+        return render_template(template, lambda tpl: word.build_view(view, pages, tpl), title=view.head.title,
+                               as_of_iso=view.head.as_of_iso)
+
+    def read(value: dict, data: bytes | None) -> bytes:
+        if not (isinstance(data, bytes) and data.startswith(b"PK\x03\x04")):
+            raise ValueError("damaged entry")
+        return data
+
+    from compiler.render.docx import template as docx_template
+
+    shelf: Shelf[bytes] = Shelf(job.cache, WORD_KIND,
+                                code_version(word, docx_template, libraries=("docxtpl", "python-docx")))
+    key = inputs_key(view, pages, str(template), file_digest(Path(str(template))), job.theme.model_dump(),
+                     file_digest(job.theme.logo))
+    return shelf.remember(key, make, write=lambda data: ({}, data), read=read)

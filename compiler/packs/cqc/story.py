@@ -1,0 +1,387 @@
+"""The CQC pack's PDF body: cover, contents, summary, actions by key question, evidence index, gap report,
+waivers and the list of appendices, in parts the layout engine lays out and keeps (compiler.render.pdf.layout).
+
+Page references come from the previous pass's record; every link points at a private `sgpack:<anchor>`
+URI that the joiner turns into a GoTo destination. All user text goes through `esc()` before it reaches
+Paragraph markup, so `<img src=...>`, `{{ }}` and `<script>` print as typed. Longer than the house ~400
+lines because each section's layout lives here, next to the others it shares helpers with.
+"""
+from __future__ import annotations
+
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.units import cm
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from compiler.render.pdf.blocks import cover
+from compiler.render.pdf.flow import Para, image
+from compiler.render.pdf.layout import Part, Story
+from compiler.render.pdf.look import TEXT_W, Look, esc, link
+from compiler.render.pdf.pages import Heading, Pages
+from compiler.views.cqc import SECTIONS, ActionView, CqcView
+from compiler.views.words import RAG_WORDS
+from evidence_store.shelf import inputs_key
+
+
+def _cover(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+    story = cover(ctx.head, look, rec)
+    story += [Spacer(1, 0.8 * cm), look.p("Plans included", "h3")]
+    rows = [[esc(pid), esc(t), esc(svc), esc(risk.capitalize())] for pid, t, svc, risk in ctx.head.plans]
+    story.append(look.table(["Plan", "Title", "Service", "Risk"], rows,
+                            [3.2 * cm, TEXT_W - 9.7 * cm, 4.5 * cm, 2.0 * cm]))
+    story += [Spacer(1, 0.8 * cm), look.p(
+        "This pack is a paginated bundle: the main body is followed by every exhibit, each opened by an "
+        "exhibit sheet. Every page carries a bundle page number; every appendix page carries its exhibit "
+        "stamp. Page references and links in this body point at bundle pages.", "small"), PageBreak()]
+    return story
+
+
+def _contents(ctx: CqcView, look: Look, rec: dict[str, int], pages: Pages) -> list:
+    entries: list[tuple[int, str, str]] = []
+    for anchor, name in SECTIONS:
+        entries.append((0, anchor, esc(name)))
+        if anchor == "sec_actions":
+            for gi, group in enumerate(ctx.groups, 1):
+                entries.append((1, f"kq_{gi}", esc(group.name)))
+                for si, st in enumerate(group.statements, 1):
+                    entries.append((2, f"qs_{gi}_{si}", esc(st.name)))
+                    for a in st.actions:
+                        entries.append((3, a.anchor, f"<b>{esc(a.id)}</b>\u2002{esc(a.title)}"))
+    rows = []
+    style = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+    for i, (level, anchor, label) in enumerate(entries):
+        rows.append([look.cell(link(anchor, label, plain=True), f"toc{level}"),
+                     look.cell(link(anchor, pages.page(anchor), plain=True), "toc0r" if level == 0 else "cell_r")])
+        if level == 0:
+            style += [("LINEABOVE", (0, i), (-1, i), 0.5, look.rule), ("TOPPADDING", (0, i), (-1, i), 7)]
+    t = Table(rows, colWidths=[TEXT_W - 1.6 * cm, 1.6 * cm], hAlign="LEFT", repeatRows=0)
+    t.setStyle(TableStyle(style))
+    return [Heading("Contents", look.styles["h1"], "contents", rec), t, PageBreak()]
+
+
+def _rag_drawing(ctx: CqcView, look: Look) -> Drawing:
+    """Declared (light) against assessed (solid) RAG counts, one pair of bars per RAG."""
+    rows = ctx.rag_table
+    biggest = max([1] + [max(d, a) for _, d, a in rows])
+    label_w, bar_h, gap, top = 150, 9, 10, 22
+    height = top + len(rows) * (2 * bar_h + gap) + 4
+    width = TEXT_W * 0.72
+    scale = (width - label_w - 30) / biggest
+    d = Drawing(width, height)
+    d.add(Rect(label_w, height - 12, 10, 8, fillColor=colors.HexColor("#9fb1c0"), strokeColor=None))
+    d.add(String(label_w + 14, height - 11, "Declared", fontName=look.font, fontSize=8, fillColor=look.text))
+    d.add(Rect(label_w + 70, height - 12, 10, 8, fillColor=look.heading, strokeColor=None))
+    d.add(String(label_w + 84, height - 11, "Assessed", fontName=look.font, fontSize=8, fillColor=look.text))
+    y = height - top
+    for rag, declared, assessed in rows:
+        colour = look.rag[rag]
+        light = colors.Color(*(0.45 * v + 0.55 for v in (colour.red, colour.green, colour.blue)))
+        d.add(String(0, y - bar_h - 3, RAG_WORDS[rag], fontName=look.font, fontSize=8.5, fillColor=look.text))
+        for i, (count, fill) in enumerate(((declared, light), (assessed, colour))):
+            by = y - (i + 1) * bar_h
+            d.add(Rect(label_w, by, max(count * scale, 0.8), bar_h - 1.5, fillColor=fill, strokeColor=None))
+            d.add(String(label_w + count * scale + 4, by + 1, str(count), fontName=look.font, fontSize=7.5,
+                         fillColor=look.text))
+        y -= 2 * bar_h + gap
+    return d
+
+
+def _summary(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+    story = [Heading("Summary", look.styles["h1"], "sec_summary", rec),
+             *look.sub("Declared and assessed RAG", "h3"), _rag_drawing(ctx, look), Spacer(1, 6)]
+    rows, extra = [], []
+    for i, (rag, declared, assessed) in enumerate(ctx.rag_table, 1):
+        chip, bg = look.chip(rag)
+        rows.append([chip, look.cell(str(declared), "cell_r"), look.cell(str(assessed), "cell_r")])
+        extra.append(("BACKGROUND", (0, i), (0, i), bg))
+    rows = [[look.cell(esc(RAG_WORDS[r]), "cell_chip_dark" if r == "amber" else "cell_chip"), d, a] for (r, _, _), (_, d, a)
+            in zip(ctx.rag_table, rows)]
+    story += [look.table(["RAG", "Declared", "Assessed"], rows, [5.5 * cm, 2.5 * cm, 2.5 * cm], extra=extra,
+                         zebra=False), Spacer(1, 10)]
+    fc = ctx.findings_count
+    counts = [("Actions in this pack", str(len(ctx.actions))),
+              ("Ready to close on evidence", str(ctx.closure_ready)),
+              ("Declared RAG better than assessed", str(ctx.overstated)),
+              ("Findings", f"{fc.get('error', 0)} errors, {fc.get('warning', 0)} warnings, {fc.get('info', 0)} info"),
+              ("Exhibits", str(len(ctx.exhibits))),
+              ("Unreadable evidence items", str(len(ctx.unreadable)))]
+    story += [*look.sub("Counts", "h3"), look.kv_table([(k, esc(v)) for k, v in counts], (7 * cm, 6 * cm)),
+              Spacer(1, 6)]
+
+    def action_rows(items, cols):
+        rows, extra = [], []
+        for i, r in enumerate(items, 1):
+            dec, dbg = look.chip(r.declared_rag)
+            ass, abg = look.chip(r.assessed_rag)
+            due = esc(r.due) + (" <font color='#d4351c'><b>(overdue)</b></font>" if r.overdue else "")
+            row = {"id": link(r.anchor, esc(r.id)), "title": esc(r.title), "owner": esc(r.owner), "due": due,
+                   "dec": dec, "ass": ass, "ready": "Yes" if r.closure_ready else "No"}
+            rows.append([row[c] for c in cols])
+            extra += [("BACKGROUND", (cols.index("dec"), i), (cols.index("dec"), i), dbg),
+                      ("BACKGROUND", (cols.index("ass"), i), (cols.index("ass"), i), abg)]
+        return rows, extra
+
+    story += look.sub("High-risk actions", "h3")
+    if ctx.high_risk:
+        cols = ["id", "title", "owner", "due", "dec", "ass"]
+        rows, extra = action_rows(ctx.high_risk, cols)
+        story.append(look.table(["Action", "Title", "Owner", "Due", "Declared", "Assessed"], rows,
+                                [1.5 * cm, TEXT_W - 11.4 * cm, 3.4 * cm, 2.7 * cm, 1.9 * cm, 1.9 * cm],
+                                extra=extra, zebra=False))
+    else:
+        story.append(look.p("No high-risk actions."))
+    story += [Spacer(1, 6), *look.sub("All actions", "h3")]
+    cols = ["id", "title", "owner", "due", "dec", "ass", "ready"]
+    rows, extra = action_rows(ctx.summary, cols)
+    story += [look.table(["Action", "Title", "Owner", "Due", "Declared", "Assessed", "Ready"], rows,
+                         [1.5 * cm, TEXT_W - 12.0 * cm, 2.8 * cm, 2.6 * cm, 1.9 * cm, 1.9 * cm, 1.3 * cm],
+                         extra=extra, zebra=False), PageBreak()]
+    return story
+
+
+def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+    s = look.styles
+    story: list = [Heading(f"{esc(a.id)}\u2003{esc(a.title)}", s["action"], a.anchor, rec)]
+    dec, dbg = look.chip(a.declared_rag)
+    ass, abg = look.chip(a.assessed_rag)
+    kw, vw = 2.6 * cm, TEXT_W / 2 - 2.6 * cm
+    pairs = [("Plan", f"{esc(a.plan_id)}: {esc(a.plan_title)}", "Service", esc(a.service)),
+             ("Kind", esc(a.kind), "Risk", esc(a.risk.capitalize())),
+             ("Owner", esc(a.owner), "Status", esc(a.status)),
+             ("Opened", esc(a.opened), "Due", esc(a.due)),
+             ("Declared RAG", dec, "Assessed RAG", ass)]
+    data = [[look.cell(esc(k1), "cell_b"), v1 if not isinstance(v1, str) else look.cell(v1),
+             look.cell(esc(k2), "cell_b"), v2 if not isinstance(v2, str) else look.cell(v2)]
+            for k1, v1, k2, v2 in pairs]
+    why = "<br/>".join(esc(r) for r in a.rag_reasons) or "—"
+    data.append([look.cell("Why assessed", "cell_b"), look.cell(why), "", ""])
+    n = len(data) - 1
+    kv = Table(data, colWidths=[kw, vw, kw, vw], hAlign="LEFT", splitInRow=look.split_rows)
+    kv.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, look.rule),
+                            ("BACKGROUND", (0, 0), (0, -1), look.zebra), ("BACKGROUND", (2, 0), (2, n - 1), look.zebra),
+                            ("BACKGROUND", (1, n - 1), (1, n - 1), dbg), ("BACKGROUND", (3, n - 1), (3, n - 1), abg),
+                            ("SPAN", (1, n), (3, n)),
+                            ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    story.append(kv)
+
+    if a.narrative:
+        story += look.sub("Narrative", "h4")
+        for block in a.narrative:
+            if block.kind == "li":
+                story.append(Para(esc(block.text), s["bullet"], bulletText="•"))
+            elif block.kind == "h":
+                story.append(look.p(f"<b>{esc(block.text)}</b>"))
+            else:
+                story.append(look.p(esc(block.text)))
+
+    story += look.sub("Evidence required", "h4")
+    if a.requirements:
+        rows, extra = [], []
+        for i, r in enumerate(a.requirements, 1):
+            req = f"<b>{esc(r.label)}</b>" + (f"<br/><font color='#505a5f'>{esc(r.note)}</font>" if r.note else "")
+            ex = pages.refs(r.exhibits)
+            if r.unreadable:
+                ex += "<br/><font color='#d4351c'>unreadable: " + esc(", ".join(r.unreadable)) + "</font>"
+            colour = "#00703c" if r.status == "met" else "#d4351c"
+            rows.append([req, esc(r.counts), f"<font color='{colour}'><b>{esc(r.status_text)}</b></font>", ex])
+        story.append(look.table(["Requirement", "Found", "Status", "Exhibits"], rows,
+                                [6.2 * cm, 2.6 * cm, 2.0 * cm, TEXT_W - 10.8 * cm], extra=extra))
+    else:
+        story.append(look.p("No evidence requirements declared."))
+
+    story += look.sub("Closure test", "h4")
+    rows, extra = [], []
+    for i, c in enumerate(a.closure, 1):
+        result = look.cell(esc(c.result.upper() if c.result != "n/a" else "n/a"), "cell_chip")
+        rows.append([esc(c.name), result, esc(c.reason), pages.refs(c.exhibits)])
+        extra.append(("BACKGROUND", (1, i), (1, i), look.result.get(c.result, look.grey)))
+    story.append(look.table(["Criterion", "Result", "Reason", "Exhibits"], rows,
+                            [4.6 * cm, 1.5 * cm, TEXT_W - 10.8 * cm, 4.7 * cm], extra=extra, zebra=False))
+    story += [Spacer(1, 4), look.p("Ready to close on evidence: <b>" + ("yes" if a.closure_ready else "no") + "</b>",
+                                   "small")]
+
+    charts = [c for c in a.charts if c.png is not None]     # drawn by the pack; a view without images has none
+    if charts:
+        story += look.sub("Indicators" if len(charts) > 1 else "Indicator", "h4", room=9 * cm)
+    for chart in charts:
+        img = image(chart.png, TEXT_W, 9 * cm)
+        caption = f"<b>{esc(chart.title)}</b>. {esc(chart.explanation)}"
+        if chart.exhibit is not None:
+            caption += f" Source data: {pages.exhibit(chart.exhibit.number, chart.exhibit.anchor)}."
+        story.append(KeepTogether([img, Spacer(1, 4), look.p(caption, "small"), Spacer(1, 6)]))
+
+    story += look.sub("Review history", "h4")
+    if a.reviews:
+        rows = [[esc(r.date), esc(r.forum), esc(r.rag), esc(r.narrative)] for r in a.reviews]
+        story.append(look.table(["Date", "Forum", "RAG", "Review"], rows,
+                                [2.8 * cm, 4.2 * cm, 2.2 * cm, TEXT_W - 9.2 * cm]))
+    else:
+        story.append(look.p("No reviews recorded."))
+
+    story += look.sub("Findings", "h4")
+    if a.findings:
+        rows = [[esc(f.rule), _severity(f.severity), _finding_text(f)] for f in a.findings]
+        story.append(look.table(["Rule", "Severity", "Finding"], rows, [1.6 * cm, 1.9 * cm, TEXT_W - 3.5 * cm]))
+    else:
+        story.append(look.p("No findings."))
+    return story
+
+
+def _severity(sev: str) -> str:
+    colour = {"error": "#d4351c", "warning": "#b35c00", "info": "#505a5f"}.get(sev, "#505a5f")
+    return f"<font color='{colour}'><b>{esc(sev)}</b></font>"
+
+
+def _finding_text(f) -> str:
+    text = esc(f.message)
+    if f.hint:
+        text += f"<br/><font color='#505a5f'><i>Hint: {esc(f.hint)}</i></font>"
+    if f.waiver_reason:
+        text += f"<br/><font color='#505a5f'>Waived: {esc(f.waiver_reason)}</font>"
+    return text
+
+
+# A part of the body holds this many actions: few enough that a changed action lays out a few pages again,
+# enough that the parts' own copies of the font subsets stay a small share of the bundle.
+ACTIONS_PER_PART = 40
+
+
+def _action_items(ctx: CqcView) -> list[tuple[int, int, int, str, str, ActionView]]:
+    """(key question no., statement no., action no. in its statement, key question, statement, action)."""
+    return [(gi, si, ai, group.name, st.name, a) for gi, group in enumerate(ctx.groups, 1)
+            for si, st in enumerate(group.statements, 1) for ai, a in enumerate(st.actions)]
+
+
+def _actions(items: list, first: bool, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+    """Some of the actions section's actions, each on a page of its own; `first`: the section starts here."""
+    story: list = [Heading(esc(SECTIONS[1][1]), look.styles["h1"], "sec_actions", rec)] if first else []
+    for n, (gi, si, ai, group_name, statement_name, a) in enumerate(items):
+        if n:
+            story.append(PageBreak())
+        if ai == 0:
+            if si == 1:
+                story.append(Heading(f"Key question: {esc(group_name)}", look.styles["h2"], f"kq_{gi}", rec))
+            story.append(Heading(f"Quality statement: {esc(statement_name)}", look.styles["h3"], f"qs_{gi}_{si}", rec))
+        story += _action(a, look, pages, rec)
+    if first and not items:
+        story.append(look.p("No actions in this pack."))
+    return story
+
+
+def _index(ctx: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+    story: list = [Heading("Evidence index", look.styles["h1"], "sec_index", rec)]
+    if not ctx.exhibits:
+        return story + [look.p("No exhibits."), PageBreak()]
+    rows = []
+    for e in ctx.exhibits:
+        span = pages.span(e.number)
+        supports = ", ".join(link(anchor, esc(aid)) for aid, anchor in e.actions) or "—"
+        rows.append([link(e.anchor, f"<b>{esc(e.number)}</b>"),
+                     f"{esc(e.title)}<br/><font name='{look.mono}' size='7' color='#505a5f'>"
+                     f"SHA-256 {esc(e.sha_short)}</font>",
+                     f"{esc(e.type)}<br/><font color='#505a5f'>{esc(e.category)}</font>", esc(e.date), supports,
+                     span])
+    story.append(look.table(["Exhibit", "Title", "Type / CQC category", "Date", "Supports", "Pages"],
+                            rows, [1.45 * cm, TEXT_W - 11.75 * cm, 2.7 * cm, 2.0 * cm, 3.6 * cm, 2.0 * cm]))
+    story.append(look.p("Pages are bundle pages: the first is the exhibit sheet. SHA-256 shows the first 12 "
+                        "characters of the hash; each exhibit sheet gives it in full.", "small"))
+    return story + [PageBreak()]
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _gaps(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+    story: list = [Heading("Gap report", look.styles["h1"], "sec_gaps", rec)]
+    gaps = sorted(ctx.gaps, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    if gaps:
+        rows = [[_severity(f.severity), esc(f.rule), esc(f.subject), _finding_text(f), esc(f.location)]
+                for f in gaps]
+        story.append(look.table(["Severity", "Rule", "Subject", "Finding", "Location"], rows,
+                                [1.8 * cm, 1.4 * cm, 2.4 * cm, TEXT_W - 10.0 * cm, 4.4 * cm]))
+    else:
+        story.append(look.p("No findings."))
+    story += look.sub("Unreadable evidence", "h3")
+    if ctx.unreadable:
+        rows = [[esc(i), esc(p), esc(r)] for i, p, r in ctx.unreadable]
+        story.append(look.table(["Evidence", "File", "Reason"], rows,
+                                [4.2 * cm, TEXT_W - 10.2 * cm, 6.0 * cm]))
+    else:
+        story.append(look.p("Every evidence item could be read."))
+    return story + _personal_data(ctx, look, rec) + [PageBreak()]
+
+
+def _personal_data(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+    """sec_personal_data: personal data found in the pack's text and exhibits, by file and location,
+    each value masked (compiler.privacy.pack_scan); left out when the pack was not scanned."""
+    if ctx.personal_data is None:
+        return []
+    story: list = [CondPageBreak(4 * cm),
+                   Heading("Personal data warnings", look.styles["h2"], "sec_personal_data", rec)]
+    if not ctx.personal_data:
+        return story + [look.p("No personal data was found in this pack's text or exhibits.")]
+    story.append(look.p(
+        "For the compliance officer: this pack holds personal data. Check each item is needed before the pack "
+        "is shared; values are masked here.", "small"))
+    rows = [[esc(h.file), esc(h.location), esc(h.kind) + (f"<br/><font color='#505a5f'>{esc(h.detail)}</font>"
+                                                           if h.detail else ""), esc(h.masked)]
+            for h in ctx.personal_data]
+    story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows,
+                            [4.6 * cm, TEXT_W - 13.2 * cm, 4.6 * cm, 4.0 * cm]))
+    return story
+
+
+def _waivers(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+    story: list = [Heading("Waivers", look.styles["h1"], "sec_waivers", rec)]
+    if ctx.waivers:
+        rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in ctx.waivers]
+        story.append(look.table(["Rule", "Subject", "Reason", "Finding waived"], rows,
+                                [1.6 * cm, 2.6 * cm, 6.5 * cm, TEXT_W - 10.7 * cm]))
+    else:
+        story.append(look.p("No waivers."))
+    return story + [PageBreak()]
+
+
+def _appendices(ctx: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+    story: list = [Heading("Appendices: exhibits", look.styles["h1"], "sec_appendices", rec)]
+    story.append(look.p("Each exhibit follows, opened by a one-page exhibit sheet giving its number, title, "
+                        "type, date, source file, SHA-256 and the actions it supports. Every appendix page is "
+                        "stamped with its exhibit number and its page within the exhibit."))
+    if ctx.exhibits:
+        rows = [[link(e.anchor, f"<b>{esc(e.number)}</b>"), esc(e.title), pages.page(e.anchor)]
+                for e in ctx.exhibits]
+        story.append(look.table(["Exhibit", "Title", "Sheet page"], rows,
+                                [1.8 * cm, TEXT_W - 4.0 * cm, 2.2 * cm]))
+    return story
+
+
+def parts(ctx: CqcView, theme_key: str) -> list[Part]:
+    """The body in parts: the front (cover, contents, summary), the actions ACTIONS_PER_PART at a time, the
+    evidence index, and the back (gap report, waivers, the list of appendices)."""
+    def front(look: Look, pages: Pages, rec: dict[str, int]) -> list:
+        return _cover(ctx, look, rec) + _contents(ctx, look, rec, pages) + _summary(ctx, look, rec)[:-1]
+
+    def index(look: Look, pages: Pages, rec: dict[str, int]) -> list:
+        return _index(ctx, look, pages, rec)[:-1]
+
+    def back(look: Look, pages: Pages, rec: dict[str, int]) -> list:
+        return _gaps(ctx, look, rec) + _waivers(ctx, look, rec) + _appendices(ctx, look, pages, rec)
+
+    def actions(items: list, first: bool) -> Story:
+        return lambda look, pages, rec: _actions(items, first, look, pages, rec)
+
+    items = _action_items(ctx)
+    chunks = [items[i:i + ACTIONS_PER_PART] for i in range(0, len(items), ACTIONS_PER_PART)] or [[]]
+    # The front shows a little of everything, so it is keyed by the whole view model. The other parts are keyed
+    # by what their sections read and what every page prints (the running head): a changed
+    # exhibit lays out the index again (it prints the SHA-256), not the gap report or the list of appendices.
+    running = (ctx.head.title, ctx.head.provider, ctx.head.as_of, ctx.head.tool_version)
+    parts = [Part(inputs_key("front", ctx, theme_key), front)]
+    parts += [Part(inputs_key("actions", i == 0, chunk, running, theme_key), actions(chunk, i == 0))
+              for i, chunk in enumerate(chunks)]
+    parts.append(Part(inputs_key("index", ctx.exhibits, running, theme_key), index))
+    listed = [(e.anchor, e.number, e.title) for e in ctx.exhibits]
+    parts.append(Part(inputs_key("back", ctx.gaps, ctx.unreadable, ctx.personal_data, ctx.waivers, listed, running,
+                                  theme_key), back))
+    return parts

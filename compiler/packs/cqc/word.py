@@ -1,0 +1,139 @@
+"""The CQC pack in Word: everything `cqc.docx` shows, formatted, with internal links and bookmarks.
+
+The template (`cqc.docx`, made by templates/make_templates.py or supplied by a provider) holds layout
+only: styles, tables, loops and conditions. Every value it sees is decided here: plain strings (escaped
+by compiler.render.docx.template) or small run-level OOXML objects (compiler.render.docx.ooxml). Page
+numbers are the PDF bundle's, written in, so Word and LibreOffice show them with no field update.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from docxtpl import DocxTemplate
+
+from compiler.render.docx.ooxml import (CLOSURE_CHIPS, LINK_STYLE, REQ_CHIPS, Bookmarks, Ooxml, chip, join, link,
+                                        run, tab)
+from compiler.render.docx.template import image as word_image
+from compiler.render.pdf.pages import PageMap
+from compiler.views.common import FindingView
+from compiler.views.cqc import SECTIONS, CqcView
+from compiler.views.words import SEVERITY_WORDS
+
+CHART_WIDTH_MM = 160
+
+
+def _page(pages: PageMap, anchor: str) -> str:
+    page = pages.anchors.get(anchor)
+    return "" if page is None else str(page)
+
+
+def _exhibit_link(pages: PageMap, number: str, anchor: str) -> Ooxml:
+    """`E-012 (p. 47)`, linked to the evidence index row."""
+    span = pages.exhibits.get(number)
+    text = f"{number} (p. {span[0]})" if span else number
+    return link(anchor, text)
+
+
+def _exhibit_links(pages: PageMap, refs) -> Ooxml:
+    return join([_exhibit_link(pages, r.number, r.anchor) for r in refs])
+
+
+def _finding(f: FindingView, action_anchors: dict[str, str]) -> dict[str, Any]:
+    subject = link(action_anchors[f.subject], f.subject) if f.subject in action_anchors else run(f.subject)
+    return {"rule": f.rule, "name": f.name, "severity": SEVERITY_WORDS.get(f.severity, f.severity),
+            "subject": subject, "message": f.message, "hint": f.hint, "location": f.location,
+            "waiver_reason": f.waiver_reason or ""}
+
+
+def _summary_row(s, pages: PageMap) -> dict[str, Any]:
+    return {"id": link(s.anchor, s.id), "title": s.title, "owner": s.owner, "risk": s.risk.capitalize(),
+            "due": s.due, "declared": chip(s.declared_rag), "assessed": chip(s.assessed_rag),
+            "ready": "Yes" if s.closure_ready else "No", "overdue": "Overdue" if s.overdue else "",
+            "page": _page(pages, s.anchor)}
+
+
+def build_view(ctx: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -> dict[str, Any]:
+    """Everything the template shows, formatted. `tpl` is needed only for chart images."""
+    marks = Bookmarks()
+    action_anchors = {a.id: a.anchor for a in ctx.actions}
+
+    contents = []
+    sections = {}
+    for anchor, heading in SECTIONS:
+        contents.append({"level": 1, "line": link(anchor, run(heading, LINK_STYLE) + tab()
+                                                   + run(_page(pages, anchor), LINK_STYLE))})
+        sections[anchor] = marks.wrap(anchor, heading)
+        if anchor == "sec_actions":
+            for group in ctx.groups:
+                for statement in group.statements:
+                    for a in statement.actions:
+                        contents.append({"level": 2, "line": link(a.anchor, run(f"{a.id} {a.title}", LINK_STYLE)
+                                                                   + tab() + run(_page(pages, a.anchor), LINK_STYLE))})
+
+    def action(a) -> dict[str, Any]:
+        charts = []
+        for c in (c for c in a.charts if c.png is not None):     # drawn by the pack
+            image = word_image(tpl, c.png, CHART_WIDTH_MM)
+            source = (run("Source: ") + _exhibit_link(pages, c.exhibit.number, c.exhibit.anchor)
+                      + run(f" {c.exhibit.title}")) if c.exhibit else run("")
+            charts.append({"title": c.title, "image": image, "explanation": c.explanation, "source": source})
+        return {
+            "id": a.id, "heading": marks.wrap(a.anchor, f"{a.id} {a.title}"), "page": _page(pages, a.anchor),
+            "title": a.title, "plan": f"{a.plan_id} {a.plan_title}", "service": a.service, "kind": a.kind,
+            "risk": a.risk.capitalize(), "owner": a.owner, "opened": a.opened, "due": a.due, "status": a.status,
+            "declared": chip(a.declared_rag), "assessed": chip(a.assessed_rag), "rag_reasons": a.rag_reasons,
+            "closure_ready": "Yes: every closure test passes" if a.closure_ready else "No",
+            "narrative": [{"kind": b.kind, "text": b.text} for b in a.narrative],
+            "requirements": [{"label": r.label, "note": r.note, "counts": r.counts,
+                              "status": chip(REQ_CHIPS.get(r.status), r.status_text),
+                              "exhibits": _exhibit_links(pages, r.exhibits),
+                              "unreadable": ("Unreadable: " + ", ".join(r.unreadable)) if r.unreadable else ""}
+                             for r in a.requirements],
+            "closure": [{"name": c.name, "result": chip(*CLOSURE_CHIPS.get(c.result, (None, c.result))),
+                         "reason": c.reason, "exhibits": _exhibit_links(pages, c.exhibits)} for c in a.closure],
+            "charts": charts,
+            "reviews": [{"date": r.date, "forum": r.forum, "rag": r.rag, "narrative": r.narrative} for r in a.reviews],
+            "findings": [_finding(f, action_anchors) for f in a.findings],
+        }
+
+    groups = [{"name": g.name,
+               "statements": [{"name": s.name, "actions": [action(a) for a in s.actions]} for s in g.statements]}
+              for g in ctx.groups]
+
+    exhibits = [{"number": marks.wrap(e.anchor, e.number), "title": e.title, "type": e.type,
+                 "category": e.category, "date": e.date,
+                 "pages": pages.exhibit_pages(e.number) if e.number in pages.exhibits else "",
+                 "actions": join([link(anchor, ident) for ident, anchor in e.actions]),
+                 "sha_short": e.sha_short, "sha256": e.sha256, "path": e.path, "file_name": e.file_name}
+                for e in ctx.exhibits]
+    spans = [pages.exhibits[e.number] for e in ctx.exhibits if e.number in pages.exhibits]
+    appendix_pages = f"pages {min(s[0] for s in spans)}–{max(s[1] for s in spans)}" if spans else ""
+
+    summary = [_summary_row(s, pages) for s in ctx.summary]
+    head = ctx.head
+    return {
+        "pack": head.pack, "title": head.title, "audience": head.audience, "classification": head.classification,
+        "provider": head.provider, "service": head.service, "as_of": head.as_of, "prepared_by": head.prepared_by,
+        "tool_version": head.tool_version, "total_pages": str(pages.total),
+        "plans": [{"id": p[0], "title": p[1], "service": p[2], "risk": p[3].capitalize()} for p in head.plans],
+        "contents": contents, "sec": sections,
+        "rag_table": [{"rag": chip(rag), "declared": str(d), "assessed": str(s)} for rag, d, s in ctx.rag_table],
+        "counts": {"actions": str(len(ctx.actions)), "closure_ready": str(ctx.closure_ready),
+                   "overstated": str(ctx.overstated), "exhibits": str(len(ctx.exhibits)),
+                   "unreadable": str(len(ctx.unreadable)),
+                   **{k: str(v) for k, v in ctx.findings_count.items()}},
+        "summary": summary, "high_risk": [r for r, s in zip(summary, ctx.summary) if s.risk == "high"],
+        "groups": groups, "exhibits": exhibits, "appendix_pages": appendix_pages,
+        "gaps": [_finding(f, action_anchors) for f in ctx.gaps] + _personal_data_rows(ctx),
+        "waivers": [_finding(f, action_anchors) for f in ctx.waivers],
+        "unreadable": [{"id": i, "path": p, "reason": r} for i, p, r in ctx.unreadable],
+    }
+
+
+def _personal_data_rows(ctx: CqcView) -> list[dict[str, Any]]:
+    """Personal-data scan hits as gap-report rows (the template's gap table shows them), values masked."""
+    return [{"rule": "Personal data", "name": h.kind, "severity": "Warning", "subject": run(h.file),
+             "message": f"{h.kind} {h.masked}" + (f" ({h.detail})" if h.detail else ""),
+             "hint": "Check this personal data is needed before the pack is shared.", "location": h.location,
+             "waiver_reason": ""}
+            for h in ctx.personal_data or []]

@@ -1,0 +1,136 @@
+"""The challenge question each rule's finding puts to a governance meeting, filled with the values behind it.
+
+Beside the rules so a new rule gets its question where it is written; the governance view asks them.
+A rule with no entry here gets a generic question built from its finding's message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from compiler.model.assessment import ActionResult
+from compiler.model.finding import Finding
+from compiler.model.plan import Action, Plan
+from compiler.views.words import (RAG_NAMES, STATUS_WORDS, day, last_review, more_needed, records, type_words,
+                                  unmet)
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    finding: Finding | None
+    plan: Plan
+    action: Action | None
+    result: ActionResult | None
+    as_of: dt.date
+
+
+def _declared_vs_evidence(q: QuestionData) -> str:
+    a, r = q.action, q.result
+    gaps = unmet(r)
+    declared = RAG_NAMES[a.rag]
+    if gaps:
+        g = gaps[0]
+        has = (f"{g.current} of the {records(g.count, g.type)}" if g.count > 1
+               else f"no current {type_words(g.type)[0]}")
+        return f"{a.id} is declared {declared} but has {has} it requires: {type_words(g.type)[2]}"
+    reason = (r.rag_reasons[0] if r.rag_reasons else f"the evidence supports {r.assessed_rag}").rstrip(".")
+    return f"{a.id} is declared {declared} but assessed {r.assessed_rag} ({reason}): what evidence supports {declared}?"
+
+
+def _insufficient(q: QuestionData) -> str | None:
+    out = []
+    for g in unmet(q.result):
+        if g.status != "insufficient":
+            continue
+        out.append(f"{q.action.id} needs {records(more_needed(g), g.type, more=True)} ({g.current} of {g.count} so far): "
+                   f"who will provide {'it' if more_needed(g) == 1 else 'them'}, and by when?")
+    return "\n".join(out) or None
+
+
+def _missing(q: QuestionData) -> str | None:
+    out = [f"{q.action.id} has no {type_words(g.type)[1]} at all: {type_words(g.type)[2]}"
+           for g in unmet(q.result) if g.status == "missing"]
+    return "\n".join(out) or None
+
+
+def _stale(q: QuestionData) -> str | None:
+    out = [f"{q.action.id} has {records(g.found, g.type)}, but {g.current} within the last "
+           f"{g.within_days or '—'} days: has the checking stopped, and when is the next one due?"
+           for g in unmet(q.result) if g.status == "stale"]
+    return "\n".join(out) or None
+
+
+def _overdue(q: QuestionData) -> str:
+    status = STATUS_WORDS[q.action.status].lower()
+    return (f"{q.action.id} was due on {day(q.action.due, q.as_of)} and is still {status}: "
+            "what is the revised date and who agreed it?")
+
+
+def _review_overdue(q: QuestionData) -> str:
+    last = last_review(q.result)
+    since = f"since {day(last, q.as_of)}" if last else "since it opened"
+    return f"{q.action.id} has not been reviewed {since}: why has it not come to the Committee, and when will it?"
+
+
+def _owner(q: QuestionData) -> str:
+    shown = q.action.owner.raw if q.action.owner and q.action.owner.raw else "nobody"
+    return f"{q.action.id} is owned by “{shown}”: which named person is accountable for delivering it?"
+
+
+def _tick_box(q: QuestionData) -> str:
+    m = re.search(r'\("([^"]+)"\)', q.finding.message)
+    phrase = f" (“{m.group(1)}”)" if m else ""
+    return (f"{q.action.id} is a tick-box action{phrase}: what practice change does it support, "
+            "and how is that change tested?")
+
+
+def _board(q: QuestionData) -> str:
+    return f"{q.plan.id} ({q.plan.risk} risk) has had no board report in 90 days: when will the Board see it?"
+
+
+def generic(q: QuestionData) -> str:
+    """The question for a rule with no entry in QUESTIONS: its finding's message, asked back."""
+    subject = q.action.id if q.action else q.plan.id
+    text = q.finding.message
+    if text.startswith(subject):
+        text = text[len(subject):].lstrip(" :")
+    return f"{subject}: {text.rstrip('.')}. What is being done about it, and by when?"
+
+
+QUESTIONS: dict[str, Callable[[QuestionData], str | None]] = {
+    "SG101": lambda q: f"{q.action.id} requires no evidence: how will the Committee know it worked?",
+    "SG102": _tick_box,
+    "SG201": _owner,
+    "SG202": lambda q: f"{q.action.id} has no due date: by when will it be delivered, and who agreed that?",
+    "SG301": _missing,
+    "SG302": _insufficient,
+    "SG303": _stale,
+    "SG304": lambda q: (f"Evidence {q.finding.evidence} for {q.action.id if q.action else q.plan.id} cannot be read: "
+                        "can a readable copy be provided before the meeting?"),
+    "SG305": lambda q: f"{q.action.id} names evidence that does not exist: where is it?",
+    "SG308": lambda q: (f"Evidence {q.finding.evidence} for {q.action.id if q.action else q.plan.id} has no date: "
+                        "when was it produced, and is it current?"),
+    "SG401": lambda q: f"{q.action.id} has a RAG rating with no narrative: what is the rating based on?",
+    "SG402": _declared_vs_evidence,
+    "SG403": _overdue,
+    "SG404": _review_overdue,
+    "SG405": _board,
+    "SG406": lambda q: (f"Minutes review {q.action.id} but none records challenge: what did the Committee test, "
+                        "and what assurance did it ask for?"),
+    "SG501": lambda q: f"{q.action.id} is closed but its risk indicators have not improved: should it be reopened?",
+    "SG502": lambda q: f"{q.action.id} is closed but audits do not confirm practice change: should it be reopened?",
+    "SG503": lambda q: f"{q.action.id} is closed without staff evidence: what shows staff practise it consistently?",
+    "SG504": lambda q: f"{q.action.id} is closed without governance challenge recorded: who tested the closure?",
+    "SG505": lambda q: (f"{q.action.id} is a high-risk action closed after a short oversight period: "
+                        "what shows the improvement will last?"),
+}
+
+# Rules about one action that a finding on a whole plan does not make a question of.
+ACTION_ONLY = frozenset({"SG101", "SG202", "SG301", "SG302", "SG303", "SG401", "SG402", "SG403", "SG404"})
+
+
+def question(code: str, data: QuestionData) -> str | None:
+    """The question (one per line) a finding of rule `code` asks."""
+    return QUESTIONS.get(code, generic)(data)
