@@ -25,12 +25,14 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evidence_store.cache import EvidenceCache
 
 KIND = "check"
 FORMAT = "1"                      # bump when what is stored changes shape
 
-_COMPILER = Path(__file__).resolve().parent
 _LIBRARIES = ("click",)           # the evidence_store digest names the others
 _code: str | None = None
 
@@ -55,7 +57,7 @@ class Output:
 class Pending:
     """A check that may be kept once it has run: where it goes, and what its key is made of so far.
     Give `surveyed` and `plan_digests` to pipeline.check, so the key is of what the check read."""
-    cache: Any
+    cache: EvidenceCache
     slot: str
     head: list
     surveyed: Any                  # evidence_store.survey.Survey
@@ -68,22 +70,22 @@ def code_digest() -> str:
     if _code is None:
         from importlib import metadata
 
-        from evidence_store.cache import source_digest
+        from evidence_store.shelf import package_digest
         from evidence_store.snapshot import code_digest as evidence_code
 
-        files = sorted(p.relative_to(_COMPILER).as_posix() for p in _COMPILER.rglob("*")
-                       if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts)
         versions = ",".join(f"{name}={metadata.version(name)}" for name in _LIBRARIES)
-        _code = f"{source_digest(*files, base=_COMPILER)}|{evidence_code()}|{versions}|{sys.version}"
+        _code = f"{package_digest('compiler')}|{evidence_code()}|{versions}|{sys.version}"
     return _code
 
 
-def look_up(cache: Any, plan_paths: Sequence[str | Path], evidence: str | Path,
+def look_up(cache: EvidenceCache | None, plan_paths: Sequence[str | Path], evidence: str | Path,
             options: Options) -> tuple[Output | None, Pending | None]:
     """(the stored output, None) when every input is as it was for a check kept before;
     (None, a Pending to keep this check's output by) when it must run; (None, None) without a
     cache, or when the plans or the folder cannot be found (the check then says why)."""
-    if cache is None or not getattr(cache, "usable", False):
+    from evidence_store.shelf import Shelf
+
+    if not Shelf(cache, KIND, "").on:
         return None, None
     from compiler.errors import SgpackError
     from compiler.plans.files import MAX_BYTES, plan_files
@@ -107,18 +109,15 @@ def look_up(cache: Any, plan_paths: Sequence[str | Path], evidence: str | Path,
     key = _key(head, plans, surveyed.key())
     if key is None:
         return None, pending
-    found = cache.get(KIND, key, slot)
-    if found is None:
-        return None, pending
-    try:
-        value, data = found
-        if not isinstance(value, dict) or value.get("format") != FORMAT or type(value.get("exit")) is not int \
-                or not isinstance(data, bytes):
-            raise ValueError("not a check entry")
-        return Output(zlib.decompress(data).decode("utf-8"), value["exit"]), None
-    except Exception:  # noqa: BLE001 - anything wrong with an entry means: run the check
-        cache.drop(KIND, key, slot)
-        return None, pending
+    found = Shelf(cache, KIND, slot).find(key, _read)
+    return (found, None) if found is not None else (None, pending)
+
+
+def _read(value: Any, data: bytes | None) -> Output:
+    if not isinstance(value, dict) or value.get("format") != FORMAT or type(value.get("exit")) is not int \
+            or not isinstance(data, bytes):
+        raise ValueError("not a check entry")
+    return Output(zlib.decompress(data).decode("utf-8"), value["exit"])
 
 
 def keep(pending: Pending | None, output: Output) -> None:
@@ -134,7 +133,10 @@ def keep(pending: Pending | None, output: Output) -> None:
         data = zlib.compress(output.text.encode("utf-8"), 1)
     except UnicodeError:               # e.g. a lone surrogate: it cannot be printed the same way again
         return
-    pending.cache.put(KIND, key, pending.slot, {"format": FORMAT, "exit": output.exit_code}, data, replace=True)
+    from evidence_store.shelf import Shelf
+
+    Shelf(pending.cache, KIND, pending.slot).keep(key, {"format": FORMAT, "exit": output.exit_code}, data,
+                                                  replace=True)
 
 
 def _key(head: list, plans: list, evidence: str | None) -> str | None:

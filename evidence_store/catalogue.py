@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import snapshot
-from .cache import EvidenceCache, ScanCache
+from .cache import EvidenceCache
+from .scancache import ScanCache
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import Limits
 from .metadata import MetaSource, Resolved, check_keys, mention_pattern, mentions, resolve, slug

@@ -123,6 +123,16 @@ def code_version(*modules: ModuleType | str, libraries: Iterable[str] = (), file
     return h.hexdigest()[:16]
 
 
+def package_digest(package: str, suffixes: tuple[str, ...] = (".py", ".yaml")) -> str:
+    """A short digest of every source and data file of a project package, at any depth: for what is made by
+    the package as a whole (a check's output, a whole catalogue)."""
+    folder = _ROOT.joinpath(*package.split("."))
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in suffixes and "__pycache__" not in p.parts):
+        h.update(path.relative_to(_ROOT).as_posix().encode() + b"\0" + _digest(path.resolve()).encode() + b"\n")
+    return h.hexdigest()[:16]
+
+
 def _library_version(name: str) -> str:
     from importlib import metadata
 

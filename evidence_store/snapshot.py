@@ -17,10 +17,11 @@ import sys
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import fields
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import EvidenceCache, ScanCache, id_set_digest, library_versions, source_digest
+from .cache import EvidenceCache
+from .scancache import ScanCache, id_set_digest, library_versions
+from .shelf import Shelf, package_digest
 from .limits import Limits
 
 if TYPE_CHECKING:          # the models are imported when a catalogue is loaded: a key needs none of them
@@ -30,7 +31,6 @@ KIND = "catalogue"
 FORMAT = "2"                 # bump when what is stored changes shape
 EMPTY, LARGE, NOT_READ = "empty", "too large", "not read"
 
-_PACKAGE = Path(__file__).resolve().parent
 _code: str | None = None
 
 
@@ -40,9 +40,7 @@ def code_digest() -> str:
     if _code is None:
         from importlib import metadata
 
-        files = sorted(p.relative_to(_PACKAGE).as_posix() for p in _PACKAGE.rglob("*")
-                       if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts)
-        _code = (f"{source_digest(*files)}|{library_versions()}|pydantic={metadata.version('pydantic')}|"
+        _code = (f"{package_digest('evidence_store')}|{library_versions()}|pydantic={metadata.version('pydantic')}|"
                  f"pyyaml={metadata.version('PyYAML')}|python={sys.version_info[:3]}")
     return _code
 
@@ -98,12 +96,7 @@ def load(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: 
     """The catalogue stored under the key, or None (a damaged entry is dropped)."""
     from .model import Catalogue
 
-    slot = _slot(folder, root, ids)
-    found = cache.get(KIND, catalogue_key, slot)
-    if found is None:
-        return None
-    value, data = found
-    try:
+    def read(value: Any, data: bytes | None) -> Catalogue:
         if not isinstance(value, dict) or value.get("format") != FORMAT or not isinstance(data, bytes):
             raise ValueError("not a catalogue entry")
         split, middle = value["split"], value["texts"]
@@ -120,10 +113,9 @@ def load(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: 
             if length >= 0:                      # -1: the item was given no text
                 item.text = texts[start:start + length]
                 start += length
-    except Exception:  # noqa: BLE001 - anything wrong with an entry means: scan file by file
-        cache.drop(KIND, catalogue_key, slot)
-        return None
-    return catalogue
+        return catalogue
+
+    return Shelf(cache, KIND, _slot(folder, root, ids)).find(catalogue_key, read)
 
 
 def store(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: frozenset[str],
@@ -142,7 +134,7 @@ def store(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids:
     # level 1: a third of the time of the default for a little more space; reading is as fast
     data = zlib.compress(head + lengths + body, 1)
     value = {"format": FORMAT, "split": len(head), "texts": len(head) + len(lengths)}
-    cache.put(KIND, catalogue_key, _slot(folder, root, ids), value, data, replace=True)
+    Shelf(cache, KIND, _slot(folder, root, ids)).keep(catalogue_key, value, data, replace=True)
 
 
 def meta_entry(what: str, read: tuple[bytes | None, int, str | None]) -> tuple[str, Any]:

@@ -15,7 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from . import snapshot
-from .cache import EvidenceCache, ScanCache, note
+from .cache import EvidenceCache, note
+from .scancache import ScanCache
 from .limits import DEFAULT_LIMITS, Limits
 from .paths import Target, check_entry, display_name, name_problem, read_checked
 from .readers import READERS

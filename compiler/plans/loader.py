@@ -14,12 +14,13 @@ from compiler.plans.strict_yaml import Document, Path
 
 if TYPE_CHECKING:      # the schema's models are built on first use: a plan from the cache needs none
     from compiler.plans import schema
+    from evidence_store.cache import EvidenceCache
 
 __all__ = ["MAX_BYTES", "PLAN_SUFFIXES", "check_unique_ids", "field_path", "load_plan_file", "load_plans",
            "plan_files"]
 
 
-def load_plans(paths: Iterable[str | pathlib.Path], *, cache: Any = None,
+def load_plans(paths: Iterable[str | pathlib.Path], *, cache: EvidenceCache | None = None,
                digests: dict[str, str] | None = None) -> list[Plan]:
     """Read every plan file in `paths` (files, or folders searched recursively), sorted by file.
 
@@ -33,19 +34,18 @@ def load_plans(paths: Iterable[str | pathlib.Path], *, cache: Any = None,
     return plans
 
 
-def load_plan_file(file: str, *, cache: Any = None, digests: dict[str, str] | None = None) -> Plan:
+def load_plan_file(file: str, *, cache: EvidenceCache | None = None, digests: dict[str, str] | None = None) -> Plan:
     """One plan file -> Plan. `file` is used, as given, in every message."""
     raw = _read_bytes(file)
-    keep = plan_cache.usable(cache)
-    sha256 = hashlib.sha256(raw).hexdigest() if keep or digests is not None else ""
+    shelf = plan_cache.shelf(cache)
+    sha256 = hashlib.sha256(raw).hexdigest() if shelf.on or digests is not None else ""
     if digests is not None:
         digests[file] = sha256
-    if keep:
-        cached = plan_cache.get(cache, sha256, file)
-        if cached is not None:
-            return cached
-    plan = _load(raw, file)
-    if keep:
+    if not shelf.on:
+        return _load(raw, file)
+    plan = plan_cache.get(cache, sha256, file)
+    if plan is None:
+        plan = _load(raw, file)
         plan_cache.put(cache, sha256, plan)
     return plan
 
