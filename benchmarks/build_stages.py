@@ -17,7 +17,7 @@ bundle = every bundle page / (build_bundle time - body time). Peak memory is thi
 ru_maxrss, read after each stage, so the stage where it rises is the one that allocated.
 
 Timing wraps module functions at run time (`compiler.render.pdf.bundle.converge`, `.render_sheets`,
-`compiler.render.pdf.join._stamp_forms`, `compiler.render.pdf.layout._render_pass`); no sgpack code is changed.
+`compiler.render.pdf.join.stamp_forms`, `compiler.render.pdf.layout._render_pass`); no sgpack code is changed.
 """
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def run(corpus: Path, profile_stages: list[str] | None = None, top: int = 25, so
     bundle_mod.SEPARATE_PROCESS_FROM = 10 ** 9
     wrap(bundle_mod, "converge", calls, "body", pages=lambda v: v.pages)
     wrap(bundle_mod, "render_sheets", calls, "sheets")
-    wrap(pdfjoin_mod, "_stamp_forms", calls, "stamps")
+    wrap(pdfjoin_mod, "stamp_forms", calls, "stamps")
 
     with tempfile.TemporaryDirectory(prefix="sgpack-stages-") as tmp:
         stage_dir = Path(tmp) / "pack"

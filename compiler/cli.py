@@ -11,7 +11,7 @@ import click
 
 from compiler import __version__
 from compiler.errors import SgpackError
-from compiler.packs import pack_names
+from compiler.packs.registry import pack_names
 
 if TYPE_CHECKING:
     from compiler import results

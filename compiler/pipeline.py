@@ -72,7 +72,7 @@ def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date
 
 def pack_names() -> tuple[str, ...]:
     """Every pack sgpack builds, in profile order."""
-    from compiler.packs import pack_names as names
+    from compiler.packs.registry import pack_names as names
 
     return names()
 
@@ -88,10 +88,11 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     import hashlib
     import json
 
-    from compiler.packs import output, pack_writer
+    from compiler.packs import output
     from compiler.packs.assemble import assemble
     from compiler.packs.job import BuildJob
     from compiler.packs.profiles import load_profile
+    from compiler.packs.registry import pack_writer
     from compiler.render.theme import load_theme
     from compiler.views.common import Options
 

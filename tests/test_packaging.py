@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.packs import pack_names
+from compiler.packs.registry import pack_names
 from compiler.packs.profiles import load_profile
 from compiler.render.theme import load_theme
 from compiler.vocab import vocab
@@ -50,7 +50,7 @@ def test_the_installed_package_finds_its_shipped_files(tmp_path) -> None:
     probe = ("import importlib.util, sys\n"
              "spec = importlib.util.find_spec('compiler')\n"
              "if spec is None: sys.exit(77)\n"
-             "from compiler.packs import pack_names\n"
+             "from compiler.packs.registry import pack_names\n"
              "from compiler.packs.profiles import load_profile\n"
              "from compiler.render.theme import load_theme\n"
              "from compiler.shipped import asset_dir\n"

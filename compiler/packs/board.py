@@ -22,7 +22,7 @@ from compiler.render.docx.template import image as word_image
 from compiler.render.docx.template import render_template
 from compiler.render.pdf.blocks import section, title_block
 from compiler.render.pdf.document import document
-from compiler.render.pdf.flow import image
+from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Story
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
 from compiler.render.pdf.pages import Pages

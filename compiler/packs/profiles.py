@@ -8,7 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from compiler.errors import SgpackError
-from compiler.packs import pack_names
+from compiler.packs.registry import pack_names
 from compiler.shipped import asset_dir
 
 Format = Literal["docx", "pdf"]

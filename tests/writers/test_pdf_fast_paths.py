@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from compiler.render.pdf import flow as pdf_flow
+from compiler.render.pdf import images as pdf_images
 from compiler.render.pdf import layout as pdf
 from compiler.render.pdf.look import Look, esc, link
 from compiler.render.theme import load_theme
@@ -102,14 +103,14 @@ def _png(mode: str) -> bytes:
 def test_png_charts_are_placed_from_their_own_rows():
     for mode in ("RGB", "L"):
         png = _png(mode)
-        fast = pdf_flow.image(png, 300, 200)
-        assert isinstance(fast, pdf_flow.PNGImage)
+        fast = pdf_images.image(png, 300, 200)
+        assert isinstance(fast, pdf_images.PNGImage)
         slow = Image(io.BytesIO(png), width=fast.drawWidth, height=fast.drawHeight)
         a, b = _pixels(_render([fast])), _pixels(_render([slow]))
         assert np.abs(a[0] - b[0]).max() <= 2
     rgba = io.BytesIO()
     PILImage.new("RGBA", (10, 10)).save(rgba, format="PNG")
-    assert isinstance(pdf_flow.image(rgba.getvalue(), 100, 100), Image)       # transparency: reportlab's way
+    assert isinstance(pdf_images.image(rgba.getvalue(), 100, 100), Image)       # transparency: reportlab's way
 
 
 class _Counting(Paragraph):

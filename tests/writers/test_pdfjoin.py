@@ -1,4 +1,4 @@
-"""Joining exhibit PDFs into the bundle (pdfjoin, pikepdf): odd page trees, rotated pages, files qpdf
+"""Joining exhibit PDFs into the bundle (the joiner, pikepdf): odd page trees, rotated pages, files qpdf
 refuses, signatures, a classification WinAnsi cannot spell, and the exhibit sheets' overflow rules."""
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from compiler.render.pdf.blocks import cover
-from compiler.render.pdf.flow import image
+from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Story
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
 from compiler.render.pdf.pages import Heading, Pages

@@ -14,7 +14,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from compiler.render.pdf.blocks import cover
-from compiler.render.pdf.flow import Para, image
+from compiler.render.pdf.flow import Para
+from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Part, Story
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
 from compiler.render.pdf.pages import Heading, Pages
