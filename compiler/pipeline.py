@@ -15,6 +15,7 @@ from compiler.model.plan import Plan
 
 if TYPE_CHECKING:
     from evidence_store.cache import EvidenceCache
+    from evidence_store.limits import Limits
     from evidence_store.survey import Survey
 
 Progress = Callable[[int, int], None]
@@ -82,9 +83,11 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
           formats: Sequence[str] = (), prepared_by: str | None = None,
           roster: Path | None = None, recipient: str = "default",
           allow_personal_data: str | None = None, approved_by: str | None = None,
-          progress: Progress | None = None, cache: EvidenceCache | None = None) -> tuple[Path, Assessment]:
+          progress: Progress | None = None, cache: EvidenceCache | None = None,
+          limits: Limits | None = None) -> tuple[Path, Assessment]:
     """`sgpack build`: check, assemble the pack for its audience, and have the pack write itself atomically
-    into `out`. `cache` keeps what reading and rendering evidence files gave."""
+    into `out`. `cache` keeps what reading and rendering evidence files gave; `limits` bounds the work a pack
+    does on evidence (default: evidence_store's)."""
     import hashlib
     import json
 
@@ -95,6 +98,7 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     from compiler.packs.registry import pack_writer
     from compiler.render.theme import load_theme
     from compiler.views.common import Options
+    from evidence_store.limits import DEFAULT_LIMITS
 
     profile = load_profile(pack_name)
     write = pack_writer(pack_name)
@@ -124,7 +128,7 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
                        stage=stage, evidence_root=assessment.catalogue.root, templates=templates,
                        formats=tuple(formats or profile.formats), seed=seed, roster=loaded_roster,
                        recipient=recipient, allow_personal_data=allow_personal_data, approved_by=approved_by,
-                       cache=cache)
+                       cache=cache, limits=limits or DEFAULT_LIMITS)
         write(job)
         header = _manifest_header(pack_name, profile, assessment, service, plan_paths)
         if allow_personal_data:

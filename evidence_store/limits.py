@@ -27,6 +27,8 @@ class Limits:
     read_memory: int = 1 * GB               # PDF/DOCX/XLSX: address space of the child reading it
     reader_processes: int = 0               # child processes reading PDF/DOCX/XLSX; 0 = one per core, at most 4;
     #                                         -1 = read in this process (no time or memory limit; tests only)
+    join_seconds: float = 900.0             # the CQC bundle: wall time to join its pages (a child process)
+    join_memory: int = 4 * GB               # ... and the address space of that child
 
 
 DEFAULT_LIMITS = Limits()
@@ -49,6 +51,8 @@ _DESCRIPTIONS = {
     "read_seconds": "time to read one PDF/DOCX/XLSX",
     "read_memory": "memory to read one PDF/DOCX/XLSX",
     "reader_processes": "processes reading PDF/DOCX/XLSX",
+    "join_seconds": "time to join the pages of a PDF bundle",
+    "join_memory": "memory to join the pages of a PDF bundle",
 }
 
 
@@ -73,9 +77,9 @@ def describe_limits(limits: Limits | None = None) -> list[tuple[str, str]]:
     rows = []
     for f in fields(Limits):
         value = getattr(limits, f.name)
-        if f.name.endswith(("_bytes", "_total")) or f.name == "read_memory":
+        if f.name.endswith(("_bytes", "_total", "_memory")):
             shown = human_bytes(value) if f.name not in ("max_name_bytes", "max_path_bytes") else f"{value} bytes"
-        elif f.name == "read_seconds":
+        elif f.name.endswith("_seconds"):
             shown = human_seconds(value)
         elif f.name == "max_zip_ratio":
             shown = f"{value:g}:1"

@@ -40,7 +40,7 @@ def _library_versions() -> str:
 
 # Limits that decide whether a file can be read at all here (time, memory, processes) do not
 # change a result: failures they cause are never cached.
-_NOT_IN_KEY = {"read_seconds", "read_memory", "reader_processes"}
+_NOT_IN_KEY = {"read_seconds", "read_memory", "reader_processes", "join_seconds", "join_memory"}
 
 
 def reader_version(fmt: str, limits: Any) -> str | None:

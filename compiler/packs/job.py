@@ -12,6 +12,7 @@ from compiler.packs.profiles import PackProfile
 from compiler.privacy.roster import Roster
 from compiler.render.theme import Theme, template_file
 from compiler.views.common import Options
+from evidence_store.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -35,6 +36,7 @@ class BuildJob:
     allow_personal_data: str | None = None   # the reason given with --allow-personal-data
     approved_by: str | None = None
     cache: EvidenceCache | None = None       # what an earlier build made: exhibit pages, body parts, charts
+    limits: Limits = DEFAULT_LIMITS          # what work on evidence may cost: reading it, joining its pages
 
     def write(self, relative: str, data: bytes) -> None:
         output.write_file(self.stage, relative, data)

@@ -65,3 +65,50 @@ def test_charts_are_drawn_in_the_providers_theme(tmp_path, name):
     assert charts
     assert sum(colour_count(png, PURPLE) for png in charts) > 100          # improvement points in the theme's colour
     assert sum(colour_count(png, DEFAULT_BLUE) for png in charts) == 0     # none in the default
+
+
+def logo_png(size=(360, 100)) -> bytes:
+    image = Image.new("RGB", size, (0x00, 0x69, 0x78))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def branded(tmp_path: Path, logo: str, data: bytes | None = None) -> Path:
+    folder = tmp_path / "brand"
+    folder.mkdir(exist_ok=True)
+    theme = (ROOT / "templates" / "theme.yaml").read_text(encoding="utf-8").replace("logo: null", f"logo: {logo}")
+    (folder / "theme.yaml").write_text(theme, encoding="utf-8")
+    if data is not None:
+        (folder / logo).write_bytes(data)
+    return folder
+
+
+def test_the_themes_logo_is_on_the_cover_of_every_pdf(tmp_path):
+    templates = branded(tmp_path, "logo.png", logo_png())
+    for name in ("governance", "cqc"):
+        folder, _ = pipeline.build([PLANS], EVIDENCE, name, as_of=AS_OF, out=tmp_path / name, templates=templates,
+                                   formats=("pdf",))
+        doc = pdfium.PdfDocument(str(folder / f"{name}-pack.pdf"))
+        images = [o for o in doc[0].get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+        assert len(images) == 1, name
+        left, bottom, right, top = images[0].get_bounds()
+        width, height = doc[0].get_size()
+        assert right > width * 0.8 and top > height * 0.8          # top right
+
+
+@pytest.mark.parametrize("logo, data, why", [
+    ("../logo.png", None, "must be a file in the same folder as theme.yaml"),
+    ("missing.png", None, "no such logo file beside theme.yaml"),
+    ("logo.png", b"<svg onload='alert(1)'/>", "must be a PNG or JPEG image"),
+    ("logo.png", logo_png((3000, 3000)), "more than 4,000,000 pixels"),
+    ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "cannot be read"),
+])
+def test_a_logo_that_is_not_a_small_image_beside_the_theme_is_refused(tmp_path, logo, data, why):
+    from compiler.errors import SgpackError
+    from compiler.render.theme import load_theme
+
+    templates = branded(tmp_path, logo, data if "/" not in logo else None)
+    with pytest.raises(SgpackError, match=why) as caught:
+        load_theme(templates)
+    assert str(caught.value).startswith(f"{templates / 'theme.yaml'}: logo: ")

@@ -4,9 +4,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from compiler.errors import SgpackError
 from compiler.packs import output
 from compiler.packs.cqc import story, word
 from compiler.packs.job import BuildJob
+from compiler.render.bounded import OutOfBounds, run_bounded
 from compiler.render.charts import chart_spec, draw_charts
 from compiler.render.docx.template import render_template
 from compiler.render.exhibits import ExhibitError, RenderedExhibit, render_exhibit
@@ -156,8 +158,20 @@ def write(job: BuildJob) -> None:
     if "docx" in job.formats:
         job.write(f"{job.stem}.docx", _docx(job, view, laid.pages))
     if "pdf" in job.formats:
-        with output.new_file(job.stage, f"{job.stem}.pdf") as handle:
-            bundle(view, laid, job.theme, into=handle)
+        # qpdf copies the pages of every PDF original: in a process of its own, under a time and memory limit
+        limits = job.limits
+        try:
+            run_bounded(_join_into, (view, laid, job.theme, job.stage, f"{job.stem}.pdf"), seconds=limits.join_seconds,
+                        memory=limits.join_memory, scratch=job.stage, what="joining the bundle's pages")
+        except OutOfBounds as exc:
+            raise SgpackError(f"the PDF bundle could not be made: {exc}. Nothing was written; the Word pack alone "
+                              "can be built with --formats docx") from None
+
+
+def _join_into(view: CqcView, laid: Laid, theme: Theme, stage: Path, name: str) -> None:
+    """The bundle, joined into its file in the stage (run in a child process: see write)."""
+    with output.new_file(stage, name) as handle:
+        bundle(view, laid, theme, into=handle)
 
 
 def _docx(job: BuildJob, view: CqcView, pages: PageMap) -> bytes:
@@ -177,6 +191,5 @@ def _docx(job: BuildJob, view: CqcView, pages: PageMap) -> bytes:
 
     shelf: Shelf[bytes] = Shelf(job.cache, WORD_KIND,
                                 code_version(word, docx_template, libraries=("docxtpl", "python-docx")))
-    key = inputs_key(view, pages, str(template), file_digest(Path(str(template))), job.theme.model_dump(),
-                     file_digest(job.theme.logo))
+    key = inputs_key(view, pages, str(template), file_digest(Path(str(template))), job.theme.key)
     return shelf.remember(key, make, write=lambda data: ({}, data), read=read)

@@ -9,12 +9,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from compiler.render.pdf.images import image
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
 from compiler.render.pdf.pages import Heading, Pages
 from compiler.views.words import RESULT_WORDS
 
 if TYPE_CHECKING:
     from compiler.views.common import Head
+
+LOGO_W, LOGO_H = 5.0 * cm, 1.8 * cm        # the largest a logo is drawn: scaled down to fit, never up
 
 
 def cover(head: Head, look: Look, rec: dict[str, int]) -> list:
@@ -25,7 +28,7 @@ def cover(head: Head, look: Look, rec: dict[str, int]) -> list:
     cls = ParagraphStyle("cover_cls", s["body"], fontName=look.bold, fontSize=16, leading=20,
                          textColor=look.rag["red"], alignment=TA_CENTER, borderColor=look.rag["red"],
                          borderWidth=1.5, borderPadding=(8, 8, 8, 8), spaceBefore=8, spaceAfter=26)
-    return [Spacer(1, 2.2 * cm), Heading(esc(head.provider), big, "cover", rec), Paragraph(esc(head.title), title),
+    return [*_logo(look, 2.2 * cm), Heading(esc(head.provider), big, "cover", rec), Paragraph(esc(head.title), title),
             Paragraph(esc(head.classification), cls),
             look.kv_table([("Service", esc(head.service)), ("As at", esc(head.as_of)),
                            ("Prepared for", esc(head.audience)), ("Prepared by", esc(head.prepared_by)),
@@ -42,12 +45,22 @@ def title_block(look: Look, head: Head, rec: dict, *, heading: str, rows: list[t
     cls = ParagraphStyle("rep_cls", s["body"], fontName=look.bold, fontSize=11, leading=14,
                          textColor=look.rag["red"], borderColor=look.rag["red"], borderWidth=1,
                          borderPadding=(4, 6, 4, 6), spaceBefore=2, spaceAfter=12, leftIndent=6, rightIndent=300)
-    story = [Heading(esc(head.provider), provider, "cover", rec), Paragraph(esc(heading), title),
+    story = [*_logo(look, 0), Heading(esc(head.provider), provider, "cover", rec), Paragraph(esc(heading), title),
              Paragraph(esc(head.classification), cls),
              look.kv_table(rows, (4.2 * cm, TEXT_W - 4.2 * cm))]
     if intro:
         story += [Spacer(1, 6), look.p(intro)]
     return story
+
+
+def _logo(look: Look, room: float) -> list:
+    """The provider's logo at the top right of a cover, in `room` (the space the cover leaves above the
+    provider's name) or on a line of its own; nothing when the theme names no logo."""
+    if look.logo is None:
+        return [Spacer(1, room)] if room else []
+    picture = image(look.logo, LOGO_W, LOGO_H)
+    picture.hAlign = "RIGHT"
+    return [picture, Spacer(1, max(0.3 * cm, room - LOGO_H))]
 
 
 def section(look: Look, anchor: str, heading: str, rec: dict) -> list:

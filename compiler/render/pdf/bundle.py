@@ -23,7 +23,7 @@ from compiler.render.pdf.notice import notice_pdf
 from compiler.render.pdf.pages import PageMap
 from compiler.render.pdf.sheets import SheetRow, render_sheets
 from compiler.render.theme import Theme
-from evidence_store.shelf import Shelf, file_digest, inputs_key
+from evidence_store.shelf import Shelf, inputs_key
 
 if TYPE_CHECKING:
     from compiler.views.common import Head
@@ -131,7 +131,7 @@ def _body(recipe: BodyRecipe, theme: Theme, rows: list[tuple[SheetRow, int]], ca
         return Body(parts=tuple(_split(data, sizes)), pages=value["pages"], anchors=anchors)
 
     shelf: Shelf[Body] = Shelf(cache, BODY_KIND, recipe.version)
-    key = inputs_key(recipe.view, rows, theme.model_dump(), file_digest(theme.logo))
+    key = inputs_key(recipe.view, rows, theme.key)
     return shelf.remember(key, make, write=write, read=read)
 
 

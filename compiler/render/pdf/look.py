@@ -48,6 +48,7 @@ class Look:
     def __init__(self, theme: Theme):
         fonts = body_fonts(theme.font, theme.font_bold)
         self.font, self.bold, self.italic, self.mono = fonts.regular, fonts.bold, fonts.italic, fonts.mono
+        self.logo = theme.logo_png               # the provider's logo, top right of every cover, or None
         self.split_rows = 0          # 1 only when a table row is taller than a page (see _lay_out_part)
         c = theme.colours
         self.text = colors.HexColor(c.get("text", "#1d1d1b"))
