@@ -9,12 +9,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from compiler.packs.job import BuildJob
-
-PackWriter = Callable[["BuildJob"], None]
+PackWriter = Callable[..., None]          # write(job: compiler.packs.job.BuildJob) -> None
 
 
 @lru_cache(maxsize=1)
