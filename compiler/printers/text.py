@@ -9,6 +9,7 @@ import click
 from compiler.model.assessment import ActionResult, Assessment, Match
 from compiler.model.evidence import Catalogue, EvidenceItem
 from compiler.model.finding import Finding
+from compiler.rules.codes import RAG_OVERSTATED
 
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
 _RAG_COLOUR = {"red": "red", "amber": "yellow", "green": "green", "blue": "blue"}
@@ -97,7 +98,7 @@ def plan_summary(assessment: Assessment) -> list[str]:
         rags = Counter(a.assessed_rag for a in results)
         rag_text = ", ".join(f"{rags[r]} {r}" for r in ("blue", "green", "amber", "red") if rags[r])
         ready = sum(1 for a in results if a.closure.ready)
-        overstated = sum(1 for f in counted if f.plan == plan.id and f.rule == "SG402")
+        overstated = sum(1 for f in counted if f.plan == plan.id and f.rule == RAG_OVERSTATED)
         sev = Counter(f.severity for f in counted if f.plan == plan.id)
         lines.append(f"{plan.id}  {plan.title} ({plan.service}, {plan.risk} risk)")
         lines.append(f"  {_plural(len(results), 'action')}: assessed {rag_text or 'none'}; "

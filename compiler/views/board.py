@@ -9,6 +9,7 @@ from compiler.model.assessment import ActionResult
 from compiler.model.finding import Finding
 from compiler.model.pack import Pack
 from compiler.model.plan import RAG_ORDER
+from compiler.rules.codes import BOARD_EXCEPTIONS
 from compiler.views.common import ChartData, Head, Options, chart_data, head
 from compiler.views.words import CLOSURE_PARTS, CLOSURE_SHORT, anchor_for
 
@@ -146,7 +147,7 @@ def board_view(pack: Pack, options: Options) -> BoardView:
                 exceptions.append(ExceptionRow(act.id, f"Assessed {r.assessed_rag}",
                                                "; ".join(r.rag_reasons) or "—"))
         for f in findings:
-            if f.severity == "error" or f.rule in ("SG403", "SG404", "SG405"):
+            if f.severity == "error" or f.rule in BOARD_EXCEPTIONS:
                 exceptions.append(ExceptionRow(f.action or f.plan or "", f"{f.rule} {f.name}", f.message))
         trends, seen = [], set()
         for act in plan.actions:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from compiler.model.assessment import ActionResult, ClosureCheck
 from compiler.model.pack import Pack
 from compiler.model.plan import Action, Plan
+from compiler.rules.codes import RAG_OVERSTATED
 from compiler.views.common import (ChartData, ExhibitRef, FindingView, Head, Options, PersonalDataView, chart_data,
                                    finding_view, head)
 from compiler.views.words import (CLOSURE_PARTS, KIND_WORDS, RAG_WORDS, REQ_STATUS_WORDS, STATUS_WORDS, Block,
@@ -241,7 +242,7 @@ def cqc_view(pack: Pack, options: Options) -> CqcView:
         rag_table=[(rag, declared.get(rag, 0), assessed.get(rag, 0)) for rag in ("blue", "green", "amber", "red")],
         high_risk=[s for s in summary if s.risk == "high"],
         closure_ready=sum(1 for s in summary if s.closure_ready),
-        overstated=sum(1 for f in pack.findings if f.rule == "SG402"),
+        overstated=sum(1 for f in pack.findings if f.rule == RAG_OVERSTATED),
         groups=groups, actions=list(views.values()), exhibits=index,
         gaps=[finding_view(f) for f in pack.findings], waivers=[finding_view(f) for f in pack.waived],
         unreadable=unreadable,

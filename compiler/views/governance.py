@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from compiler.model.pack import Pack
 from compiler.model.plan import RAG_ORDER, Plan
+from compiler.rules.codes import RAG_OVERSTATED, REVIEW_OVERDUE
 from compiler.rules.questions import ACTION_ONLY, QuestionData, question
 from compiler.views.common import (FindingView, Head, Options, OverdueRow, actions_in, finding_view, head,
                                    overdue_row)
@@ -121,7 +122,7 @@ def challenge_questions(pack: Pack, as_of: dt.date) -> list[Question]:
         else:
             continue
         add(key, f.action or f.plan or "", f.rule, question(f.rule, data))
-    seen_402 = {f.action for f in pack.findings if f.rule == "SG402"}
+    seen_402 = {f.action for f in pack.findings if f.rule == RAG_OVERSTATED}
     for aid in pack.actions:
         act, plan = actions[aid]
         result = a.action(aid)
@@ -145,8 +146,8 @@ def challenge_questions(pack: Pack, as_of: dt.date) -> list[Question]:
 
 def governance_view(pack: Pack, options: Options) -> GovernanceView:
     as_of = pack.as_of
-    sg404 = {f.action for f in pack.findings if f.rule == "SG404"}
-    sg402 = {f.action for f in pack.findings if f.rule == "SG402"}
+    sg404 = {f.action for f in pack.findings if f.rule == REVIEW_OVERDUE}
+    sg402 = {f.action for f in pack.findings if f.rule == RAG_OVERSTATED}
     due, closures, disagreements, overdue = [], [], [], []
     for act, plan, result in actions_in(pack):
         owner, anchor = owner_shown(act), anchor_for("act", act.id)

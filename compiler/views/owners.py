@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compiler.model.pack import Pack
+from compiler.rules.codes import OWNER_NOT_NAMED
 from compiler.views.common import FindingView, Head, Options, actions_in, finding_view, head
 from compiler.views.words import (STATUS_WORDS, anchor_for, long_date, missing_text, more_needed, narrative_text,
                                   owner_shown, requirement_label, slug, unmet)
@@ -60,7 +61,7 @@ class OwnersView:
 def owners_view(pack: Pack, options: Options) -> OwnersView:
     """Actions grouped by named owner; actions with no named owner (SG201) under 'Unassigned', last."""
     a = pack.assessment
-    unnamed = {f.action for f in a.findings if f.rule == "SG201" and f.plan in pack.plans}
+    unnamed = {f.action for f in a.findings if f.rule == OWNER_NOT_NAMED and f.plan in pack.plans}
     groups: dict[str, tuple[str, list[OwnerAction]]] = {}
     for act, plan, result in actions_in(pack):
         named = act.id not in unnamed and act.owner is not None and bool(act.owner.name)

@@ -169,3 +169,16 @@ def test_a_message_argument_missing_from_a_hit_is_a_rule_bug(monkeypatch):
     monkeypatch.setitem(RULES, "SG996", Rule("SG996", "forgetful", "error", "{plan} has {n}", "h", "", forgetful))
     with pytest.raises(RuntimeError, match="rule SG996 failed"):
         findings(ctx_for(clean_plan(), clean_items()))
+
+
+def test_the_named_codes_the_packs_read_are_the_registered_rules():
+    from compiler.rules import RULES, codes
+
+    named = {name: value for name, value in vars(codes).items() if name.isupper() and isinstance(value, str)}
+    assert named and all(code in RULES for code in named.values())
+    assert RULES[codes.OWNER_NOT_NAMED].name == "owner-not-named"
+    assert RULES[codes.RAG_OVERSTATED].name == "rag-overstated"
+    assert RULES[codes.ACTION_OVERDUE].name == "action-overdue"
+    assert RULES[codes.REVIEW_OVERDUE].name == "review-overdue"
+    assert RULES[codes.BOARD_ASSURANCE_MISSING].name == "board-assurance-missing"
+    assert codes.BOARD_EXCEPTIONS <= set(RULES)
