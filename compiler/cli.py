@@ -133,9 +133,9 @@ def _run_check(plans: tuple[str, ...], evidence: str, options: results.Options, 
 
         text = json.dumps(check_json(assessment), indent=2, ensure_ascii=False)
     else:
-        from compiler.printers.text import check_report
+        from compiler.printers.text import check_text
 
-        text = check_report(assessment, verbose=options.verbose)
+        text = check_text(assessment, verbose=options.verbose)
     failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[options.fail_on]]
     return Output(text, EXIT_FINDINGS if failing else EXIT_OK)
 
@@ -175,9 +175,9 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str, cache_dir: str | Non
 
         click.echo(json.dumps(catalogue_json(catalogue), indent=2, ensure_ascii=False))
     else:
-        from compiler.printers.text import catalogue_report
+        from compiler.printers.text import catalogue_text
 
-        click.echo(catalogue_report(catalogue))
+        click.echo(catalogue_text(catalogue))
 
 
 @cli.command()

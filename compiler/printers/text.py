@@ -112,7 +112,7 @@ def problem_lines(catalogue: Catalogue) -> list[str]:
     return [f"{catalogue.root}: evidence folder: {problem}" for problem in catalogue.problems]
 
 
-def check_report(assessment: Assessment, verbose: bool = False) -> str:
+def check_text(assessment: Assessment, verbose: bool = False) -> str:
     lines: list[str] = problem_lines(assessment.catalogue)
     for finding in assessment.findings:
         if not finding.waived:
@@ -162,7 +162,7 @@ def item_lines(item: EvidenceItem) -> list[str]:
     return lines
 
 
-def catalogue_report(catalogue: Catalogue) -> str:
+def catalogue_text(catalogue: Catalogue) -> str:
     lines: list[str] = problem_lines(catalogue)
     for item in catalogue.items:
         lines.extend(item_lines(item))

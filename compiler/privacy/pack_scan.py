@@ -70,7 +70,7 @@ def paragraphs(text: str) -> list[tuple[str, str]]:
 def cqc_personal_data(view, pack, roster: Roster | None, *, stem: str = "cqc-pack") -> list:  # noqa: ANN001
     """The CQC pack's warning rows: its view's text (a compiler.views.cqc.CqcView) and every exhibit's
     extracted text. The CQC pack sets `view.personal_data` from it before the bundle is laid out."""
-    from compiler.privacy.redact_context import walk_strings
+    from compiler.privacy.redact_view import walk_strings
     from compiler.views.common import PersonalDataView
 
     today = pack.as_of

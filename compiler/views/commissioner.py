@@ -1,5 +1,5 @@
 """The commissioner pack's view: per contract (or per service), built from the pack, then pseudonymised
-as a whole (`compiler.privacy.redact_context`) before anything is drawn or scanned.
+as a whole (`compiler.privacy.redact_view`) before anything is drawn or scanned.
 
 Small-number suppression applies to COUNT metrics only: an indicator whose values are
 all whole numbers and whose title names no rate (`%`, `percent`, `per 1,000`, `rate`). Counts 1-4
@@ -245,7 +245,7 @@ def _contract_key(plan: Plan) -> tuple[str, str]:
 
 
 def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = False) -> CommissionerView:
-    """The raw (not yet pseudonymised) view: redact it with `redact_context.map_strings` before use."""
+    """The raw (not yet pseudonymised) view: redact it with `redact_view.map_strings` before use."""
     assessment = pack.assessment
     catalogue = assessment.catalogue
     plans = [p for p in assessment.plans if p.id in pack.plans]

@@ -1,6 +1,6 @@
 """The commissioner pack leaks no roster person: searched in every file it writes, every way.
 
-Pseudonym keys go to a tmp folder through SGPACK_KEY_DIR (compiler.privacy.redact_context).
+Pseudonym keys go to a tmp folder through SGPACK_KEY_DIR (compiler.privacy.redact_view).
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Writes `commissioner-pack.pdf`, `commissioner-pack.docx`, `return.xlsx` and `return.csv`.
 
 1. The view model is built per contract (`plan.contract`, else per service), then EVERY string in
-   it is pseudonymised (`compiler.privacy.redact_context`): roster people's names, NHS numbers and
+   it is pseudonymised (`compiler.privacy.redact_view`): roster people's names, NHS numbers and
    dates of birth become keyed pseudonyms (HMAC-SHA-256, key per `--recipient`). An NHS number
    or date of birth of someone NOT on the roster is left for the scan to block (their name would
    not be recognised either: the roster needs them). Staff keep their names unless the profile's
@@ -34,7 +34,7 @@ from compiler.packs.commissioner.story import outline, story
 from compiler.packs.commissioner.word import build_view as word_view
 from compiler.packs.job import BuildJob
 from compiler.privacy.pack_scan import KIND_WORDS, PackHit, scan_chunks
-from compiler.privacy.redact_context import Redactor, map_strings, pseudonymiser_for, walk_strings
+from compiler.privacy.redact_view import Redactor, map_strings, pseudonymiser_for, walk_strings
 from compiler.render.charts import chart_spec, draw_charts
 from compiler.render.docx.template import render_template
 from compiler.render.pdf.document import document

@@ -24,10 +24,10 @@ from compiler.views.words import RAG_WORDS
 from evidence_store.shelf import inputs_key
 
 
-def _cover(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
-    story = cover(ctx.head, look, rec)
+def _cover(view: CqcView, look: Look, rec: dict[str, int]) -> list:
+    story = cover(view.head, look, rec)
     story += [Spacer(1, 0.8 * cm), look.p("Plans included", "h3")]
-    rows = [[esc(pid), esc(t), esc(svc), esc(risk.capitalize())] for pid, t, svc, risk in ctx.head.plans]
+    rows = [[esc(pid), esc(t), esc(svc), esc(risk.capitalize())] for pid, t, svc, risk in view.head.plans]
     story.append(look.table(["Plan", "Title", "Service", "Risk"], rows,
                             [3.2 * cm, TEXT_W - 9.7 * cm, 4.5 * cm, 2.0 * cm]))
     story += [Spacer(1, 0.8 * cm), look.p(
@@ -37,12 +37,12 @@ def _cover(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
     return story
 
 
-def _contents(ctx: CqcView, look: Look, rec: dict[str, int], pages: Pages) -> list:
+def _contents(view: CqcView, look: Look, rec: dict[str, int], pages: Pages) -> list:
     entries: list[tuple[int, str, str]] = []
     for anchor, name in SECTIONS:
         entries.append((0, anchor, esc(name)))
         if anchor == "sec_actions":
-            for gi, group in enumerate(ctx.groups, 1):
+            for gi, group in enumerate(view.groups, 1):
                 entries.append((1, f"kq_{gi}", esc(group.name)))
                 for si, st in enumerate(group.statements, 1):
                     entries.append((2, f"qs_{gi}_{si}", esc(st.name)))
@@ -61,9 +61,9 @@ def _contents(ctx: CqcView, look: Look, rec: dict[str, int], pages: Pages) -> li
     return [Heading("Contents", look.styles["h1"], "contents", rec), t, PageBreak()]
 
 
-def _rag_drawing(ctx: CqcView, look: Look) -> Drawing:
+def _rag_drawing(view: CqcView, look: Look) -> Drawing:
     """Declared (light) against assessed (solid) RAG counts, one pair of bars per RAG."""
-    rows = ctx.rag_table
+    rows = view.rag_table
     biggest = max([1] + [max(d, a) for _, d, a in rows])
     label_w, bar_h, gap, top = 150, 9, 10, 22
     height = top + len(rows) * (2 * bar_h + gap) + 4
@@ -88,25 +88,25 @@ def _rag_drawing(ctx: CqcView, look: Look) -> Drawing:
     return d
 
 
-def _summary(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+def _summary(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     story = [Heading("Summary", look.styles["h1"], "sec_summary", rec),
-             *look.sub("Declared and assessed RAG", "h3"), _rag_drawing(ctx, look), Spacer(1, 6)]
+             *look.sub("Declared and assessed RAG", "h3"), _rag_drawing(view, look), Spacer(1, 6)]
     rows, extra = [], []
-    for i, (rag, declared, assessed) in enumerate(ctx.rag_table, 1):
+    for i, (rag, declared, assessed) in enumerate(view.rag_table, 1):
         chip, bg = look.chip(rag)
         rows.append([chip, look.cell(str(declared), "cell_r"), look.cell(str(assessed), "cell_r")])
         extra.append(("BACKGROUND", (0, i), (0, i), bg))
     rows = [[look.cell(esc(RAG_WORDS[r]), "cell_chip_dark" if r == "amber" else "cell_chip"), d, a] for (r, _, _), (_, d, a)
-            in zip(ctx.rag_table, rows)]
+            in zip(view.rag_table, rows)]
     story += [look.table(["RAG", "Declared", "Assessed"], rows, [5.5 * cm, 2.5 * cm, 2.5 * cm], extra=extra,
                          zebra=False), Spacer(1, 10)]
-    fc = ctx.findings_count
-    counts = [("Actions in this pack", str(len(ctx.actions))),
-              ("Ready to close on evidence", str(ctx.closure_ready)),
-              ("Declared RAG better than assessed", str(ctx.overstated)),
+    fc = view.findings_count
+    counts = [("Actions in this pack", str(len(view.actions))),
+              ("Ready to close on evidence", str(view.closure_ready)),
+              ("Declared RAG better than assessed", str(view.overstated)),
               ("Findings", f"{fc.get('error', 0)} errors, {fc.get('warning', 0)} warnings, {fc.get('info', 0)} info"),
-              ("Exhibits", str(len(ctx.exhibits))),
-              ("Unreadable evidence items", str(len(ctx.unreadable)))]
+              ("Exhibits", str(len(view.exhibits))),
+              ("Unreadable evidence items", str(len(view.unreadable)))]
     story += [*look.sub("Counts", "h3"), look.kv_table([(k, esc(v)) for k, v in counts], (7 * cm, 6 * cm)),
               Spacer(1, 6)]
 
@@ -124,9 +124,9 @@ def _summary(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
         return rows, extra
 
     story += look.sub("High-risk actions", "h3")
-    if ctx.high_risk:
+    if view.high_risk:
         cols = ["id", "title", "owner", "due", "dec", "ass"]
-        rows, extra = action_rows(ctx.high_risk, cols)
+        rows, extra = action_rows(view.high_risk, cols)
         story.append(look.table(["Action", "Title", "Owner", "Due", "Declared", "Assessed"], rows,
                                 [1.5 * cm, TEXT_W - 11.4 * cm, 3.4 * cm, 2.7 * cm, 1.9 * cm, 1.9 * cm],
                                 extra=extra, zebra=False))
@@ -134,7 +134,7 @@ def _summary(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
         story.append(look.p("No high-risk actions."))
     story += [Spacer(1, 6), *look.sub("All actions", "h3")]
     cols = ["id", "title", "owner", "due", "dec", "ass", "ready"]
-    rows, extra = action_rows(ctx.summary, cols)
+    rows, extra = action_rows(view.summary, cols)
     story += [look.table(["Action", "Title", "Owner", "Due", "Declared", "Assessed", "Ready"], rows,
                          [1.5 * cm, TEXT_W - 12.0 * cm, 2.8 * cm, 2.6 * cm, 1.9 * cm, 1.9 * cm, 1.3 * cm],
                          extra=extra, zebra=False), PageBreak()]
@@ -248,9 +248,9 @@ def _finding_text(f) -> str:
 ACTIONS_PER_PART = 40
 
 
-def _action_items(ctx: CqcView) -> list[tuple[int, int, int, str, str, ActionView]]:
+def _action_items(view: CqcView) -> list[tuple[int, int, int, str, str, ActionView]]:
     """(key question no., statement no., action no. in its statement, key question, statement, action)."""
-    return [(gi, si, ai, group.name, st.name, a) for gi, group in enumerate(ctx.groups, 1)
+    return [(gi, si, ai, group.name, st.name, a) for gi, group in enumerate(view.groups, 1)
             for si, st in enumerate(group.statements, 1) for ai, a in enumerate(st.actions)]
 
 
@@ -270,12 +270,12 @@ def _actions(items: list, first: bool, look: Look, pages: Pages, rec: dict[str, 
     return story
 
 
-def _index(ctx: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+def _index(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
     story: list = [Heading("Evidence index", look.styles["h1"], "sec_index", rec)]
-    if not ctx.exhibits:
+    if not view.exhibits:
         return story + [look.p("No exhibits."), PageBreak()]
     rows = []
-    for e in ctx.exhibits:
+    for e in view.exhibits:
         span = pages.span(e.number)
         supports = ", ".join(link(anchor, esc(aid)) for aid, anchor in e.actions) or "—"
         rows.append([link(e.anchor, f"<b>{esc(e.number)}</b>"),
@@ -293,9 +293,9 @@ def _index(ctx: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def _gaps(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+def _gaps(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     story: list = [Heading("Gap report", look.styles["h1"], "sec_gaps", rec)]
-    gaps = sorted(ctx.gaps, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    gaps = sorted(view.gaps, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
     if gaps:
         rows = [[_severity(f.severity), esc(f.rule), esc(f.subject), _finding_text(f), esc(f.location)]
                 for f in gaps]
@@ -304,39 +304,39 @@ def _gaps(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
     else:
         story.append(look.p("No findings."))
     story += look.sub("Unreadable evidence", "h3")
-    if ctx.unreadable:
-        rows = [[esc(i), esc(p), esc(r)] for i, p, r in ctx.unreadable]
+    if view.unreadable:
+        rows = [[esc(i), esc(p), esc(r)] for i, p, r in view.unreadable]
         story.append(look.table(["Evidence", "File", "Reason"], rows,
                                 [4.2 * cm, TEXT_W - 10.2 * cm, 6.0 * cm]))
     else:
         story.append(look.p("Every evidence item could be read."))
-    return story + _personal_data(ctx, look, rec) + [PageBreak()]
+    return story + _personal_data(view, look, rec) + [PageBreak()]
 
 
-def _personal_data(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+def _personal_data(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     """sec_personal_data: personal data found in the pack's text and exhibits, by file and location,
     each value masked (compiler.privacy.pack_scan); left out when the pack was not scanned."""
-    if ctx.personal_data is None:
+    if view.personal_data is None:
         return []
     story: list = [CondPageBreak(4 * cm),
                    Heading("Personal data warnings", look.styles["h2"], "sec_personal_data", rec)]
-    if not ctx.personal_data:
+    if not view.personal_data:
         return story + [look.p("No personal data was found in this pack's text or exhibits.")]
     story.append(look.p(
         "For the compliance officer: this pack holds personal data. Check each item is needed before the pack "
         "is shared; values are masked here.", "small"))
     rows = [[esc(h.file), esc(h.location), esc(h.kind) + (f"<br/><font color='#505a5f'>{esc(h.detail)}</font>"
                                                            if h.detail else ""), esc(h.masked)]
-            for h in ctx.personal_data]
+            for h in view.personal_data]
     story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows,
                             [4.6 * cm, TEXT_W - 13.2 * cm, 4.6 * cm, 4.0 * cm]))
     return story
 
 
-def _waivers(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
+def _waivers(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     story: list = [Heading("Waivers", look.styles["h1"], "sec_waivers", rec)]
-    if ctx.waivers:
-        rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in ctx.waivers]
+    if view.waivers:
+        rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in view.waivers]
         story.append(look.table(["Rule", "Subject", "Reason", "Finding waived"], rows,
                                 [1.6 * cm, 2.6 * cm, 6.5 * cm, TEXT_W - 10.7 * cm]))
     else:
@@ -344,45 +344,45 @@ def _waivers(ctx: CqcView, look: Look, rec: dict[str, int]) -> list:
     return story + [PageBreak()]
 
 
-def _appendices(ctx: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+def _appendices(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
     story: list = [Heading("Appendices: exhibits", look.styles["h1"], "sec_appendices", rec)]
     story.append(look.p("Each exhibit follows, opened by a one-page exhibit sheet giving its number, title, "
                         "type, date, source file, SHA-256 and the actions it supports. Every appendix page is "
                         "stamped with its exhibit number and its page within the exhibit."))
-    if ctx.exhibits:
+    if view.exhibits:
         rows = [[link(e.anchor, f"<b>{esc(e.number)}</b>"), esc(e.title), pages.page(e.anchor)]
-                for e in ctx.exhibits]
+                for e in view.exhibits]
         story.append(look.table(["Exhibit", "Title", "Sheet page"], rows,
                                 [1.8 * cm, TEXT_W - 4.0 * cm, 2.2 * cm]))
     return story
 
 
-def parts(ctx: CqcView, theme_key: str) -> list[Part]:
+def parts(view: CqcView, theme_key: str) -> list[Part]:
     """The body in parts: the front (cover, contents, summary), the actions ACTIONS_PER_PART at a time, the
     evidence index, and the back (gap report, waivers, the list of appendices)."""
     def front(look: Look, pages: Pages, rec: dict[str, int]) -> list:
-        return _cover(ctx, look, rec) + _contents(ctx, look, rec, pages) + _summary(ctx, look, rec)[:-1]
+        return _cover(view, look, rec) + _contents(view, look, rec, pages) + _summary(view, look, rec)[:-1]
 
     def index(look: Look, pages: Pages, rec: dict[str, int]) -> list:
-        return _index(ctx, look, pages, rec)[:-1]
+        return _index(view, look, pages, rec)[:-1]
 
     def back(look: Look, pages: Pages, rec: dict[str, int]) -> list:
-        return _gaps(ctx, look, rec) + _waivers(ctx, look, rec) + _appendices(ctx, look, pages, rec)
+        return _gaps(view, look, rec) + _waivers(view, look, rec) + _appendices(view, look, pages, rec)
 
     def actions(items: list, first: bool) -> Story:
         return lambda look, pages, rec: _actions(items, first, look, pages, rec)
 
-    items = _action_items(ctx)
+    items = _action_items(view)
     chunks = [items[i:i + ACTIONS_PER_PART] for i in range(0, len(items), ACTIONS_PER_PART)] or [[]]
     # The front shows a little of everything, so it is keyed by the whole view model. The other parts are keyed
     # by what their sections read and what every page prints (the running head): a changed
     # exhibit lays out the index again (it prints the SHA-256), not the gap report or the list of appendices.
-    running = (ctx.head.title, ctx.head.provider, ctx.head.as_of, ctx.head.tool_version)
-    parts = [Part(inputs_key("front", ctx, theme_key), front)]
+    running = (view.head.title, view.head.provider, view.head.as_of, view.head.tool_version)
+    parts = [Part(inputs_key("front", view, theme_key), front)]
     parts += [Part(inputs_key("actions", i == 0, chunk, running, theme_key), actions(chunk, i == 0))
               for i, chunk in enumerate(chunks)]
-    parts.append(Part(inputs_key("index", ctx.exhibits, running, theme_key), index))
-    listed = [(e.anchor, e.number, e.title) for e in ctx.exhibits]
-    parts.append(Part(inputs_key("back", ctx.gaps, ctx.unreadable, ctx.personal_data, ctx.waivers, listed, running,
+    parts.append(Part(inputs_key("index", view.exhibits, running, theme_key), index))
+    listed = [(e.anchor, e.number, e.title) for e in view.exhibits]
+    parts.append(Part(inputs_key("back", view.gaps, view.unreadable, view.personal_data, view.waivers, listed, running,
                                   theme_key), back))
     return parts

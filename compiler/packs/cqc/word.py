@@ -52,10 +52,10 @@ def _summary_row(s, pages: PageMap) -> dict[str, Any]:
             "page": _page(pages, s.anchor)}
 
 
-def build_view(ctx: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -> dict[str, Any]:
+def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -> dict[str, Any]:
     """Everything the template shows, formatted. `tpl` is needed only for chart images."""
     marks = Bookmarks()
-    action_anchors = {a.id: a.anchor for a in ctx.actions}
+    action_anchors = {a.id: a.anchor for a in view.actions}
 
     contents = []
     sections = {}
@@ -64,7 +64,7 @@ def build_view(ctx: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) ->
                                                    + run(_page(pages, anchor), LINK_STYLE))})
         sections[anchor] = marks.wrap(anchor, heading)
         if anchor == "sec_actions":
-            for group in ctx.groups:
+            for group in view.groups:
                 for statement in group.statements:
                     for a in statement.actions:
                         contents.append({"level": 2, "line": link(a.anchor, run(f"{a.id} {a.title}", LINK_STYLE)
@@ -98,42 +98,42 @@ def build_view(ctx: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) ->
 
     groups = [{"name": g.name,
                "statements": [{"name": s.name, "actions": [action(a) for a in s.actions]} for s in g.statements]}
-              for g in ctx.groups]
+              for g in view.groups]
 
     exhibits = [{"number": marks.wrap(e.anchor, e.number), "title": e.title, "type": e.type,
                  "category": e.category, "date": e.date,
                  "pages": pages.exhibit_pages(e.number) if e.number in pages.exhibits else "",
                  "actions": join([link(anchor, ident) for ident, anchor in e.actions]),
                  "sha_short": e.sha_short, "sha256": e.sha256, "path": e.path, "file_name": e.file_name}
-                for e in ctx.exhibits]
-    spans = [pages.exhibits[e.number] for e in ctx.exhibits if e.number in pages.exhibits]
+                for e in view.exhibits]
+    spans = [pages.exhibits[e.number] for e in view.exhibits if e.number in pages.exhibits]
     appendix_pages = f"pages {min(s[0] for s in spans)}–{max(s[1] for s in spans)}" if spans else ""
 
-    summary = [_summary_row(s, pages) for s in ctx.summary]
-    head = ctx.head
+    summary = [_summary_row(s, pages) for s in view.summary]
+    head = view.head
     return {
         "pack": head.pack, "title": head.title, "audience": head.audience, "classification": head.classification,
         "provider": head.provider, "service": head.service, "as_of": head.as_of, "prepared_by": head.prepared_by,
         "tool_version": head.tool_version, "total_pages": str(pages.total),
         "plans": [{"id": p[0], "title": p[1], "service": p[2], "risk": p[3].capitalize()} for p in head.plans],
         "contents": contents, "sec": sections,
-        "rag_table": [{"rag": chip(rag), "declared": str(d), "assessed": str(s)} for rag, d, s in ctx.rag_table],
-        "counts": {"actions": str(len(ctx.actions)), "closure_ready": str(ctx.closure_ready),
-                   "overstated": str(ctx.overstated), "exhibits": str(len(ctx.exhibits)),
-                   "unreadable": str(len(ctx.unreadable)),
-                   **{k: str(v) for k, v in ctx.findings_count.items()}},
-        "summary": summary, "high_risk": [r for r, s in zip(summary, ctx.summary) if s.risk == "high"],
+        "rag_table": [{"rag": chip(rag), "declared": str(d), "assessed": str(s)} for rag, d, s in view.rag_table],
+        "counts": {"actions": str(len(view.actions)), "closure_ready": str(view.closure_ready),
+                   "overstated": str(view.overstated), "exhibits": str(len(view.exhibits)),
+                   "unreadable": str(len(view.unreadable)),
+                   **{k: str(v) for k, v in view.findings_count.items()}},
+        "summary": summary, "high_risk": [r for r, s in zip(summary, view.summary) if s.risk == "high"],
         "groups": groups, "exhibits": exhibits, "appendix_pages": appendix_pages,
-        "gaps": [_finding(f, action_anchors) for f in ctx.gaps] + _personal_data_rows(ctx),
-        "waivers": [_finding(f, action_anchors) for f in ctx.waivers],
-        "unreadable": [{"id": i, "path": p, "reason": r} for i, p, r in ctx.unreadable],
+        "gaps": [_finding(f, action_anchors) for f in view.gaps] + _personal_data_rows(view),
+        "waivers": [_finding(f, action_anchors) for f in view.waivers],
+        "unreadable": [{"id": i, "path": p, "reason": r} for i, p, r in view.unreadable],
     }
 
 
-def _personal_data_rows(ctx: CqcView) -> list[dict[str, Any]]:
+def _personal_data_rows(view: CqcView) -> list[dict[str, Any]]:
     """Personal-data scan hits as gap-report rows (the template's gap table shows them), values masked."""
     return [{"rule": "Personal data", "name": h.kind, "severity": "Warning", "subject": run(h.file),
              "message": f"{h.kind} {h.masked}" + (f" ({h.detail})" if h.detail else ""),
              "hint": "Check this personal data is needed before the pack is shared.", "location": h.location,
              "waiver_reason": ""}
-            for h in ctx.personal_data or []]
+            for h in view.personal_data or []]
