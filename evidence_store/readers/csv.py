@@ -1,11 +1,15 @@
-"""CSV: UTF-8 records read strictly (an unterminated quote is an error, not a swallowed file)."""
+"""CSV: UTF-8 records read strictly (an unterminated quote is an error, not a swallowed file); as a
+document, a table."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
+from ..document import MAX_TABLE_ROWS, Document
 from ..limits import Limits
 from .base import ReadResult, TextBuilder, Unreadable, decode_text, one_line
+from .blocks import data_table
 
 READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
 
@@ -40,3 +44,10 @@ def read(data: bytes, limits: Limits) -> ReadResult:
         result.rows.append((row, cells))
         builder.add(f"in row {row}", "\t".join(cells))
     return result
+
+
+def document(data: bytes, limits: Limits) -> Document:
+    """The records as a table, the first row its header, cut at MAX_TABLE_ROWS."""
+    capped = dataclasses.replace(limits, max_csv_rows=min(limits.max_csv_rows, MAX_TABLE_ROWS + 1), max_text_chars=1)
+    result = read(data, capped)
+    return data_table("csv", [cells for _, cells in result.rows or []], [], truncated=result.rows_truncated)

@@ -1,4 +1,5 @@
-"""EML: Subject, Date and From headers, and the body as text (HTML stripped; links never followed)."""
+"""EML: Subject, Date and From headers, and the body as text (HTML stripped; links never followed); as a
+document, the headers a reader looks at, the body and the attachments named."""
 from __future__ import annotations
 
 import email
@@ -6,8 +7,10 @@ import email.utils
 from email import policy
 from html.parser import HTMLParser
 
+from ..document import MAX_CELL_CHARS, Attachments, Document, KeyValues, cut
 from ..limits import Limits
-from .base import ReadResult, TextBuilder, one_line
+from .base import ReadResult, TextBuilder, Unreadable, one_line
+from .blocks import limit_text, line_blocks
 from .text import add_lines
 
 READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
@@ -96,3 +99,67 @@ def _body(message) -> str:  # noqa: ANN001
     if part.get_content_subtype() == "html":
         return html_to_text(content)
     return content
+
+
+_SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
+_NAMED_ATTACHMENTS = 50
+
+
+def document(data: bytes, limits: Limits) -> Document:
+    """From, To, Cc, Date and Subject; the body as text (HTML stripped, and said so); the attachments named."""
+    try:
+        message = email.message_from_bytes(data, policy=policy.default)
+    except Exception as exc:                       # the email package raises many kinds on bad input
+        raise Unreadable(f"not a readable email ({one_line(str(exc)) or type(exc).__name__})") from None
+    notes: list[str] = []
+    blocks: list = []
+    rows = [(name, cut(value, MAX_CELL_CHARS)) for name in _SHOWN_HEADERS if (value := _shown_header(message, name))]
+    if rows:
+        blocks.append(KeyValues(rows, kind="headers"))
+    body, html = _shown_body(message)
+    if html:
+        notes.append("HTML email shown as text")
+    blocks.extend(line_blocks(limit_text(body, notes)))
+    names = _attachments(message)
+    if names:
+        blocks.append(Attachments([one_line(name, 120) for name in names[:_NAMED_ATTACHMENTS]],
+                                  more=max(0, len(names) - _NAMED_ATTACHMENTS)))
+    return Document("eml", blocks, notes)
+
+
+def _shown_header(message, name: str) -> str:  # noqa: ANN001
+    try:
+        value = message.get(name)
+        return one_line(str(value), 2000) if value is not None else ""
+    except Exception:                              # a malformed header is left out, not fatal
+        return ""
+
+
+def _shown_body(message) -> tuple[str, bool]:  # noqa: ANN001
+    """The body as text, and whether it was HTML."""
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+    except Exception:
+        part = None
+    if part is None:
+        return "", False
+    try:
+        content = part.get_content()
+    except Exception:
+        payload = part.get_payload(decode=True) or b""
+        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", errors="replace")
+    if part.get_content_subtype() == "html":
+        return html_to_text(content), True
+    return str(content), False
+
+
+def _attachments(message) -> list[str]:  # noqa: ANN001
+    names: list[str] = []
+    try:
+        for part in message.iter_attachments():
+            names.append(part.get_filename() or part.get_content_type() or "attachment")
+    except Exception:  # noqa: BLE001 - a malformed MIME tree: say so rather than fail the document
+        names.append("(further attachments could not be listed)")
+    return names

@@ -1,6 +1,10 @@
-"""PDF: text per page and the document info, with PDFium (pypdfium2)."""
+"""PDF: text per page and the document info, with PDFium (pypdfium2); as a document, the facts a bundle
+needs to include the PDF as it is (its pages as PDFium and qpdf count them, whether it is signed)."""
 from __future__ import annotations
 
+import re
+
+from ..document import Document, PdfFacts
 from ..limits import Limits
 from .base import ReadResult, TextBuilder, Unreadable, one_line
 
@@ -59,3 +63,73 @@ def read(data: bytes, limits: Limits) -> ReadResult:
     finally:
         pdf.close()
     return result
+
+
+def document(data: bytes, limits: Limits) -> Document:
+    """A PDF is shown as it is: Unreadable when it cannot be (damaged, encrypted, no pages, too many),
+    else its facts. qpdf opens it too, so that joining it into a bundle needs no look of its own."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = open_pdf(data)
+    except Unreadable as exc:
+        hint = "; supply an unencrypted copy" if "encrypted" in str(exc) else ""
+        raise Unreadable(f"{exc}{hint}") from None
+    try:
+        if pdfium.raw.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
+            raise Unreadable("PDF is encrypted (permissions password); supply an unencrypted copy")
+        pages = len(pdf)
+    finally:
+        pdf.close()
+    if pages < 1:
+        raise Unreadable("PDF has no pages")
+    if pages > limits.max_pdf_pages:
+        raise Unreadable(f"PDF has {pages:,} pages (limit {limits.max_pdf_pages:,})")
+    return Document("pdf", pdf=_qpdf_facts(data, PdfFacts(pages)))
+
+
+def _qpdf_facts(data: bytes, facts: PdfFacts) -> PdfFacts:
+    """The pages qpdf sees, or the first line of why it cannot open the file; and whether it is signed."""
+    import io
+    import warnings
+
+    import pikepdf
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pikepdf.Pdf.open(io.BytesIO(data)) as src:
+                facts.qpdf_pages = len(src.pages)
+                facts.signed = _signed(src)
+    except MemoryError:                          # the child process reports the memory limit
+        raise
+    except Exception as exc:                     # pikepdf.PdfError, and whatever a damaged object tree raises
+        # qpdf names the file it read, here "stream <_io.BytesIO object at 0x…>": a reason that differed
+        # from run to run
+        lines = [_STREAM.sub("", line, count=1) for line in str(exc).strip().splitlines()]
+        facts.qpdf_pages, facts.signed = None, False
+        facts.qpdf_reason = lines[0][:200] if lines and lines[0] else type(exc).__name__
+    return facts
+
+
+_STREAM = re.compile(r"^stream <[^<>]*>:?\s*")
+
+
+def _signed(src) -> bool:  # noqa: ANN001 - a pikepdf.Pdf
+    """Whether any page carries a signature field's widget: an annotation whose /FT, or an ancestor
+    field's (up to 8 levels), is /Sig."""
+    from pikepdf import Array, Dictionary, Name
+
+    for page in src.pages:
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, Array):
+            continue
+        for annot in annots:
+            node = annot
+            for _ in range(8):
+                if not isinstance(node, Dictionary):
+                    break
+                if node.get("/FT") == Name.Sig:
+                    return True
+                node = node.get("/Parent")
+    return False

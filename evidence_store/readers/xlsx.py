@@ -1,13 +1,16 @@
-"""XLSX: cached cell values with openpyxl (read-only). Text from every sheet; the table from the first."""
+"""XLSX: cached cell values with openpyxl (read-only). Text from every sheet; the table, and the document,
+from the first."""
 from __future__ import annotations
 
 import datetime as dt
 import io
 import warnings
 
+from ..document import MAX_TABLE_ROWS, Document
 from ..limits import Limits
 from ..zipsafe import open_ooxml
 from .base import ReadResult, TextBuilder, Unreadable, one_line
+from .blocks import data_table
 
 READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
 
@@ -68,3 +71,53 @@ def read(data: bytes, limits: Limits) -> ReadResult:
     finally:
         book.close()
     return result
+
+
+def document(data: bytes, limits: Limits) -> Document:
+    """The first sheet as a table (the others named in the notes), cut at MAX_TABLE_ROWS."""
+    open_ooxml(data, "xlsx", limits).close()          # zip pre-check before openpyxl sees it
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except MemoryError:                          # the child process reports the memory limit
+        raise
+    except Exception as exc:                      # openpyxl raises many kinds on a damaged workbook
+        raise Unreadable(f"not a valid .xlsx ({one_line(str(exc)) or type(exc).__name__})") from None
+    notes: list[str] = []
+    rows: list[list[str]] = []
+    truncated = False
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            raise Unreadable("the .xlsx has no worksheets")
+        first = sheets[0]
+        if len(sheets) > 1:
+            others = ", ".join(repr(one_line(s.title, 40)) for s in sheets[1:6])
+            more = f" and {len(sheets) - 6} more" if len(sheets) > 6 else ""
+            notes.append(f"first sheet {one_line(first.title, 40)!r} shown; not shown: {others}{more}")
+        max_col = min(first.max_column or limits.max_columns, limits.max_columns)
+        for count, values in enumerate(first.iter_rows(values_only=True, max_col=max_col), start=1):
+            if count > limits.max_xlsx_rows:
+                truncated = True
+                break
+            cells = [cell_text(v) for v in values[: limits.max_columns]]
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) > MAX_TABLE_ROWS:
+                truncated = True
+                break
+            rows.append(cells)
+    except Unreadable:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise Unreadable(f"damaged .xlsx ({one_line(str(exc)) or type(exc).__name__})") from None
+    finally:
+        book.close()
+    # drop columns that are empty in every row (read-only sheets often report a wide dimension)
+    width = max((max((i + 1 for i, c in enumerate(row) if c.strip()), default=0) for row in rows), default=0)
+    return data_table("xlsx", [row[:width] for row in rows], notes, truncated=truncated)
