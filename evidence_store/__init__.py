@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 # does not pay for the models and readers.
 _WHERE = {"Catalogue": "model", "EvidenceItem": "model", "Link": "model", "ScoreRow": "model",
           "SeriesPoint": "model", "EvidenceCache": "cache", "open_cache": "cache", "Limits": "limits",
-          "describe_limits": "limits", "display_name": "paths", "EvidenceFolderError": "survey", "scan": "catalogue"}
+          "describe_limits": "limits", "display_name": "paths", "EvidenceFolderError": "survey", "scan": "catalogue",
+          "Document": "document", "documents": "isolate"}
 
 __all__ = sorted(_WHERE)
 

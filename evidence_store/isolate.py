@@ -1,28 +1,35 @@
 """Read PDF, DOCX and XLSX files in child processes with a time limit and a memory limit.
 
 A file that loops, balloons or crashes its parser (PDFium is C++) costs one child process, is
-reported as unreadable, and the scan goes on. The children are plain `python -c` processes
-talking over two pipes: no sockets, no temporary files, nothing inherited but the pipes. They
-are started on first need, reused for every file of the scan (and later scans in the same
-process), and replaced when one is killed for a time-out or dies.
+reported as unreadable, and the scan goes on. The same children make the exhibit documents
+(`documents`) of PDF, DOCX, XLSX, PNG and JPEG files, under the same limits. The children are plain
+`python -c` processes talking over two pipes: no sockets, no temporary files, nothing inherited but
+the pipes. They are started on first need, reused for every file of the scan (and later scans in the
+same process), and replaced when one is killed for a time-out or dies.
 """
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection, wait
 
-from .limits import Limits, human_bytes, human_seconds, reader_process_count
+from .document import Document
+from .limits import DEFAULT_LIMITS, Limits, human_bytes, human_seconds, reader_process_count
 from .readers.base import ReadResult
 
 ISOLATED = frozenset({"pdf", "docx", "xlsx"})       # formats parsed by third-party code that has looped or crashed
+# ... and, for a document, the images too: Pillow decodes and resamples their pixels
+DOCUMENT_ISOLATED = ISOLATED | {"png", "jpg", "jpeg"}
 _QUEUE_FILES = 16                                    # files read ahead while every child is busy
 _QUEUE_BYTES = 64 * 2**20                            # ... and their bytes held in memory at most
 _BATCH_FILES = 8                                     # files sent to a child in one message
@@ -40,8 +47,9 @@ _CHILD_CODE = ("import sys, types; package = types.ModuleType('evidence_store');
 
 @dataclass
 class Outcome:
-    """What reading one file gave: a result, or the one-line reason it could not be read."""
-    result: ReadResult | None = None
+    """What reading one file gave: a result (a Document when one was asked for), or the one-line reason it
+    could not be read."""
+    result: ReadResult | Document | None = None
     reason: str | None = None
     status: str = "unreadable"       # the item's status when there is a reason
     size: int = 0
@@ -53,8 +61,9 @@ class Outcome:
 # ------------------------------------------------------------------------------------------ child
 
 def child_main() -> None:
-    """The child: set the memory limit, then read batches of (format, bytes, limits), replying once
-    per file as each is done (so the parent times each file, not the batch), until told to stop."""
+    """The child: set the memory limit, then read batches of (format, bytes, limits, mode), replying once
+    per file as each is done (so the parent times each file, not the batch), until told to stop. Mode
+    "read" reads the file (READERS), "document" makes its document (document_reader)."""
     read_fd, write_fd, memory = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     # no RLIMIT_AS on this system: the time limit still holds
     with contextlib.suppress(ImportError, ValueError, OSError):
@@ -88,9 +97,10 @@ def child_main() -> None:
         if batch is None:
             return
         while batch:
-            fmt, data, limits = batch.pop(0)
+            fmt, data, limits, mode = batch.pop(0)
             try:
-                reply = ("ok", READERS[fmt](data, limits))
+                read = READERS[fmt] if mode == "read" else document_reader(fmt)
+                reply = ("ok", read(data, limits))
             except Unreadable as exc:
                 reply = ("unreadable", one_line(str(exc), 300))
             except MemoryError:
@@ -109,7 +119,7 @@ def child_main() -> None:
 
 # ------------------------------------------------------------------------------------------ parent
 
-_Task = tuple[object, str, bytes, Limits]           # key, format, bytes, limits
+_Task = tuple[object, str, bytes, Limits, str]      # key, format, bytes, limits, mode ("read" or "document")
 
 
 class _Worker:
@@ -187,9 +197,10 @@ class ReaderPool:
         return (os.getpid() == self.owner and limits.read_memory == self.limits.read_memory
                 and reader_process_count(limits) == self.size)
 
-    def submit(self, key: object, fmt: str, data: bytes, limits: Limits) -> None:
-        """Queue a file. Blocks only while too many files (or bytes) wait for a child."""
-        self.queue.append((key, fmt, data, limits))
+    def submit(self, key: object, fmt: str, data: bytes, limits: Limits, *, mode: str = "read") -> None:
+        """Queue a file to read (mode "read") or to make a document of ("document"). Blocks only while too
+        many files (or bytes) wait for a child."""
+        self.queue.append((key, fmt, data, limits, mode))
         self.queued_bytes += len(data)
         self._dispatch()
         while len(self.queue) > _QUEUE_FILES or self.queued_bytes > _QUEUE_BYTES:
@@ -241,7 +252,7 @@ class ReaderPool:
                 worker.tasks.append(task)
             worker.start_clock()
             try:
-                worker.outbox.send([(fmt, data, limits) for _, fmt, data, limits in worker.tasks])
+                worker.outbox.send([(fmt, data, limits, mode) for _, fmt, data, limits, mode in worker.tasks])
             except OSError:                      # the child died before taking the files
                 self._died(worker)
 
@@ -338,3 +349,63 @@ def close_readers() -> None:
     the children would otherwise keep the memory they read with until sgpack exits."""
     if _POOL is not None and _POOL.owner == os.getpid():
         _POOL.close()
+
+
+# ------------------------------------------------------------------------------------------ documents
+
+_DOCUMENT_MODULES = {"docx": "docx", "pdf": "pdf", "md": "markdown", "markdown": "markdown", "txt": "text",
+                     "csv": "csv", "xlsx": "xlsx", "eml": "email", "png": "image", "jpg": "image", "jpeg": "image"}
+
+
+def document_reader(fmt: str) -> Callable[[bytes, Limits], Document] | None:
+    """The function making a document of a file of this format (lower-case extension), or None."""
+    name = _DOCUMENT_MODULES.get(fmt)
+    if name is None:
+        return None
+    module = importlib.import_module(f".readers.{name}", __package__)
+    if name == "image":
+        return partial(module.document, kind="png" if fmt == "png" else "jpeg")
+    return module.document
+
+
+def documents(files: list[tuple[str, bytes]], limits: Limits | None = None) -> list[Document | str]:
+    """A document of each (format, bytes), in order, or the one-line reason a file cannot be shown. PDF, DOCX,
+    XLSX, PNG and JPEG files are parsed in the reader processes, with the time and memory limits of reading
+    (a time-out or a crash is a reason, never a hang); the others here."""
+    limits = limits or DEFAULT_LIMITS
+    out: list[Document | str | None] = [None] * len(files)
+    pool = pool_for(limits) if reader_process_count(limits) > 0 else None
+    mine = object()                                  # this call's keys in the pool
+    try:
+        for index, (fmt, data) in enumerate(files):
+            fmt = fmt.lower().lstrip(".")
+            reader = document_reader(fmt)
+            if reader is None:
+                out[index] = f"no document reader for .{fmt} files"
+            elif len(data) > limits.max_file_bytes:
+                out[index] = f"the file is {len(data):,} bytes (limit {limits.max_file_bytes:,})"
+            elif pool is not None and fmt in DOCUMENT_ISOLATED:
+                pool.submit((mine, index), fmt, data, limits, mode="document")
+            else:
+                out[index] = _document_here(reader, data, limits)
+        if pool is not None:
+            for key, outcome in pool.drain():
+                if isinstance(key, tuple) and key[0] is mine:
+                    out[key[1]] = outcome.result if outcome.reason is None else outcome.reason
+    except BaseException:
+        if pool is not None:
+            pool.close()                             # children in the middle of a file are not left running
+        raise
+    return out  # type: ignore[return-value]
+
+
+def _document_here(reader: Callable[[bytes, Limits], Document], data: bytes, limits: Limits) -> Document | str:
+    from .readers import Unreadable
+    from .readers.base import one_line
+
+    try:
+        return reader(data, limits)
+    except Unreadable as exc:
+        return one_line(str(exc), 300)
+    except Exception as exc:  # noqa: BLE001 - one file must never stop the others
+        return one_line(f"could not be read ({type(exc).__name__}: {exc})", 300)
