@@ -489,3 +489,116 @@ def test_a_non_winansi_cell_deep_in_a_table_still_switches_the_whole_exhibit(tmp
     names, embedded = embedded_fonts(result.pdf)
     assert embedded and any("DejaVu" in n for n in names)
     assert "Şükrü" in flat(" ".join(page_texts(result.pdf)))
+
+
+# ----------------------------------------------------------------------------------------------
+# documents: the readers parse, render_document only lays out
+
+def builds(monkeypatch) -> list[int]:
+    """Count the layouts render_document starts."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    calls: list[int] = []
+    real = SimpleDocTemplate.build
+
+    def counted(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SimpleDocTemplate, "build", counted)
+    return calls
+
+
+@pytest.mark.parametrize("line, dejavu", [("Zoë’s review: “quoted” – £40 …", False),
+                                          ("Łucja signed → done", True)])
+def test_fonts_are_chosen_from_the_document_before_one_layout(monkeypatch, line: str, dejavu: bool) -> None:
+    """The last cell of a long table decides the fonts, and the document is still laid out once."""
+    from evidence_store.document import Cell, Document, LineBlock, Table
+
+    from compiler.render.exhibits import render_document
+
+    rows = [[Cell(text="Name"), Cell(text="Note")]] + [[Cell(text=f"Staff {i}"), Cell(text="ok")] for i in range(300)]
+    doc = Document("csv", [LineBlock(["Roster"]), Table(rows + [[Cell(text="Last"), Cell(text=line)]], header_rows=1)])
+    calls = builds(monkeypatch)
+    result = render_document(doc, title="Roster")
+    assert len(calls) == 1
+    names, embedded = embedded_fonts(result.pdf)
+    if dejavu:
+        assert embedded and any("DejaVu" in n for n in names)
+    else:
+        assert not embedded and names <= {"/Helvetica", "/Helvetica-Bold", "/Helvetica-Oblique"}
+    assert line in flat(" ".join(page_texts(result.pdf)))
+
+
+def test_a_document_is_laid_out_as_render_exhibit_lays_out_its_file(tmp_path: Path) -> None:
+    from evidence_store import documents
+
+    from compiler.render.exhibits import render_document
+
+    path = make_docx(tmp_path / "audit.docx")
+    (doc,) = documents([("docx", path.read_bytes())])
+    assert render_document(doc, title="Audit") == render_exhibit(path, "docx", title="Audit")
+
+
+def test_a_pdf_document_has_nothing_to_lay_out(tmp_path: Path) -> None:
+    from evidence_store import documents
+
+    from compiler.render.exhibits import render_document
+
+    (doc,) = documents([("pdf", make_pdf(tmp_path / "a.pdf").read_bytes())])
+    assert doc.pdf.pages == 3 and doc.pdf.qpdf_pages == 3 and not doc.pdf.signed
+    with pytest.raises(ValueError):
+        render_document(doc, title="A")
+
+
+PARSERS = ("lxml", "openpyxl", "markdown_it", "pypdfium2", "pikepdf", "yaml", "defusedxml",
+           "evidence_store.readers", "evidence_store.zipsafe", "evidence_store.yamlsafe", "evidence_store.isolate")
+# xml.sax.saxutils (the escaping) loads `email` through urllib, so only its imports are checked for it;
+# render_exhibit, the convenience, asks evidence_store.isolate for the document
+NOT_IMPORTED = tuple(p for p in PARSERS if p != "evidence_store.isolate") + ("email", "PIL", "zipfile")
+
+
+def test_render_document_loads_no_parser(tmp_path: Path) -> None:
+    """Documents made here (every format but PDF) are laid out in a fresh process: nothing that parses
+    evidence is imported there."""
+    import pickle
+    import subprocess
+    import sys
+
+    from evidence_store import Limits, documents
+
+    from PIL import Image as PILImage
+
+    png = tmp_path / "p.png"
+    PILImage.new("RGB", (300, 200), (10, 20, 30)).save(png)
+    files = [("docx", make_docx(tmp_path / "a.docx").read_bytes()), ("md", b"# T\n\n- a\n\n| x |\n|---|\n| 1 |\n"),
+             ("txt", "Łucja".encode()), ("eml", b"Subject: s\n\nbody\n"), ("csv", b"a,b\n1,2\n"),
+             ("png", png.read_bytes())]
+    docs = documents(files, Limits(reader_processes=-1))
+    (tmp_path / "docs.pickle").write_bytes(pickle.dumps(docs))
+    code = ("import pickle, sys\n"
+            f"docs = pickle.loads(open({str(tmp_path / 'docs.pickle')!r}, 'rb').read())\n"
+            "from compiler.render.exhibits import render_document\n"
+            "pages = [render_document(d, title='t').pages for d in docs]\n"
+            f"print(pages, sorted(m for m in sys.modules if m.split('.')[0] in {PARSERS!r} or m in {PARSERS!r}))\n")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1, 1, 1, 1, 1, 1] []"
+
+
+def test_the_renderer_imports_no_parser() -> None:
+    import ast
+
+    from compiler.render import exhibits
+
+    for source in Path(exhibits.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith(NOT_IMPORTED), (source.name, name)
