@@ -80,7 +80,7 @@ QUALITY_STATEMENTS = [
 ]
 KINDS = ["risk_control", "practice_change", "oversight", "evidence_measure"]
 
-# evidence type -> folder name it lives in (SPEC 2.2 step 3)
+# evidence type -> folder name it lives in (docs/evidence.md, Folder names)
 FOLDERS = {
     "governance_minutes": "minutes", "audit": "audits", "supervision": "supervision",
     "competency": "competency", "training": "training", "indicator": "indicators",
@@ -913,7 +913,7 @@ def generate(out: Path, n_plans: int, n_files: int, n_actions: int | None = None
     for doc, info in zip(docs, infos):
         (out / "plans" / f"{slug(info.service)}.yaml").write_text(dump_plan(doc), encoding="utf-8")
     (evidence / "evidence.yaml").write_text(
-        "# Evidence index: metadata for files that carry none of their own (SPEC 2.2).\n"
+        "# Evidence index: metadata for files that carry none of their own (docs/evidence.md).\n"
         + yaml.dump(index, Dumper=_NoAliasDumper, sort_keys=True, default_flow_style=False),
         encoding="utf-8")
     workers = workers or os.cpu_count() or 1

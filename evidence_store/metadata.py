@@ -1,4 +1,4 @@
-"""The resolution order of SPEC 2.2: each field's value and, beside it, where it came from."""
+"""The resolution order of docs/evidence.md: each field's value and, beside it, where it came from."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Audit-score rows and indicator series from a table's rows (SPEC 2.3)."""
+"""Audit-score rows and indicator series from a table's rows (docs/evidence.md, Data files)."""
 from __future__ import annotations
 
 import datetime as dt

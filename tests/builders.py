@@ -1,6 +1,6 @@
 """Keyword-argument factories for plans, actions and evidence items, so tests need no files.
 
-Defaults follow the Oakview example of SPEC 2.1: plan SAP-2026-007 (restrictive practice at
+Defaults describe one small Oakview plan: plan SAP-2026-007 (restrictive practice at
 Oakview, high risk, opened 2026-02-14) and action RP-01 (opened 2026-02-20, due 2026-05-31).
 Every factory takes any model field as a keyword to override the default.
 """

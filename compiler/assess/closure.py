@@ -1,8 +1,8 @@
-"""The four-part closure test (SPEC 6): indicators, audit, staff evidence, governance.
+"""The four-part closure test (docs/judgement.md): indicators, audit, staff evidence, governance.
 
-Decisions where the SPEC is silent:
-- "After the action opened" means on or after its `opened` day (the same as "current" in
-  SPEC 5), and never after as-of; undated and unreadable items never count.
+Decisions of sgpack's own (docs/judgement.md states them for users):
+- "After the action opened" means on or after its `opened` day (the same as "current" for a
+  requirement), and never after as-of; undated and unreadable items never count.
 - Audit results are the linked readable audit items: each score row is one result, any other
   item one result. The target is the first audit requirement's `target`, else 90%.
 - A review cycle is a window of `review_every_days` days counted from the action's opening

@@ -1,6 +1,6 @@
-"""Requirements <-> evidence: which items are linked to an action, and which of them count (SPEC 5).
+"""Requirements <-> evidence: which items are linked to an action, and which of them count.
 
-Decisions where the SPEC is silent:
+How items match and count is described for users in docs/judgement.md. Decisions of sgpack's own:
 - Items (or score/series rows) dated after as-of are ignored entirely; undated items are found
   but never current, so they can make a requirement stale but never met.
 - An item with audit `scores` counts once per row whatever the requirement type (only audit
@@ -109,7 +109,7 @@ def requirement_status(found: int, current: int, count: int) -> str:
 
 def match_requirement(action: Action, plan: Plan, requirement: Requirement, catalogue: Catalogue,
                       as_of: dt.date) -> RequirementResult:
-    """Judge one requirement: every linked readable item of its type, counted per SPEC 5."""
+    """Judge one requirement: every linked readable item of its type, counted as docs/judgement.md says."""
     matches: list[Match] = []
     unreadable: list[str] = []
     for li in linked_items(action, plan, catalogue):

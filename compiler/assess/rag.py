@@ -1,6 +1,6 @@
-"""The assessed RAG of an action (SPEC 5.1), with its reasons in words.
+"""The assessed RAG of an action (docs/judgement.md), with its reasons in words.
 
-Decisions where the SPEC is silent:
+Decisions of sgpack's own (docs/judgement.md states them for users):
 - Indicator concern = a special-cause concern among the last 3 points after the action
   opened (baseline points never count). An old concern followed by recovery is history
   shown on the chart, not a reason to keep the action red.
@@ -38,7 +38,7 @@ def requirement_words(r: RequirementResult) -> str:
 
 def assessed_rag(action: Action, requirements: list[RequirementResult], indicators: list[IndicatorResult],
                  closure: Closure, as_of: dt.date) -> tuple[RAG, list[str]]:
-    """(rag, reasons): blue, red, amber or green per SPEC 5.1, and why in words."""
+    """(rag, reasons): the first of blue, red, amber, green that applies (docs/judgement.md), and why."""
     finished = not action.is_open
     overdue = is_overdue(action, as_of)
     unmet = [r for r in requirements if not r.met]

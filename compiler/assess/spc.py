@@ -1,12 +1,13 @@
 """Making Data Count (XmR) analysis of one indicator series against the date an action opened.
 
-Pure: a list of (period start, label, value) in, an `SpcResult` out (SPEC 6.1, DOMAIN 5).
+Pure: a list of (period start, label, value) in, an `SpcResult` out: part 1 of the closure test
+(docs/judgement.md, which states these decisions for users too).
 
-Decisions, where the SPEC leaves room:
+Decisions, where Making Data Count leaves room:
 - Limits come from the baseline only (periods starting before the action opened) and are held
   fixed; the special-cause rules are applied to the points after opening only. A shift or
-  trend run, and a two-of-three window, may not start among baseline points: SPEC 6.1 asks
-  for "special cause after the action opened", and a run half made of baseline months would
+  trend run, and a two-of-three window, may not start among baseline points: the closure test
+  asks for "special cause after the action opened", and a run half made of baseline months would
   credit the action with change that came before it. (NHSRplotthedots tests the whole series.)
 - A flagged point is improvement or concern by its side of the baseline mean, as
   NHSRplotthedots does, even for trend points. A trend point lying exactly on the mean has no
@@ -29,7 +30,7 @@ from typing import Literal
 
 from compiler.model.spc import PointType, Signal, SpcPoint, SpcResult
 
-# Display priority when several rules flag one point (DOMAIN 5.2).
+# Display priority when several rules flag one point: trend, shift, two of three, beyond a limit.
 _PRIORITY: tuple[Signal, ...] = ("trend", "shift", "two_of_three", "astronomical")
 _SIGNAL_ORDER: tuple[Signal, ...] = ("astronomical", "shift", "trend", "two_of_three")
 
@@ -76,7 +77,7 @@ def analyse(
     target: float | None = None,
     settings: SpcSettings = SpcSettings(),
 ) -> SpcResult:
-    """Judge one indicator series for closure criterion 1 (SPEC 6.1)."""
+    """Judge one indicator series for closure criterion 1 (docs/judgement.md)."""
     if better not in ("lower", "higher"):
         raise ValueError(f"better must be 'lower' or 'higher', not {better!r}")
     ordered = sorted(points, key=lambda p: p[0])

@@ -1,4 +1,4 @@
-"""Plan YAML -> Plan models, keeping the line of every field (SPEC 2.1)."""
+"""Plan YAML -> Plan models, keeping the line of every field (the format: docs/plans.md)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -1,4 +1,4 @@
-"""The plan file schema (SPEC 2.1) as strict pydantic input models, and their errors in plain words."""
+"""The plan file schema (docs/plans.md) as strict pydantic input models, and their errors in plain words."""
 from __future__ import annotations
 
 import datetime as dt
@@ -63,7 +63,7 @@ def _blank_to_none(value: Any) -> Any:
 
 def _one_word(value: str) -> str:
     hidden = [ch for ch in value if unicodedata.category(ch).startswith("C")]
-    if hidden:   # bidi overrides and zero-width characters make two ids look alike (SECURITY.md T4)
+    if hidden:   # bidi overrides and zero-width characters make two ids look alike (docs/security.md, row T4)
         shown = value.encode("unicode_escape").decode("ascii")
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(hidden))
         raise _fail(f"'{shown}' must not contain invisible or control characters ({codes})")

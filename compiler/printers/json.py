@@ -1,4 +1,4 @@
-"""The `check --format json` object (SPEC 3) and the evidence catalogue as JSON."""
+"""The `check --format json` object (its keys are listed in the README) and the evidence catalogue as JSON."""
 from __future__ import annotations
 
 from typing import Any
@@ -25,7 +25,7 @@ def severity_counts(findings: list[Finding]) -> dict[str, int]:
 
 
 def check_json(assessment: Assessment) -> dict[str, Any]:
-    """Exactly SPEC 3's shape; waived findings go under "waived" so they are listed, not counted."""
+    """The shape the README promises, exactly; waived findings go under "waived" so they are listed, not counted."""
     counted = assessment.counted()
     return {
         "as_of": assessment.as_of.isoformat(),

@@ -1,4 +1,4 @@
-"""NHS number normalisation and the modulus-11 check digit (NHS Data Dictionary; DOMAIN.md 8.5)."""
+"""NHS number normalisation and the modulus-11 check digit (NHS Data Dictionary)."""
 from __future__ import annotations
 
 import re

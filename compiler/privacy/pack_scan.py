@@ -1,6 +1,6 @@
 """The personal-data scan over everything a pack will contain, and which findings block a build.
 
-Kinds that BLOCK a pack leaving the provider (SPEC 8): an NHS number with a valid check digit, a
+Kinds that BLOCK a pack leaving the provider (docs/privacy.md): an NHS number with a valid check digit, a
 National Insurance number, a date of birth (in context, or a roster person's), a roster person's
 name. The commissioner build refuses to write while any of these is left after pseudonymisation,
 unless `--allow-personal-data REASON` is given.

@@ -1,4 +1,4 @@
-"""The roster (SPEC 2.5): who uses the service and who is staff, read strictly from roster.csv."""
+"""The roster (docs/privacy.md): who uses the service and who is staff, read strictly from roster.csv."""
 from __future__ import annotations
 
 import csv

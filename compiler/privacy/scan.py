@@ -1,4 +1,4 @@
-"""Finding personal data in text: identifier patterns (SECURITY.md 3.3) and the roster's people."""
+"""Finding personal data in text: identifier patterns (listed in docs/privacy.md) and the roster's people."""
 from __future__ import annotations
 
 import datetime as dt

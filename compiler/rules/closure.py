@@ -1,4 +1,4 @@
-"""Closure (SG501–SG505): an action closed, or rated blue, must pass the four-part closure test (SPEC 6)."""
+"""Closure (SG501–SG505): an action closed, or rated blue, must pass the four-part closure test (docs/judgement.md)."""
 from __future__ import annotations
 
 from typing import Iterator

@@ -14,7 +14,8 @@ from compiler.model.finding import Finding
 from compiler.model.plan import Action, Plan
 
 SEVERITIES = ("error", "warning", "info")
-# The four headings every rule docstring carries, in this order (see DESIGN.md, Rules).
+# The four headings every rule docstring carries, in this order: `sgpack explain` prints them, and
+# docs/rules.md is generated from them.
 DOC_HEADINGS = ("What it checks", "Why it matters", "Example", "Fix")
 
 

@@ -1,4 +1,4 @@
-"""The closure test (SPEC 6): each of the four checks passing, failing or not applying, with reasons."""
+"""The closure test (docs/judgement.md): each of the four checks passing, failing or not applying, with reasons."""
 from __future__ import annotations
 
 from datetime import date as D

@@ -1,4 +1,4 @@
-"""Requirements <-> evidence (SPEC 5): linking routes, types, readability, currency, counting, status."""
+"""Requirements <-> evidence (docs/judgement.md): linking routes, types, readability, currency, counting, status."""
 from __future__ import annotations
 
 from datetime import date as D

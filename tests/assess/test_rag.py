@@ -1,4 +1,4 @@
-"""Assessed RAG (SPEC 5.1): every outcome and its reasons in words."""
+"""Assessed RAG (docs/judgement.md): every outcome and its reasons in words."""
 from __future__ import annotations
 
 from datetime import date as D

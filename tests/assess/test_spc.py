@@ -46,7 +46,7 @@ def flagged(result, signal):
     return [i for i, p in enumerate(after_points(result)) if signal in p.signals]
 
 
-# --- DOMAIN 5.4 worked example ------------------------------------------------------------
+# --- the worked example of docs/judgement.md ---------------------------------------------
 
 def test_worked_example_limits():
     r = run(WORKED_BASE, WORKED_AFTER, target=9)

@@ -1,4 +1,4 @@
-"""SPEC 2.2 resolution order: each field from each source, with the provenance a person reads."""
+"""The resolution order of docs/evidence.md: each field from each source, with the provenance a person reads."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""SPEC 2.3: audit scores (type audit) and indicator series from CSV and XLSX, and bad cells."""
+"""Audit scores (type audit) and indicator series from CSV and XLSX, and bad cells (docs/evidence.md)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The NHS number modulus-11 check (DOMAIN.md 8.5)."""
+"""The NHS number modulus-11 check (NHS Data Dictionary)."""
 from __future__ import annotations
 
 import pytest
@@ -30,7 +30,7 @@ def test_invalid_numbers(number):
 def test_check_digit_ten_is_never_valid():
     assert check_digit("123456789") is None
     assert not any(is_valid_nhs_number(f"123456789{d}") for d in range(10))
-    assert check_digit("999000000") is None      # SECURITY.md 3.3: no valid 999000000x
+    assert check_digit("999000000") is None      # no 999000000x is valid: the check digit would be 10
 
 
 @given(st.from_regex(r"999[0-9]{6}", fullmatch=True))

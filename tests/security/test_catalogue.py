@@ -1,4 +1,4 @@
-"""SECURITY.md §4, row by row: each bad plan or evidence input gets the behaviour the catalogue asks for.
+"""docs/security.md's table of bad inputs, row by row: each bad plan or evidence input gets the behaviour it gives.
 
 Every row is here as a test. Rows about evidence and plans run `check`; rows about pack outputs
 (T1, T2, T4, T6, F10, D10, PDF8-11, M6, I2) share one small `build` of the CQC and commissioner
@@ -334,8 +334,8 @@ def test_P10_deep_nesting_and_huge_plan(tmp_path):
 
 
 def test_P11_encodings(tmp_path, case):
-    """UTF-8 with a BOM loads; UTF-16 and Latin-1 are refused with the line (SECURITY.md suggests also
-    accepting UTF-16 with a BOM; the loader asks for UTF-8, which is the documented format)."""
+    """UTF-8 with a BOM loads; UTF-16 and Latin-1 are refused with the line (UTF-16 with a BOM could be
+    accepted too; the loader asks for UTF-8, which is the documented format: docs/plans.md)."""
     plan, evidence = case
     write(plan, b"\xef\xbb\xbf" + plan_text().encode())
     assert check(plan, evidence).code == 0
@@ -402,7 +402,7 @@ def test_T4_bidi_and_zero_width_text_is_kept_as_typed_and_kept_out_of_file_names
 
 
 @pytest.mark.xfail(strict=True, reason="T4: bidi overrides and zero-width characters in plan text are not flagged: "
-                   "no check finding names the field and line (SECURITY.md §4 T4: kept but flagged)")
+                   "no check finding names the field and line (docs/security.md, row T4: kept but flagged)")
 def test_T4_bidi_in_narratives_is_flagged(case):
     plan, evidence = case
     write(plan, plan_text().replace("narrative: Weekly reviews started 3 March.",

@@ -25,7 +25,7 @@ BLUE = (0x00, 0xB0, 0xF0)     # spc_improvement
 ORANGE = (0xE4, 0x6C, 0x0A)   # spc_concern
 RED = (0xDE, 0x1B, 0x1B)      # spc_target
 
-WORKED_BASE = [12, 14, 11, 13, 15, 12, 14, 13, 11, 12, 13, 14]   # DOMAIN 5.4
+WORKED_BASE = [12, 14, 11, 13, 15, 12, 14, 13, 11, 12, 13, 14]   # the worked example of docs/judgement.md
 WORKED_AFTER = [10, 9, 8, 9, 8, 7, 8, 9, 8, 7]
 ROOT = Path(__file__).resolve().parents[2]
 
