@@ -1,4 +1,4 @@
-"""docs/security.md's table of bad inputs, row by row: each bad plan or evidence input gets the behaviour it gives.
+"""docs/security.md's table of bad inputs, row by row: each bad plan or evidence input gets the behaviour the table gives.
 
 Every row is here as a test. Rows about evidence and plans run `check`; rows about pack outputs
 (T1, T2, T4, T6, F10, D10, PDF8-11, M6, I2) share one small `build` of the CQC and commissioner
