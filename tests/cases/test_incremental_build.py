@@ -174,3 +174,21 @@ def test_a_word_only_build_lays_the_bundle_out_for_its_page_numbers_but_never_jo
     pipeline.build([EXAMPLE / "plans"], evidence, "cqc", as_of=AS_OF, out=word, formats=("docx",))
     assert not (word / "cqc-pack.pdf").exists()
     assert (word / "cqc-pack.docx").read_bytes() == (both / "cqc-pack.docx").read_bytes()
+
+
+def test_an_exhibit_its_reader_ran_out_of_time_on_is_not_kept_as_the_files_reason(tmp_path, evidence, monkeypatch):
+    """A time-out, the memory limit or a crash says something about that run, not about the file: the next
+    build shows the exhibit, and is the clean build's."""
+    from evidence_store.shown import Unshown, documents
+
+    def timing_out(files, limits=None):
+        made = documents(files, limits)
+        return [Unshown("took longer than 20 s to read", transient=True) if fmt == "docx" else doc
+                for (fmt, _), doc in zip(files, made)]
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr("compiler.packs.cqc.exhibits.documents", timing_out)
+    first = _build(evidence, tmp_path / "first", cache)
+    monkeypatch.undo()
+    second = _build(evidence, tmp_path / "second", cache)
+    assert second == _build(evidence, tmp_path / "plain", None) != first

@@ -15,7 +15,9 @@ from compiler import pipeline
 from compiler.packs.assemble import assemble
 from compiler.packs.cqc import build_bundle
 from compiler.packs.profiles import load_profile
-from compiler.render.pdf.bundle import ExhibitInput
+from compiler.render.pdf.bundle import ExhibitInput, original
+from evidence_store import Limits, documents
+from evidence_store.document import PdfFacts
 from compiler.render.theme import load_theme
 from compiler.views.common import Options
 from compiler.views.cqc import cqc_view
@@ -78,8 +80,15 @@ def _build(ctx, pdfs: list[bytes], **replace):
     ctx = dataclasses.replace(ctx, head=dataclasses.replace(ctx.head, **replace)) if replace else ctx
     rows = ctx.exhibits[:len(pdfs)]
     ctx = dataclasses.replace(ctx, exhibits=rows)
-    inputs = [ExhibitInput(row=row, pdf=pdf, pages=0, note=None) for row, pdf in zip(rows, pdfs)]
-    return ctx, build_bundle(ctx, inputs, theme=THEME)
+    return ctx, build_bundle(ctx, [_original(row, pdf) for row, pdf in zip(rows, pdfs)], theme=THEME)
+
+
+def _original(row, pdf: bytes) -> ExhibitInput:
+    """A PDF original as the CQC pack hands it over: with the facts its reader found. A file no reader can
+    open stands for one qpdf cannot open (the bundle's part is the same: a notice page says so)."""
+    (doc,) = documents([("pdf", pdf)], Limits(reader_processes=-1))
+    facts = PdfFacts(pages=1, qpdf_reason=str(doc)) if isinstance(doc, str) else doc.pdf
+    return original(row, facts, pdf=pdf)
 
 
 def test_inherited_page_attributes_and_rotation_survive_the_join(ctx):

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import BinaryIO
 
 from compiler.errors import SgpackError
 from compiler.packs import output
 from compiler.packs.cqc import story, word
+from compiler.packs.cqc.exhibits import exhibit_inputs
 from compiler.packs.job import BuildJob
 from compiler.render.bounded import OutOfBounds, run_bounded
 from compiler.render.charts import chart_spec, draw_charts
 from compiler.render.docx.template import render_template
-from compiler.render.exhibits import ExhibitError, RenderedExhibit, render_exhibit
 from compiler.render.pdf.bundle import BodyRecipe, Bundle, ExhibitInput, Laid, join, lay_out
 from compiler.render.pdf.join import Mark
-from compiler.render.pdf.notice import notice_pdf
 from compiler.render.pdf.pages import PageMap
 from compiler.render.theme import Theme
 from compiler.views.cqc import SECTIONS, CqcView, cqc_view
@@ -22,7 +22,6 @@ from evidence_store.cache import EvidenceCache
 from evidence_store.isolate import close_readers
 from evidence_store.shelf import Shelf, code_version, file_digest, inputs_key
 
-EXHIBIT_KIND = "exhibit"
 WORD_KIND = "docx"
 
 
@@ -59,89 +58,16 @@ def outline(view: CqcView, pm: PageMap) -> list[Mark]:
     return marks
 
 
-def bundle(view: CqcView, laid: Laid, theme: Theme, into=None) -> Bundle:  # noqa: ANN001 - an open binary file
+def bundle(view: CqcView, laid: Laid, theme: Theme, into: BinaryIO | None = None) -> Bundle:
     """The joined bundle of a laid-out view (into `into` when given)."""
     return join(view.head, laid, theme=theme, outline=outline(view, laid.pages),
                 titles={a.anchor: a.title for a in view.actions}, into=into)
 
 
 def build_bundle(view: CqcView, exhibits: list[ExhibitInput], *, theme: Theme, cache: EvidenceCache | None = None,
-                 into=None) -> Bundle:  # noqa: ANN001 - an open binary file
+                 into: BinaryIO | None = None) -> Bundle:
     """Lay the bundle out and join it: its body, an exhibit sheet and the pages of each exhibit."""
     return bundle(view, lay_out(recipe(view), exhibits, theme=theme, cache=cache), theme, into=into)
-
-
-def exhibit_inputs(job: BuildJob, view: CqcView) -> list[ExhibitInput]:
-    """Copy each original into exhibits/ and render it to pages (a notice page when it cannot be)."""
-    inputs = []
-    shelf: Shelf[RenderedExhibit] = Shelf(job.cache, EXHIBIT_KIND, _renderer_version())
-    for exhibit, row in zip(job.pack.exhibits, view.exhibits):
-        data = output.read_evidence(job.evidence_root, exhibit.path, exhibit.sha256)
-        copy = f"exhibits/{exhibit.file_name}"
-        job.write(copy, data)
-        try:
-            rendered = _rendered(shelf, job, exhibit, data)
-            if rendered.pdf == data:             # a PDF original: its pages are read from the copy when joined
-                inputs.append(ExhibitInput(row=row, pdf=None, path=job.stage / copy, pages=rendered.pages,
-                                           note=rendered.note))
-            else:
-                inputs.append(ExhibitInput(row=row, pdf=rendered.pdf, pages=rendered.pages, note=rendered.note))
-        except ExhibitError as exc:
-            reason = (f"This exhibit could not be shown as pages ({exc}); "
-                      f"the original is in exhibits/{exhibit.file_name}.")
-            inputs.append(ExhibitInput(row=row, pdf=notice_pdf(exhibit.number, exhibit.title, reason),
-                                       pages=1, note=str(exc)))
-    return inputs
-
-
-class _Unshowable:
-    """What the shelf keeps for a file that cannot be shown as pages: the reason, a fact about its bytes."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-
-
-def _rendered(shelf: Shelf, job: BuildJob, exhibit, data: bytes) -> RenderedExhibit:  # noqa: ANN001 - an Exhibit
-    """render_exhibit, or its pages from the cache: keyed by the file's SHA-256 (`data` was checked against it),
-    its format and the title printed on the pages. A PDF exhibit is its own bytes: only its page count and note
-    are kept."""
-    def make() -> RenderedExhibit | _Unshowable:
-        try:
-            return render_exhibit(Path(job.evidence_root) / exhibit.path, exhibit.format, title=exhibit.title,
-                                  data=data)
-        except ExhibitError as exc:
-            return _Unshowable(str(exc))
-
-    def write(made: RenderedExhibit | _Unshowable) -> tuple[dict, bytes | None] | None:
-        if isinstance(made, _Unshowable):
-            if made.reason.startswith("cannot read the file"):     # a fact about this moment, not the bytes
-                return None
-            return {"error": made.reason}, None
-        original = made.pdf == data
-        return {"pages": made.pages, "note": made.note, "original": original}, None if original else made.pdf
-
-    def read(value: dict, pdf: bytes | None) -> RenderedExhibit | _Unshowable:
-        if value.get("error") is not None:
-            return _Unshowable(str(value["error"]))
-        if value.get("original"):
-            pdf = data
-        note = value.get("note")
-        if not isinstance(pdf, bytes) or type(value["pages"]) is not int or value["pages"] < 1:
-            raise ValueError("damaged entry")
-        return RenderedExhibit(pdf=pdf, pages=value["pages"], note=note if isinstance(note, str) else None)
-
-    key = inputs_key(exhibit.sha256, exhibit.format.lower(), exhibit.title)
-    made = shelf.remember(key, make, write=write, read=read)
-    if isinstance(made, _Unshowable):
-        raise ExhibitError(made.reason)
-    return made
-
-
-def _renderer_version() -> str:
-    from compiler.render import exhibits
-    from compiler.render.pdf import notice
-
-    return code_version(exhibits, notice, libraries=("reportlab", "pillow"))
 
 
 def write(job: BuildJob) -> None:

@@ -9,14 +9,13 @@ pack: a pack hands it a `BodyRecipe` (how its body's parts are made), its exhibi
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import pikepdf
-
-from compiler.render.pdf.join import Joiner, Mark, open_pdf, signed
+from compiler.render.pdf.join import Joiner, Mark, open_pdf
 from compiler.render.pdf.layout import PART_KIND, Body, Part, converge, theme_key
 from compiler.render.pdf.look import Look
 from compiler.render.pdf.notice import notice_pdf
@@ -28,6 +27,7 @@ from evidence_store.shelf import Shelf, inputs_key
 if TYPE_CHECKING:
     from compiler.views.common import Head
     from evidence_store.cache import EvidenceCache
+    from evidence_store.document import PdfFacts
 
 BODY_KIND = "pdf-body"
 
@@ -46,11 +46,16 @@ class BodyRecipe:
 
 @dataclass(frozen=True)
 class ExhibitInput:
+    """An exhibit as the bundle joins it. Its pages are `pages` pages: sgpack's own rendering of it, or a PDF
+    original, whose facts its reader found (evidence_store.PdfFacts): the pages qpdf joins, or why qpdf cannot
+    open it (`unjoinable`), and whether it is signed. The bundle never opens an original to find out."""
     row: SheetRow
     pdf: bytes | None               # the exhibit's pages; None when they are read from `path`
     pages: int
     note: str | None
     path: Path | None = None        # a file holding the pages: a PDF original's copy in the pack's exhibits/
+    signed: bool = False            # a PDF original with a signature: joining it cannot keep the signature
+    unjoinable: str | None = None   # why qpdf cannot open this PDF original (it is shown by a notice page)
 
     def data(self) -> bytes:
         """The pages' bytes. A provider-wide bundle's PDF originals come to 100 MB or more: they are read
@@ -58,6 +63,13 @@ class ExhibitInput:
         if self.pdf is not None:
             return self.pdf
         return self.path.read_bytes() if self.path is not None else b""
+
+
+def original(row: SheetRow, facts: PdfFacts, *, pdf: bytes | None = None, path: Path | None = None,
+             note: str | None = None) -> ExhibitInput:
+    """A PDF original joined as it is, by the facts its reader found."""
+    return ExhibitInput(row=row, pdf=pdf, path=path, pages=facts.qpdf_pages or 0, note=note, signed=facts.signed,
+                        unjoinable=facts.qpdf_reason if facts.qpdf_pages is None else None)
 
 
 @dataclass(frozen=True)
@@ -79,35 +91,21 @@ def _page_map(body_pages: int, body_anchors: dict[str, int], counts: list[tuple[
 
 
 def _checked(exhibits: list[ExhibitInput]) -> list[tuple[ExhibitInput, int]]:
-    """Each exhibit with the number of its pages qpdf will join. One qpdf cannot open becomes a notice page
-    that says so; a signed one gets a note that its signature is not carried. Nothing is kept open: the
-    exhibits are opened again when they are joined, after the body is laid out."""
+    """Each exhibit with the number of its pages the join copies. An original qpdf cannot open becomes a notice
+    page that says so; a signed one gets a note that its signature is not carried."""
     out = []
     for ex in exhibits:
-        data, n = ex.data(), 0
-        if data:
-            try:
-                src = open_pdf(data)
-            except pikepdf.PdfError as exc:
-                reason = (f"This exhibit's pages could not be joined into the bundle ({_first_line(exc)}); "
-                          f"the original is in exhibits/{ex.row.file_name}.")
-                ex = ExhibitInput(row=ex.row, pdf=notice_pdf(ex.row.number, ex.row.title, reason), pages=1,
-                                  note=_first_line(exc))
-                src = open_pdf(ex.pdf)
-            with src:
-                if signed(src):
-                    said = ("The original is digitally signed; the signature is not preserved in this bundle "
-                            f"(joining pages changes the file): check it on exhibits/{ex.row.file_name}.")
-                    ex = ExhibitInput(row=ex.row, pdf=ex.pdf, pages=ex.pages, path=ex.path,
-                                      note=f"{ex.note} {said}" if ex.note else said)
-                n = len(src.pages)
-        out.append((ex, n))
+        if ex.unjoinable is not None:
+            reason = (f"This exhibit's pages could not be joined into the bundle ({ex.unjoinable}); "
+                      f"the original is in exhibits/{ex.row.file_name}.")
+            ex = ExhibitInput(row=ex.row, pdf=notice_pdf(ex.row.number, ex.row.title, reason), pages=1,
+                              note=ex.unjoinable)
+        elif ex.signed:
+            said = ("The original is digitally signed; the signature is not preserved in this bundle "
+                    f"(joining pages changes the file): check it on exhibits/{ex.row.file_name}.")
+            ex = dataclasses.replace(ex, note=f"{ex.note} {said}" if ex.note else said)
+        out.append((ex, ex.pages if ex.pdf is not None or ex.path is not None else 0))
     return out
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
 
 
 def _body(recipe: BodyRecipe, theme: Theme, rows: list[tuple[SheetRow, int]], cache: EvidenceCache | None,

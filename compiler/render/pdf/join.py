@@ -191,15 +191,6 @@ def signature(annot: Dictionary) -> bool:
     return False
 
 
-def signed(src: Pdf) -> bool:
-    """Whether any page of `src` carries a signature field's widget."""
-    for page in src.pages:
-        annots = page.obj.get("/Annots")
-        if isinstance(annots, Array) and any(isinstance(a, Dictionary) and signature(a) for a in annots):
-            return True
-    return False
-
-
 def _uri(action: Dictionary) -> str:
     uri = action.get("/URI")
     try:
