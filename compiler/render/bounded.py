@@ -1,21 +1,26 @@
 """Work on evidence nobody controls, done in a child process with a time limit and a memory limit of its own.
 
 Joining a bundle copies the pages of every PDF original with qpdf: a hostile or broken file could make that
-loop or balloon. The work runs in a fresh interpreter (spawn: nothing of this process's memory is copied)
-whose address space is capped; it is killed when its time is up. Its arguments and its result travel as
-files in a scratch folder (the build's stage), so the large inputs are written once, not held twice.
+loop or balloon. The work runs in a fresh interpreter (`python -c`, as the evidence readers do: nothing of
+this process's memory is copied, nothing is inherited but the files named) whose address space is capped;
+it is killed when its time is up. Its arguments and its result travel as files in a scratch folder (the
+build's stage), so the large inputs are written once, not held twice.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 import pickle
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 _MEMORY_EXIT = 99
+_ROOT = str(Path(__file__).resolve().parents[2])        # the folder compiler/ and evidence_store/ are in
+_CHILD_CODE = "import sys; sys.path.insert(0, sys.argv[1]); from compiler.render.bounded import _main; _main()"
 
 
 class OutOfBounds(Exception):
@@ -27,31 +32,49 @@ def run_bounded(func: Callable[..., Any], args: tuple, *, seconds: float, memory
     """`func(*args)` in a child process limited to `seconds` of wall time and `memory` bytes of address space.
     `func` and `args` must pickle (a module-level function). Raises OutOfBounds naming `what` when the child is
     killed for time, runs out of memory or dies; an exception `func` raises is raised here again."""
-    import multiprocessing
-
     from evidence_store.limits import human_bytes, human_seconds
 
-    with tempfile.TemporaryDirectory(prefix=".sgpack-bounded-", dir=scratch) as folder:
-        work, result = Path(folder) / "work.pickle", Path(folder) / "result.pickle"
+    folder = Path(tempfile.mkdtemp(prefix=".sgpack-bounded-", dir=scratch))
+    work, result = folder / "work.pickle", folder / "result.pickle"
+    try:
         with open(work, "xb") as handle:
             pickle.dump((func, args), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        child = multiprocessing.get_context("spawn").Process(target=_child, args=(str(work), str(result), memory),
-                                                             daemon=True)
-        child.start()
-        child.join(seconds)
-        if child.is_alive():
+        child = subprocess.Popen([sys.executable, "-c", _CHILD_CODE, _ROOT, str(work), str(result), str(memory)],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, close_fds=True)
+        try:
+            code = child.wait(seconds)
+        except subprocess.TimeoutExpired:
             child.kill()
-            child.join()
-            raise OutOfBounds(f"{what} took longer than {human_seconds(seconds)}")
-        if child.exitcode == _MEMORY_EXIT:
+            child.wait()
+            raise OutOfBounds(f"{what} took longer than {human_seconds(seconds)}") from None
+        if code == _MEMORY_EXIT:
             raise OutOfBounds(f"{what} needed more than {human_bytes(memory)}")
-        if child.exitcode != 0 or not result.is_file():
-            raise OutOfBounds(f"{what} stopped unexpectedly (exit code {child.exitcode})")
+        if code != 0 or not result.is_file():
+            raise OutOfBounds(f"{what} stopped unexpectedly (exit code {code})")
         with open(result, "rb") as handle:
             ok, value = pickle.load(handle)
+    finally:
+        for leftover in (work, result):            # by whole path: nothing but these two files is touched
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
+        os.rmdir(folder)
     if not ok:
         raise value
     return value
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether an error is the memory limit showing: a MemoryError, or a library that could not map itself."""
+    if isinstance(exc, MemoryError):
+        return True
+    text = str(exc)
+    return isinstance(exc, (ImportError, OSError)) and ("failed to map segment" in text
+                                                        or "Cannot allocate memory" in text)
+
+
+def _main() -> None:
+    """The child: `python -c _CHILD_CODE ROOT WORK RESULT MEMORY`."""
+    _child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
 
 
 def _child(work: str, result: str, memory: int) -> None:
@@ -64,9 +87,9 @@ def _child(work: str, result: str, memory: int) -> None:
             func, args = pickle.load(handle)
         os.unlink(work)
         outcome = (True, func(*args))
-    except MemoryError:
-        os._exit(_MEMORY_EXIT)
     except Exception as exc:  # noqa: BLE001 - raised again in the parent, where it is reported
+        if _out_of_memory(exc):
+            os._exit(_MEMORY_EXIT)
         outcome = (False, exc)
     try:
         with open(result, "xb") as handle:
