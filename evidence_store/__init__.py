@@ -9,16 +9,18 @@ from typing import TYPE_CHECKING, Any
 _WHERE = {"Catalogue": "model", "EvidenceItem": "model", "Link": "model", "ScoreRow": "model",
           "SeriesPoint": "model", "EvidenceCache": "cache", "open_cache": "cache", "Limits": "limits",
           "describe_limits": "limits", "display_name": "paths", "EvidenceFolderError": "survey", "scan": "catalogue",
-          "Document": "document", "documents": "isolate"}
+          "Document": "document", "documents": "shown", "Unshown": "shown"}
 
 __all__ = sorted(_WHERE)
 
 if TYPE_CHECKING:
     from .cache import EvidenceCache, open_cache
+    from .catalogue import scan
+    from .document import Document
     from .limits import Limits, describe_limits
     from .model import Catalogue, EvidenceItem, Link, ScoreRow, SeriesPoint
-    from .catalogue import scan
     from .paths import display_name
+    from .shown import Unshown, documents
     from .survey import EvidenceFolderError
 
 

@@ -43,14 +43,13 @@ image reader sizes pictures to it).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
 __all__ = ["Document", "PdfFacts", "Heading", "Paragraph", "ListItem", "CodeBlock", "Rule", "LineBlock", "Table",
            "Cell", "KeyValues", "Image", "Remark", "Attachments", "Text", "Break", "Styled", "Code", "Hyperlink",
-           "Verbatim", "Block", "Inline", "shown_strings", "clean", "cut", "frame_size"]
+           "Verbatim", "Block", "Inline", "shown_strings", "one_break", "cut", "frame_size"]
 
 MAX_TABLE_ROWS = 2_000            # data rows of a CSV/XLSX table (the header row comes on top)
 MAX_TEXT_CHARS = 500_000          # text shown from one document (about 150 pages)
@@ -211,13 +210,10 @@ class Document:
 
 # ------------------------------------------------------------------------------------------ helpers
 
-# XML-illegal controls, C1 controls, lone surrogates, non-characters: no page shows them
-BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    """Text without the characters no page shows, every line break a \\n."""
-    return BAD_CHARS.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+def one_break(text: str) -> str:
+    """The text with every line break a \\n. Characters no page may show are left in: the renderer shows
+    them as U+FFFD when it escapes the text (compiler.render.escape), the one place that is done."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def cut(text: str, limit: int) -> str:

@@ -2,7 +2,7 @@
 
 A file that loops, balloons or crashes its parser (PDFium is C++) costs one child process, is
 reported as unreadable, and the scan goes on. The same children make the exhibit documents
-(`documents`) of PDF, DOCX, XLSX, PNG and JPEG files, under the same limits. The children are plain
+(evidence_store.shown.documents) of PDF, DOCX, XLSX, PNG and JPEG files, under the same limits. The children are plain
 `python -c` processes talking over two pipes: no sockets, no temporary files, nothing inherited but
 the pipes. They are started on first need, reused for every file of the scan (and later scans in the
 same process), and replaced when one is killed for a time-out or dies.
@@ -24,7 +24,7 @@ from functools import partial
 from multiprocessing.connection import Connection, wait
 
 from .document import Document
-from .limits import DEFAULT_LIMITS, Limits, human_bytes, human_seconds, reader_process_count
+from .limits import Limits, human_bytes, human_seconds, reader_process_count
 from .readers.base import ReadResult
 
 ISOLATED = frozenset({"pdf", "docx", "xlsx"})       # formats parsed by third-party code that has looped or crashed
@@ -366,46 +366,3 @@ def document_reader(fmt: str) -> Callable[[bytes, Limits], Document] | None:
     if name == "image":
         return partial(module.document, kind="png" if fmt == "png" else "jpeg")
     return module.document
-
-
-def documents(files: list[tuple[str, bytes]], limits: Limits | None = None) -> list[Document | str]:
-    """A document of each (format, bytes), in order, or the one-line reason a file cannot be shown. PDF, DOCX,
-    XLSX, PNG and JPEG files are parsed in the reader processes, with the time and memory limits of reading
-    (a time-out or a crash is a reason, never a hang); the others here."""
-    limits = limits or DEFAULT_LIMITS
-    out: list[Document | str | None] = [None] * len(files)
-    pool = pool_for(limits) if reader_process_count(limits) > 0 else None
-    mine = object()                                  # this call's keys in the pool
-    try:
-        for index, (fmt, data) in enumerate(files):
-            fmt = fmt.lower().lstrip(".")
-            reader = document_reader(fmt)
-            if reader is None:
-                out[index] = f"no document reader for .{fmt} files"
-            elif len(data) > limits.max_file_bytes:
-                out[index] = f"the file is {len(data):,} bytes (limit {limits.max_file_bytes:,})"
-            elif pool is not None and fmt in DOCUMENT_ISOLATED:
-                pool.submit((mine, index), fmt, data, limits, mode="document")
-            else:
-                out[index] = _document_here(reader, data, limits)
-        if pool is not None:
-            for key, outcome in pool.drain():
-                if isinstance(key, tuple) and key[0] is mine:
-                    out[key[1]] = outcome.result if outcome.reason is None else outcome.reason
-    except BaseException:
-        if pool is not None:
-            pool.close()                             # children in the middle of a file are not left running
-        raise
-    return out  # type: ignore[return-value]
-
-
-def _document_here(reader: Callable[[bytes, Limits], Document], data: bytes, limits: Limits) -> Document | str:
-    from .readers import Unreadable
-    from .readers.base import one_line
-
-    try:
-        return reader(data, limits)
-    except Unreadable as exc:
-        return one_line(str(exc), 300)
-    except Exception as exc:  # noqa: BLE001 - one file must never stop the others
-        return one_line(f"could not be read ({type(exc).__name__}: {exc})", 300)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..document import (MAX_CELL_CHARS, MAX_TABLE_ROWS, MAX_TEXT_CHARS, PORTRAIT_MAX_COLUMNS, Cell, Document,
-                        LineBlock, Remark, Table, clean, cut)
+                        LineBlock, Remark, Table, cut, one_break)
 
 
 def limit_text(text: str, notes: list[str]) -> str:
@@ -39,8 +39,7 @@ def data_table(source: str, rows: list[list[Any]], notes: list[str], *, truncate
         truncated = True
     if truncated:
         notes.append(f"table cut at {MAX_TABLE_ROWS:,} rows")
-    # cut after the characters no page shows are gone, so a cell shows MAX_CELL_CHARS of its own
-    texts = [[clean(str(v)) for v in row] for row in rows]
+    texts = [[one_break(str(v)) for v in row] for row in rows]
     if any(len(v) > MAX_CELL_CHARS for row in texts for v in row):
         notes.append(f"table cell text cut at {MAX_CELL_CHARS:,} characters")
         texts = [[cut(v, MAX_CELL_CHARS) for v in row] for row in texts]

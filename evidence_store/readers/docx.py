@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..document import (MAX_CELL_CHARS, MAX_PARAGRAPH_CHARS, MAX_TEXT_CHARS, Break, Cell, Document, Heading,
-                        Inline, ListItem, Paragraph, Remark, Styled, Table, Text, Verbatim, clean, cut)
+                        Inline, ListItem, Paragraph, Remark, Styled, Table, Text, Verbatim, cut, one_break)
 from ..limits import Limits
 from ..zipsafe import CappedReader, open_ooxml, read_member
 from .base import ReadResult, TextBuilder, Unreadable, one_line
@@ -270,7 +270,7 @@ def _runs(p) -> tuple[list[Inline], str, bool, bool]:  # noqa: ANN001
             continue
         plain.append(text)
         piece: list[Inline] = []
-        for n, line in enumerate(clean(text).split("\n")):
+        for n, line in enumerate(one_break(text).split("\n")):
             if n:
                 piece.append(Break())
             if line:

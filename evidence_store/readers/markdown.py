@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import (BAD_CHARS, MAX_CELL_CHARS, Break, Cell, Code, CodeBlock, Document, Heading, Hyperlink,
+from ..document import (MAX_CELL_CHARS, Break, Cell, Code, CodeBlock, Document, Heading, Hyperlink,
                         Inline, KeyValues, ListItem, Paragraph, Rule, Styled, Table, Text, Verbatim, cut)
 from ..limits import Limits
 from ..yamlsafe import MetaYamlError, load_yaml
@@ -233,6 +233,6 @@ def _shows_something(content: list[Inline]) -> bool:
         node = stack.pop()
         if not isinstance(node, Text):
             return True
-        if BAD_CHARS.sub("", node.text).strip():
+        if node.text.strip():
             return True
     return False

@@ -29,6 +29,8 @@ def open_pdf(data: bytes):  # noqa: ANN201 - a pypdfium2 PdfDocument; the caller
 
 
 def read(data: bytes, limits: Limits) -> ReadResult:
+    import pypdfium2 as pdfium
+
     pdf = open_pdf(data)
     result = ReadResult()
     try:

@@ -3,7 +3,7 @@
 The evidence readers parse a file, under the evidence limits, into an `evidence_store.Document`; this
 package only lays documents out, with reportlab platypus, leaving the top and bottom 2.5 cm free for the
 stamp band the bundler draws later. PDFs are shown as they are. Evidence text is data: every string goes
-through `xml.sax.saxutils.escape` before it becomes reportlab paragraph markup, and links are shown as
+through compiler.render.escape before it becomes reportlab paragraph markup, and links are shown as
 text. The fonts are chosen before the layout, from every string the document shows.
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus.flowables import Flowable
 
-from evidence_store.document import (MARGIN_X, MARGIN_Y, Attachments, BAD_CHARS, CodeBlock, Document, Heading,
+from compiler.render.escape import clean
+from evidence_store.document import (MARGIN_X, MARGIN_Y, Attachments, CodeBlock, Document, Heading,
                                      Image, KeyValues, LineBlock, ListItem, Paragraph, Remark, Rule, Table)
 from evidence_store.limits import DEFAULT_LIMITS, Limits
 
@@ -57,7 +58,7 @@ def render_exhibit(path: Path, fmt: str, *, title: str, limits: Limits = DEFAULT
     Raises ExhibitError, with a one-line reason, for any file that cannot be shown."""
     # imported from its module, not the package's lazy names: a digest of this package's imports then
     # covers the readers that make the document
-    from evidence_store.isolate import documents
+    from evidence_store.shown import documents
 
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -133,7 +134,7 @@ def _build(story: list[Flowable], *, title: str, wide: bool,
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4) if wide else A4,
                             leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_Y,
-                            bottomMargin=MARGIN_Y, title=BAD_CHARS.sub("", _one_line(title, 300)), author="",
+                            bottomMargin=MARGIN_Y, title=clean(_one_line(title, 300)), author="",
                             subject="", creator="sgpack", invariant=1)
     try:
         doc.build(story)

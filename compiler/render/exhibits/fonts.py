@@ -4,16 +4,16 @@ from __future__ import annotations
 import contextvars
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from evidence_store.document import BAD_CHARS, Document, shown_strings
+from compiler.render.escape import clean as shown, markup
+from compiler.render.pdf.fonts import unicode_fonts
+from evidence_store.document import Document, shown_strings
 
 
 @dataclass(frozen=True)
@@ -54,32 +54,16 @@ def fonts_for(doc: Document) -> Fonts:
     bundle overrun 1 GB. Any other document is set in DejaVu, so no character is lost."""
     try:
         for text in shown_strings(doc):
-            BAD_CHARS.sub("", text).encode("cp1252")
+            shown(text).encode("cp1252")
     except UnicodeEncodeError:
         return default_fonts()
     return STANDARD
 
 
 def _register_dejavu() -> Fonts | None:
-    try:
-        import matplotlib
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-        faces = {"SgSans": "DejaVuSans.ttf", "SgSans-Bold": "DejaVuSans-Bold.ttf",
-                 "SgSans-Oblique": "DejaVuSans-Oblique.ttf", "SgSans-BoldOblique": "DejaVuSans-BoldOblique.ttf",
-                 "SgMono": "DejaVuSansMono.ttf", "SgMono-Bold": "DejaVuSansMono-Bold.ttf",
-                 "SgMono-Oblique": "DejaVuSansMono-Oblique.ttf",
-                 "SgMono-BoldOblique": "DejaVuSansMono-BoldOblique.ttf"}
-        for name, file in faces.items():
-            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-        for family in ("SgSans", "SgMono"):
-            pdfmetrics.registerFontFamily(family, normal=family, bold=f"{family}-Bold",
-                                          italic=f"{family}-Oblique", boldItalic=f"{family}-BoldOblique")
-    except Exception:                      # no matplotlib, a font missing or damaged: standard fonts
-        return None
-    return Fonts("SgSans", "SgSans-Bold", "SgMono", True)
+    """DejaVu as every sgpack PDF registers it (compiler.render.pdf.fonts), or None when it is not there."""
+    found = unicode_fonts()
+    return Fonts(found.regular, found.bold, found.mono, True) if found.unicode else None
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -116,8 +100,9 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def clean(text: Any) -> str:
-    """User text as plain characters the chosen fonts can take (no markup yet)."""
-    text = BAD_CHARS.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    """User text as plain characters the chosen fonts can take (no markup yet): a character no page may show
+    as U+FFFD (compiler.render.escape), every line break a \\n."""
+    text = shown(text).replace("\r\n", "\n").replace("\r", "\n")
     if fonts().lossy:
         text = text.encode("latin-1", "replace").decode("latin-1")
     return text
@@ -125,12 +110,12 @@ def clean(text: Any) -> str:
 
 def esc(text: Any) -> str:
     """User text as reportlab paragraph markup that prints exactly as typed."""
-    return escape_text(clean(text))
+    return markup(clean(text))
 
 
 def escape_text(text: str) -> str:
-    """Escape &, < and > so reportlab prints the text instead of reading it as markup."""
-    return escape(text)
+    """Text already cleaned, as markup: `&`, `<` and `>` escaped (compiler.render.escape)."""
+    return markup(text)
 
 
 def para(text: str, style: str = "body") -> Paragraph:
