@@ -64,8 +64,10 @@ def run_bounded(func: Callable[..., Any], args: tuple, *, seconds: float, memory
 
 
 def _out_of_memory(exc: BaseException) -> bool:
-    """Whether an error is the memory limit showing: a MemoryError, or a library that could not map itself."""
-    if isinstance(exc, MemoryError):
+    """Whether an error is the memory limit showing. Under RLIMIT_AS an allocation that fails surfaces as a
+    MemoryError, as a library that cannot map itself (ImportError, OSError), or as a C extension returning an
+    error it could not allocate (SystemError)."""
+    if isinstance(exc, (MemoryError, SystemError)):
         return True
     text = str(exc)
     return isinstance(exc, (ImportError, OSError)) and ("failed to map segment" in text
