@@ -112,7 +112,8 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     assessment = check(plan_paths, evidence, as_of, progress, cache=cache)
     from evidence_store.isolate import close_readers
 
-    close_readers()                  # nothing more is read in a child: free what the readers hold
+    if not profile.appendices:       # nothing more is read in a child: free what the readers hold (a pack
+        close_readers()              # that shows every exhibit has its readers make their documents first)
     if service and not any(p.service.casefold() == service.casefold() for p in assessment.plans):
         services = sorted({p.service for p in assessment.plans})
         raise SgpackError(f"no plan is for service {service!r}; services: {', '.join(services)}")

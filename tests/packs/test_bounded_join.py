@@ -27,7 +27,7 @@ def test_the_join_runs_in_another_process(tmp_path, monkeypatch):
     def here(*args, **kwargs):
         raise AssertionError("the bundle was joined in the build's own process")
 
-    monkeypatch.setattr("compiler.packs.cqc.bundle", here)      # a child imports its own, untouched
+    monkeypatch.setattr("compiler.render.pdf.bundle.join", here)   # a child imports its own, untouched
     folder, _ = build(tmp_path / "pack")
     assert (folder / "cqc-pack.pdf").read_bytes().startswith(b"%PDF-")
 

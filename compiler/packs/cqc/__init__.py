@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from compiler.errors import SgpackError
-from compiler.packs import output
 from compiler.packs.cqc import story, word
 from compiler.packs.cqc.exhibits import exhibit_inputs
 from compiler.packs.job import BuildJob
 from compiler.render.bounded import OutOfBounds, run_bounded
 from compiler.render.charts import chart_spec, draw_charts
 from compiler.render.docx.template import render_template
-from compiler.render.pdf.bundle import BodyRecipe, Bundle, ExhibitInput, Laid, join, lay_out
+from compiler.render.pdf.bundle import BodyRecipe, Bundle, ExhibitInput, Laid, join, join_into, lay_out
 from compiler.render.pdf.join import Mark
 from compiler.render.pdf.pages import PageMap
 from compiler.render.theme import Theme
@@ -87,17 +86,13 @@ def write(job: BuildJob) -> None:
         # qpdf copies the pages of every PDF original: in a process of its own, under a time and memory limit
         limits = job.limits
         try:
-            run_bounded(_join_into, (view, laid, job.theme, job.stage, f"{job.stem}.pdf"), seconds=limits.join_seconds,
-                        memory=limits.join_memory, scratch=job.stage, what="joining the bundle's pages")
+            run_bounded(join_into, (view.head, laid, job.theme, outline(view, laid.pages),
+                                    {a.anchor: a.title for a in view.actions}, job.stage / f"{job.stem}.pdf"),
+                        seconds=limits.join_seconds, memory=limits.join_memory, scratch=job.stage,
+                        what="joining the bundle's pages")
         except OutOfBounds as exc:
             raise SgpackError(f"the PDF bundle could not be made: {exc}. Nothing was written; the Word pack alone "
                               "can be built with --formats docx") from None
-
-
-def _join_into(view: CqcView, laid: Laid, theme: Theme, stage: Path, name: str) -> None:
-    """The bundle, joined into its file in the stage (run in a child process: see write)."""
-    with output.new_file(stage, name) as handle:
-        bundle(view, laid, theme, into=handle)
 
 
 def _docx(job: BuildJob, view: CqcView, pages: PageMap) -> bytes:

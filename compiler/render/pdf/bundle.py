@@ -241,3 +241,10 @@ def join(head: Head, laid: Laid, *, theme: Theme, outline: list[Mark], titles: d
         joiner.write(into, head, look, anchors=pm.anchors, outline=outline)
         return Bundle(pdf=None, pages=pm)
     return Bundle(pdf=joiner.finish(head, look, anchors=pm.anchors, outline=outline), pages=pm)
+
+
+def join_into(head: Head, laid: Laid, theme: Theme, outline: list[Mark], titles: dict[str, str], path: Path) -> None:
+    """join() into a new file at `path`: what the build runs in a child process under the join's limits (it
+    needs only this module, so the child starts quickly)."""
+    with open(path, "xb") as handle:
+        join(head, laid, theme=theme, outline=outline, titles=titles, into=handle)
