@@ -27,18 +27,21 @@ class OutOfBounds(Exception):
     """The work did not finish within its limits; the message says which, in words for the user."""
 
 
-def run_bounded(func: Callable[..., Any], args: tuple, *, seconds: float, memory: int, scratch: Path | None,
+def run_bounded(func: Callable[..., Any], args: tuple | list, *, seconds: float, memory: int, scratch: Path | None,
                 what: str) -> Any:
     """`func(*args)` in a child process limited to `seconds` of wall time and `memory` bytes of address space.
-    `func` and `args` must pickle (a module-level function). Raises OutOfBounds naming `what` when the child is
-    killed for time, runs out of memory or dies; an exception `func` raises is raised here again."""
+    `func` and `args` must pickle (a module-level function). A list of `args` is emptied once it is written, so
+    what only the child needs is freed here while the child works. Raises OutOfBounds naming `what` when the
+    child is killed for time, runs out of memory or dies; an exception `func` raises is raised here again."""
     from evidence_store.limits import human_bytes, human_seconds
 
     folder = Path(tempfile.mkdtemp(prefix=".sgpack-bounded-", dir=scratch))
     work, result = folder / "work.pickle", folder / "result.pickle"
     try:
         with open(work, "xb") as handle:
-            pickle.dump((func, args), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((func, tuple(args)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if isinstance(args, list):
+            args.clear()
         child = subprocess.Popen([sys.executable, "-c", _CHILD_CODE, _ROOT, str(work), str(result), str(memory)],
                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, close_fds=True)
         try:

@@ -83,12 +83,14 @@ def write(job: BuildJob) -> None:
     if "docx" in job.formats:
         job.write(f"{job.stem}.docx", _docx(job, view, laid.pages))
     if "pdf" in job.formats:
-        # qpdf copies the pages of every PDF original: in a process of its own, under a time and memory limit
+        # qpdf copies the pages of every PDF original: in a process of its own, under a time and memory limit.
+        # Only the child needs the laid-out bundle from here on: run_bounded frees it once written for the child.
+        work = [view.head, laid, job.theme, outline(view, laid.pages), {a.anchor: a.title for a in view.actions},
+                job.stage / f"{job.stem}.pdf"]
+        del laid, inputs, view
         limits = job.limits
         try:
-            run_bounded(join_into, (view.head, laid, job.theme, outline(view, laid.pages),
-                                    {a.anchor: a.title for a in view.actions}, job.stage / f"{job.stem}.pdf"),
-                        seconds=limits.join_seconds, memory=limits.join_memory, scratch=job.stage,
+            run_bounded(join_into, work, seconds=limits.join_seconds, memory=limits.join_memory, scratch=job.stage,
                         what="joining the bundle's pages")
         except OutOfBounds as exc:
             raise SgpackError(f"the PDF bundle could not be made: {exc}. Nothing was written; the Word pack alone "
