@@ -143,7 +143,8 @@ def test_a_build_stops_its_reader_processes_once_the_check_is_done(tmp_path, evi
 
 def test_pdf_originals_are_joined_from_the_packs_own_copies_not_held_in_memory(tmp_path, evidence, monkeypatch):
     """A provider-wide bundle's PDF originals come to 100 MB or more: the build keeps only where their copy
-    in exhibits/ is, and reads it when the bundle is joined."""
+    in exhibits/ is, and reads it when the bundle is joined; the pages it lays out for other exhibits wait in a
+    scratch folder the same way, which leaves with the build."""
     seen = []
     real = bundle_mod.lay_out
 
@@ -160,7 +161,9 @@ def test_pdf_originals_are_joined_from_the_packs_own_copies_not_held_in_memory(t
         assert ex.pdf is None and ex.path is not None
         assert ex.path.name == ex.row.file_name and ex.path.parent.name == "exhibits"
         assert (tmp_path / "out" / "exhibits" / ex.row.file_name).is_file()
-    assert all(ex.pdf is not None and ex.path is None for ex in rendered)
+    for ex in rendered:                                    # laid out here, waiting in a scratch folder of the stage
+        assert ex.pdf is None and ex.path is not None and ex.path.parent.name.startswith(".sgpack-pages-")
+    assert not [p for p in (tmp_path / "out").rglob("*") if ".sgpack-pages-" in str(p)]   # and gone from the pack
 
 
 def test_a_word_only_build_lays_the_bundle_out_for_its_page_numbers_but_never_joins_it(tmp_path, evidence,

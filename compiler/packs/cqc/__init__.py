@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -77,7 +79,19 @@ def write(job: BuildJob) -> None:
     view.personal_data = cqc_personal_data(view, job.pack, job.roster)
     # The Word pack needs only the bundle's page numbers, so it is made before the join: the join's qpdf
     # structures, freed, leave a heap it would otherwise be made on top of.
-    inputs = exhibit_inputs(job, view)
+    # The exhibits' laid-out pages wait in a scratch folder of the stage, read when the bundle is joined: a
+    # provider-wide pack has thousands, and neither this process nor the join's needs them in memory before.
+    pages = Path(tempfile.mkdtemp(prefix=".sgpack-pages-", dir=job.stage))
+    try:
+        _lay_out_and_join(job, view, pages)
+    finally:
+        for page_file in list(pages.iterdir()):
+            os.unlink(page_file)
+        os.rmdir(pages)
+
+
+def _lay_out_and_join(job: BuildJob, view: CqcView, pages: Path) -> None:
+    inputs = exhibit_inputs(job, view, pages)
     close_readers()             # the exhibits are read: the reader processes' memory is not carried into the layout
     laid = lay_out(recipe(view), inputs, theme=job.theme, cache=job.cache, scratch=job.stage)
     if "docx" in job.formats:

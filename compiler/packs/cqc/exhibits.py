@@ -8,6 +8,7 @@ title its pages print, so a rebuild lays out only the exhibits that changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from compiler.packs import output
@@ -36,8 +37,9 @@ class Shown:
     reason: str | None = None
 
 
-def exhibit_inputs(job: BuildJob, view: CqcView) -> list[ExhibitInput]:
-    """Copy each original into exhibits/ and show it as pages."""
+def exhibit_inputs(job: BuildJob, view: CqcView, pages: Path | None = None) -> list[ExhibitInput]:
+    """Copy each original into exhibits/ and show it as pages. `pages`: a folder for the pages laid out here,
+    so they are read when the bundle is joined rather than held in memory (None: held)."""
     shelf: Shelf[Shown] = Shelf(job.cache, KIND, renderer_version())
     exhibits = list(zip(job.pack.exhibits, view.exhibits))
     keys = [inputs_key(e.sha256, e.format.lower(), e.title) for e, _ in exhibits]
@@ -61,7 +63,7 @@ def exhibit_inputs(job: BuildJob, view: CqcView) -> list[ExhibitInput]:
                 show_batch()
     if batch:
         show_batch()
-    return [_input(job, exhibit, row, one) for (exhibit, row), one in zip(exhibits, shown)]
+    return [_input(job, exhibit, row, one, pages) for (exhibit, row), one in zip(exhibits, shown)]
 
 
 def _show(doc: Document | Unshown, title: str) -> Shown:
@@ -76,14 +78,19 @@ def _show(doc: Document | Unshown, title: str) -> Shown:
     return Shown(pdf=rendered.pdf, pages=rendered.pages, note=rendered.note)
 
 
-def _input(job: BuildJob, exhibit, row, shown: Shown) -> ExhibitInput:  # noqa: ANN001 - an Exhibit and its index row
+def _input(job: BuildJob, exhibit, row, shown: Shown, pages: Path | None) -> ExhibitInput:  # noqa: ANN001 - an Exhibit, its row
     if shown.reason is not None:
         reason = (f"This exhibit could not be shown as pages ({shown.reason}); "
                   f"the original is in exhibits/{exhibit.file_name}.")
         return ExhibitInput(row=row, pdf=notice_pdf(exhibit.number, exhibit.title, reason), pages=1, note=shown.reason)
     if shown.facts is not None:          # its pages are read from the pack's own copy when they are joined
         return original(row, shown.facts, path=job.stage / "exhibits" / exhibit.file_name, note=shown.note)
-    return ExhibitInput(row=row, pdf=shown.pdf, pages=shown.pages, note=shown.note)
+    if pages is None:
+        return ExhibitInput(row=row, pdf=shown.pdf, pages=shown.pages, note=shown.note)
+    path = pages / f"{exhibit.number}.pdf"
+    with open(path, "xb") as handle:
+        handle.write(shown.pdf)
+    return ExhibitInput(row=row, pdf=None, path=path, pages=shown.pages, note=shown.note)
 
 
 def _write(shown: Shown) -> tuple[dict[str, Any], bytes | None]:
