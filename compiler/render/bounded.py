@@ -71,12 +71,11 @@ def _give_back() -> None:
     """Return the memory this process freed to the system while the child works (glibc keeps freed heap
     otherwise, and the two processes' memory counts together)."""
     import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    with contextlib.suppress(OSError, AttributeError, TypeError):      # not glibc: nothing to give back this way
+        ctypes.CDLL(None).malloc_trim(0)          # this process's own symbols: no library is looked for
 
 
 def _out_of_memory(exc: BaseException) -> bool:
