@@ -15,6 +15,7 @@ from compiler.model.plan import Plan
 
 if TYPE_CHECKING:
     from evidence_store.cache import EvidenceCache
+    from evidence_store.links import Vocabulary
     from evidence_store.limits import Limits
     from evidence_store.survey import Survey
 
@@ -22,8 +23,18 @@ Progress = Callable[[int, int], None]
 
 
 def plan_ids(plans: Sequence[Plan]) -> set[str]:
-    """Every plan and action id: what the evidence catalogue looks for as mentions."""
+    """Every plan and action id."""
     return {p.id for p in plans} | {a.id for p in plans for a in p.actions}
+
+
+def vocabulary(plans: Sequence[Plan]) -> Vocabulary:
+    """What the evidence catalogue looks for in the files' text: every plan and action id, and each action's
+    title and place in its plan (evidence_store knows no plans)."""
+    from evidence_store.links import ActionWords, Vocabulary
+
+    return Vocabulary(ids=frozenset(plan_ids(plans)),
+                      actions=tuple(ActionWords(a.id, p.id, n, a.title) for p in plans
+                                    for n, a in enumerate(p.actions, 1)))
 
 
 def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (), progress: Progress | None = None, *,
@@ -38,7 +49,7 @@ def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (), progress: P
     if not folder.is_dir():
         raise SgpackError("evidence path is not a folder", file=str(evidence))
     try:
-        return scan(folder, plan_ids(plans), progress=progress, cache=cache, surveyed=surveyed)
+        return scan(folder, vocabulary(plans), progress=progress, cache=cache, surveyed=surveyed)
     except EvidenceFolderError as exc:
         raise SgpackError(str(exc), file=str(evidence)) from None
 

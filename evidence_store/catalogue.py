@@ -10,7 +10,8 @@ from .cache import EvidenceCache
 from .scancache import ScanCache
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import Limits
-from .metadata import MetaSource, Resolved, check_keys, mention_pattern, mentions, resolve, slug
+from .links import Vocabulary
+from .metadata import MetaSource, Resolved, check_keys, mention_pattern, resolve, slug, text_links
 from .model import Catalogue, EvidenceItem
 from .paths import display_name, normalise, read_checked, relative_problem
 from .readers import READERS, ReadResult, Unreadable
@@ -22,10 +23,12 @@ from .yamlsafe import MetaYamlError, load_yaml
 __all__ = ["EvidenceFolderError", "scan"]
 
 
-def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None = None,
+def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Limits | None = None,
          progress: Callable[[int, int], None] | None = None, cache: EvidenceCache | None = None,
          surveyed: Survey | None = None) -> Catalogue:
     """Catalogue every file under `folder`. Never writes there and never opens anything outside it.
+    `ids`: what to look for in the files' text: plan and action ids, or a Vocabulary (with the actions'
+    titles, so actions written loosely or described by their title link too).
 
     With a `cache` (evidence_store.cache.open_cache), files read before are not read again: what
     reading gave is looked up by content hash, and the hash of a file whose size, mtime and ctime
@@ -39,8 +42,10 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
     known = {e.rel for e in files}
     problems += [f"{INDEX_NAME}: entry {display_name(path)} names no file in the evidence folder"
                  for path in index if path not in known]
-    wanted = frozenset(ids)
-    pattern = mention_pattern(wanted)
+    vocab = Vocabulary.of(ids)
+    pattern = mention_pattern(vocab.ids)
+    # what a catalogue of this folder also depends on: the words looked for (keys the cache's entries)
+    wanted = frozenset({f"vocabulary:{vocab.digest()}"})
     reuse = ScanCache(found.cache, root, limits, wanted, found.started) if found.cache is not None else None
     try:
         hashes = found.hashes
@@ -55,7 +60,7 @@ def scan(folder: str | Path, ids: Iterable[str] = (), *, limits: Limits | None =
                 return catalogue
             reuse.prefetch([(file_format(e.rel), sha) for e, sha in zip(files, hashes) if sha is not None])
         outcomes = _read_all(files, limits, progress, reuse, hashes)
-        drafts = [_item(entry, outcome, index, index_notes, found.sidecars.get(entry.rel), limits, wanted, pattern,
+        drafts = [_item(entry, outcome, index, index_notes, found.sidecars.get(entry.rel), limits, vocab, pattern,
                         reuse) for entry, outcome in zip(files, outcomes)]
         catalogue = Catalogue(root=shown, items=_assign_ids(drafts), problems=problems)
         if reuse is not None:
@@ -228,7 +233,7 @@ def _explicit(entry: Entry, index: dict[str, dict], index_notes: list[str], side
 # ------------------------------------------------------------------------------------------ one item
 
 def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: Limits,  # noqa: ANN001
-          ids: frozenset[str], pattern, reuse: ScanCache | None = None) -> tuple[dict, Resolved]:  # noqa: ANN001
+          vocab: Vocabulary, pattern, reuse: ScanCache | None = None) -> tuple[dict, Resolved]:  # noqa: ANN001
     fmt = file_format(entry.rel)
     fields: dict = {"path": entry.rel, "format": fmt, "status": "ok"}
     notes: list[str] = list(entry.notes)
@@ -241,7 +246,7 @@ def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: L
         fields.update(status=outcome.status, reason=outcome.reason)
         result = None
     sources = _explicit(entry, index, index_notes, sidecar, limits, notes)
-    resolved = resolve(entry.rel, sources, result, ids)
+    resolved = resolve(entry.rel, sources, result, vocab.ids)
     fields.update(resolved.fields)
     notes.extend(resolved.notes)
     if result is not None:
@@ -258,9 +263,14 @@ def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: L
         if fields["status"] == "ok":          # an unreadable file counts for nothing: no text, no mentions
             fields["text"] = "\n".join(chunk.text for chunk in result.chunks)
             if reuse is not None:
-                resolved.links.extend(reuse.mentions(fmt, outcome.sha256, result.chunks, pattern))
+                found = reuse.mentions(fmt, outcome.sha256, result.chunks, pattern, vocab)
             else:
-                resolved.links.extend(mentions(result.chunks, pattern))
+                found = text_links(result.chunks, pattern, vocab)
+            if not fields.get("record", True):
+                found = []                    # an agenda or a blank form links nothing it mentions
+            elif resolved.explicit_actions:   # the user listed its actions: only those, and exact ids, link
+                found = [link for link in found if link.source == "mention"]
+            resolved.links.extend(found)
     if notes:
         resolved.provenance["notes"] = "; ".join(dict.fromkeys(notes))
     return fields, resolved

@@ -11,10 +11,12 @@ from typing import Any, Iterable
 
 import yaml
 
+from .kinds import read_words
+from .links import Vocabulary, described_actions, loose_mentions
 from .model import Link, LinkSource
 from .readers.base import Chunk, ReadResult, one_line, parse_date
 
-META_KEYS = ("id", "type", "title", "date", "period_end", "service", "actions", "author", "tags")
+META_KEYS = ("id", "type", "title", "date", "period_end", "service", "actions", "author", "tags", "record", "columns")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)")
 _SPLIT = re.compile(r"[,;\s]+")
 
@@ -54,6 +56,8 @@ class Resolved:
     links: list[Link] = field(default_factory=list)
     id_candidate: tuple[str, str] | None = None      # (id, provenance) given in metadata
     notes: list[str] = field(default_factory=list)
+    explicit_actions: bool = False                   # metadata lists actions: only those, and exact mentions, link
+    columns: dict[str, str] | None = None            # the table's columns, as metadata names them
 
 
 def check_keys(values: dict[str, Any], label: str, notes: list[str]) -> dict[str, Any]:
@@ -108,12 +112,27 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
             chosen = (key, label)
         else:
             why.append(f"{label} {one_line(value, 60)!r} is not an evidence type")
+    words = read_words(name, result.heading if result is not None else None)
+    if chosen is None and words.type is not None:
+        chosen = (words.type, words.type_why)
     if chosen is None:
         chosen = _folder_type(path)
     if chosen is None:
         chosen = ("other", "default: other")
     out.fields["type"] = chosen[0]
     out.provenance["type"] = chosen[1] + (f" ({'; '.join(why)})" if why else "")
+
+    # a record at all? explicit metadata says so, else the file's own words (an agenda, a blank template...)
+    record = _first_flag(sources, "record", out.notes)
+    if record is not None:
+        out.fields["record"] = record[0]
+        out.provenance["record"] = record[1]
+    elif words.not_record is not None:
+        out.fields["record"] = False
+        out.provenance["record"] = f"{_NOT_RECORD.get(words.not_record, words.not_record)} ({words.not_record_why})"
+    if words.draft:
+        out.fields["draft"] = True
+        out.provenance["draft"] = words.draft_why
 
     # title
     title = _first_string(sources, "title", out.notes)
@@ -161,10 +180,24 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
             out.provenance["tags"] = source.label
             break
 
+    for source in sources:
+        columns = source.values.get("columns")
+        if columns is None:
+            continue
+        if isinstance(columns, dict) and all(isinstance(k, str) and isinstance(v, (str, int)) for k, v in columns.items()):
+            out.columns = {k: str(v) for k, v in columns.items()}
+            out.provenance["columns"] = source.label
+        else:
+            out.notes.append(f"{source.label}: columns ignored (expected names, e.g. columns: {{date: 'Audit date', "
+                             "score: 'Score %'}})")
+        break
+
     # links: explicit actions from every source, then ids in the file's keywords
     seen: set[tuple[str, str]] = set()
     for source in sources:
-        for target in _tokens(source.values.get("actions")):
+        listed = _tokens(source.values.get("actions"))
+        out.explicit_actions = out.explicit_actions or bool(listed)
+        for target in listed:
             if (target, source.link_source) not in seen:
                 seen.add((target, source.link_source))
                 out.links.append(Link(target=target, source=source.link_source,
@@ -176,6 +209,20 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
                 seen.add((token, "metadata"))
                 out.links.append(Link(target=token, source="metadata", why=f"{token} in {label}"))
     return out
+
+
+_NOT_RECORD = {"agenda": "an agenda", "blank": "a blank form", "template": "a template", "tool": "a copy of a tool"}
+
+
+def _first_flag(sources: list[MetaSource], key: str, notes: list[str]) -> tuple[bool, str] | None:
+    for source in sources:
+        value = source.values.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            return value, source.label
+        notes.append(f"{source.label}: {key} ignored (expected true or false, got {one_line(str(value), 20)!r})")
+    return None
 
 
 def _type_key(value: str) -> str:
@@ -285,3 +332,12 @@ def mentions(chunks: list[Chunk], pattern: re.Pattern[str] | None) -> list[Link]
         extra = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
         links.append(Link(target=target, source="mention", why=f"{target} mentioned {where[0]}{extra}"))
     return links
+
+
+def text_links(chunks: list[Chunk], pattern: re.Pattern[str] | None, vocab: Vocabulary) -> list[Link]:
+    """Every link an item's text makes: exact ids, ids written loosely, and actions described by their titles."""
+    exact = mentions(chunks, pattern)
+    named = {link.target for link in exact}
+    written = loose_mentions(chunks, vocab, named)
+    named |= {link.target for link in written}
+    return exact + written + described_actions(chunks, vocab, named)

@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-LinkSource = Literal["index", "sidecar", "metadata", "mention"]
+# index: evidence.yaml or --index; sidecar; metadata inside the file; mention: the exact id in its text;
+# written: an action id written loosely ("RP01"); described: an action named by its title words
+LinkSource = Literal["index", "sidecar", "metadata", "mention", "written", "described"]
 
 
 class Link(BaseModel):
@@ -15,7 +17,7 @@ class Link(BaseModel):
     model_config = ConfigDict(frozen=True)
     target: str                      # an action id or plan id
     source: LinkSource               # evidence.yaml index, sidecar, metadata inside the file, text mention
-    why: str                         # "RP-01 mentioned on page 2", "RP-01 in DOCX keywords"
+    why: str                         # "RP-01 mentioned on page 2", "RP-01 written as 'RP01' on page 2"
 
 
 class ScoreRow(BaseModel):
@@ -51,6 +53,8 @@ class EvidenceItem(BaseModel):
     status: Literal["ok", "unreadable", "not_read"] = "ok"
     reason: str | None = None        # why it is unreadable / not read
     type: str = "other"
+    record: bool = True              # False: an agenda, a blank form or template, a copy of a tool: it counts for nothing
+    draft: bool = False              # a draft still counts, and is labelled "draft" wherever it is shown
     title: str = ""
     date: dt.date | None = None
     period_end: dt.date | None = None
@@ -72,6 +76,11 @@ class EvidenceItem(BaseModel):
     @property
     def readable(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def counts(self) -> bool:
+        """Read and a record: what can count towards a requirement, a closure test or a review."""
+        return self.status == "ok" and self.record
 
     def linked_to(self, target: str) -> list[Link]:
         return [link for link in self.links if link.target == target]

@@ -71,7 +71,8 @@ def id_set_digest(ids: frozenset[str]) -> str:
 
 READ = "read"
 MENTIONS = "mentions"
-MENTIONS_VERSION = "1"          # bump when mention detection (metadata.mentions) changes
+MENTIONS_VERSION = "2"          # bump when what is kept of the text's links changes shape
+_TEXT_SOURCES = frozenset({"mention", "written", "described"})
 
 
 class ScanCache:
@@ -91,7 +92,8 @@ class ScanCache:
         return self._versions[fmt]
 
     def _mentions_version(self, version: str) -> str:
-        return f"{version}|m{MENTIONS_VERSION}:{code_version('evidence_store.metadata')}|ids:{self.ids_key}"
+        code = code_version("evidence_store.metadata", "evidence_store.links")
+        return f"{version}|m{MENTIONS_VERSION}:{code}|ids:{self.ids_key}"
 
     # -- is the file unchanged?
 
@@ -153,23 +155,26 @@ class ScanCache:
             value = {"reason": reason}
         self._reads(version).keep(sha256, value, data)
 
-    def mentions(self, fmt: str, sha256: str, chunks: list, pattern: Any) -> list:
-        from .metadata import mentions
+    def mentions(self, fmt: str, sha256: str, chunks: list, pattern: Any, vocab: Any) -> list:
+        """Every link the text of the file with these bytes makes (metadata.text_links), kept by its SHA-256 and
+        what was looked for."""
+        from .metadata import text_links
         from .model import Link
 
         version = self.version(fmt)
-        if pattern is None or version is None or not sha256:
-            return mentions(chunks, pattern)
+        if version is None or not sha256:
+            return text_links(chunks, pattern, vocab)
+
         def read(value: Any, data: bytes | None) -> list:
-            pairs = [(t, w) for t, w in value]
-            if not all(type(t) is str and type(w) is str for t, w in pairs):
+            triples = [(t, w, s) for t, w, s in value]
+            if not all(type(t) is str and type(w) is str and s in _TEXT_SOURCES for t, w, s in triples):
                 raise ValueError("mentions")
-            # checked as Link would check them (two strings), without its validation per link
-            return [Link.model_construct(target=t, source="mention", why=w) for t, w in pairs]
+            # checked as Link would check them (two strings and a source), without its validation per link
+            return [Link.model_construct(target=t, source=s, why=w) for t, w, s in triples]
 
         return self._mentions(version).remember(
-            sha256, lambda: mentions(chunks, pattern), read=read,
-            write=lambda links: ([[link.target, link.why] for link in links], None))
+            sha256, lambda: text_links(chunks, pattern, vocab), read=read,
+            write=lambda links: ([[link.target, link.why, link.source] for link in links], None))
 
     def flush(self) -> None:
         self.cache.flush()

@@ -83,7 +83,7 @@ def check_audit(action: Action, plan: Plan, requirements: list[RequirementResult
     results: list[tuple[dt.date, str, float | None]] = []   # (date, evidence id, score %)
     for li in linked_items(action, plan, catalogue):
         item = li.item
-        if item.type != "audit" or not item.readable:
+        if item.type != "audit" or not item.counts:
             continue
         if item.scores:
             results += [(r.date, item.id, r.percent) for r in item.scores if _in_window(r.date, action, as_of)]
@@ -120,7 +120,7 @@ def check_staff(action: Action, plan: Plan, catalogue: Catalogue, as_of: dt.date
     found: dict[str, list[str]] = {"supervision": [], "competency": []}
     for li in linked_items(action, plan, catalogue):
         item = li.item
-        if item.type in found and item.readable and _in_window(item.date, action, as_of):
+        if item.type in found and item.counts and _in_window(item.date, action, as_of):
             found[item.type].append(item.id)
     evidence = sorted(set(found["supervision"] + found["competency"]))
     counts = (f"{_plural(len(found['supervision']), 'supervision record')} and "

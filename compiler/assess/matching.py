@@ -118,6 +118,8 @@ def match_requirement(action: Action, plan: Plan, requirement: Requirement, cata
         if not li.item.readable:
             unreadable.append(li.item.id)
             continue
+        if not li.item.record:          # an agenda or a blank form: SG309 says so, it counts for nothing
+            continue
         matches.extend(_results(li, action, plan, requirement, as_of))
     matches.sort(key=lambda m: (m.date or dt.date.min, m.evidence, m.row or 0))
     found = len(matches)
@@ -148,7 +150,7 @@ def review_sources(action: Action, plan: Plan, catalogue: Catalogue, as_of: dt.d
                                     review.narrative or ""))
     for li in linked_items(action, plan, catalogue):
         item = li.item
-        if item.type != "governance_minutes" or not item.readable or item.date is None:
+        if item.type != "governance_minutes" or not item.counts or item.date is None:
             continue
         if action.opened <= item.date <= as_of:
             out.append(ReviewSource(item.date, f"minutes '{item.title or item.path}'", item.id, item.text))

@@ -49,7 +49,7 @@ def evidence_behind(result: ActionResult, assessment: Assessment) -> list[str]:
         ids.extend(check.evidence)
     ids.extend(i.evidence for i in result.indicators if i.evidence)
     catalogue = assessment.catalogue
-    return [i for i in dict.fromkeys(ids) if (item := catalogue.get(i)) is not None and item.readable]
+    return [i for i in dict.fromkeys(ids) if (item := catalogue.get(i)) is not None and item.counts]
 
 
 def number_exhibits(assessment: Assessment, action_ids: list[str]) -> list[Exhibit]:

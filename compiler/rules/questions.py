@@ -112,6 +112,8 @@ QUESTIONS: dict[str, Callable[[QuestionData], str | None]] = {
     "SG305": lambda q: f"{q.action.id} names evidence that does not exist: where is it?",
     "SG308": lambda q: (f"Evidence {q.finding.evidence} for {q.action.id if q.action else q.plan.id} has no date: "
                         "when was it produced, and is it current?"),
+    "SG309": lambda q: (f"Evidence {q.finding.evidence} for {q.action.id if q.action else q.plan.id} is not a record "
+                        "(an agenda or a blank form): where is the record of what was done?"),
     "SG401": lambda q: f"{q.action.id} has a RAG rating with no narrative: what is the rating based on?",
     "SG402": _declared_vs_evidence,
     "SG403": _overdue,

@@ -183,7 +183,7 @@ def _board_reports(ctx: RuleContext, plan: Plan) -> list:
             seen[li.item.id] = li.item
     for item in ctx.catalogue.linking_to(plan.id):
         seen[item.id] = item
-    return [i for i in seen.values() if i.type == "board_report" and i.readable]
+    return [i for i in seen.values() if i.type == "board_report" and i.counts]
 
 
 @rule("SG405", "board-assurance-missing", severity="warning",
@@ -255,7 +255,7 @@ def no_challenge_recorded(ctx: RuleContext) -> Iterator[Hit]:
     """
     for plan, action in ctx.actions():
         minutes = [li.item for li in ctx.linked(plan, action)
-                   if li.item.type == "governance_minutes" and li.item.readable and li.item.date
+                   if li.item.type == "governance_minutes" and li.item.counts and li.item.date
                    and action.opened <= li.item.date <= ctx.as_of]
         if not minutes:
             continue

@@ -1,4 +1,4 @@
-"""Tested (SG301–SG308): is there enough current, readable, dated evidence behind each action?"""
+"""Tested (SG301–SG309): is there enough current, readable, dated evidence behind each action?"""
 from __future__ import annotations
 
 import difflib
@@ -281,7 +281,7 @@ def evidence_orphan(ctx: RuleContext) -> Iterator[Hit]:
     """
     linked, data = linked_ids(ctx), indicator_file_ids(ctx)
     for item in ctx.catalogue.items:
-        if not item.readable or item.id in linked or item.id in data:
+        if not item.counts or item.id in linked or item.id in data:
             continue
         unknown = sorted({link.target for link in item.links})
         names = f" (it names {', '.join(unknown)}, which no plan given defines)" if unknown else ""
@@ -327,7 +327,8 @@ def indicator_data_missing(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG308", "evidence-undated", severity="warning",
       message="{who} {evidence} ({path}) has no date",
-      hint="date it: start the file name with YYYY-MM-DD, or set `date:` in evidence.yaml, a sidecar or front matter")
+      hint="date it: write the date in the file name (2026-04-02, 02.04.26, 2 April 2026) or on its first page "
+           "(\"Date: 02/04/2026\"), or set `date:` in evidence.yaml, a sidecar or front matter")
 def evidence_undated(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -350,9 +351,50 @@ def evidence_undated(ctx: RuleContext) -> Iterator[Hit]:
         `date:` for it in evidence.yaml or a `.meta.yaml` sidecar.
     """
     def undated(item: EvidenceItem) -> bool:
-        return item.readable and item.date is None and not item.scores and not item.series
+        return item.counts and item.date is None and not item.scores and not item.series
 
     for plan, action, item in _linked_hits(ctx, undated):
         who = f"{action.id}: linked evidence" if action else f"{plan.id}: linked evidence"
         yield Hit(plan, action, evidence=item.id, field=_field_for(action, item) if action else None,
                   args={"who": who, "path": item.path})
+
+
+@rule("SG309", "not-a-record", severity="warning",
+      message="{who} {evidence} ({path}) is not a record: {reason}",
+      hint="link the completed record instead (the signed minutes, the filled-in form); if this file is the record, "
+           "set `record: true` for it in evidence.yaml, a sidecar or --index")
+def not_a_record(ctx: RuleContext) -> Iterator[Hit]:
+    """
+    What it checks
+        A linked evidence item that is not a record of anything done: an agenda, a blank form
+        or template, a copy of a tool. sgpack knows one from its own words (its file name and
+        first heading: "Agenda", "blank", "template", "copy of ... tool") or from metadata
+        that sets `record: false`. Such an item never links by what it mentions (an agenda
+        names every action it will discuss), so this fires only where someone linked it on
+        purpose: under an action's `evidence:` or in metadata `actions:`.
+
+    Why it matters
+        An agenda shows a meeting was planned, not what it decided; a blank audit tool shows
+        nothing was audited. Neither counts towards a requirement, a closure test or a
+        governance review, so the action may look less tested than its owner believes.
+
+    Example
+        evidence: [minutes-qsc-agenda-12-03-26]
+
+        plans/oakview.yaml:44: SG309 warning  RP-01: linked evidence minutes-qsc-agenda-12-03-26 (minutes/QSC Agenda 12.03.26.docx) is not a record: an agenda ('Agenda' in the file name)
+
+    Fix
+        Link the record itself: the minutes of the meeting, the completed audit. If sgpack has
+        misread the file's words and it is a record, set `record: true` for it in its
+        metadata (a sidecar, evidence.yaml or the --index file).
+    """
+    def reason(item: EvidenceItem) -> str:
+        why = item.provenance.get("record", "")
+        if why.startswith(("an ", "a ")):
+            return why                        # its own words: "an agenda (file name 'QSC Agenda...': 'agenda')"
+        return f"marked record: false in {why}" if why else "marked record: false"
+
+    for plan, action, item in _linked_hits(ctx, lambda i: i.readable and not i.record):
+        who = f"{action.id}: linked evidence" if action else f"{plan.id}: linked evidence"
+        yield Hit(plan, action, evidence=item.id, field=_field_for(action, item) if action else None,
+                  args={"who": who, "path": item.path, "reason": reason(item)})

@@ -39,10 +39,15 @@ def test_folder_and_file_name_when_nothing_else(folder):
     write(folder / "governance" / "2026" / "2026-04-12 QSC minutes.txt", "text")
     item = one(folder)
     assert item.id == "governance-2026-2026-04-12-qsc-minutes"
-    assert item.provenance == {
-        "id": "default: slug of path", "type": "folder 'governance'",
+    assert item.provenance == {                # the file's own words name its type before its folder does
+        "id": "default: slug of path", "type": "file name '2026-04-12 QSC minutes.txt': 'minutes'",
         "title": "file name", "date": "file name '2026-04-12 QSC minutes.txt'"}
     assert item.title == "QSC minutes" and item.date == dt.date(2026, 4, 12)
+
+
+def test_the_folder_names_the_type_when_the_file_says_nothing(folder):
+    write(folder / "governance" / "2026" / "2026-04-12 QSC.txt", "text")
+    assert one(folder).provenance["type"] == "folder 'governance'"
 
 
 @pytest.mark.parametrize("folder_name, expected", [

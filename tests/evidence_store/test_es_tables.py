@@ -9,7 +9,7 @@ from evidence_store import scan
 
 
 def test_audit_scores_from_csv(folder):
-    write(folder / "audits" / "rp-log.csv",
+    write(folder / "audits" / "rp-log-audit.csv",
           "Date,Audit,Score,Max,Target\n"
           "2026-03-02,RP log review,8,10,9\n"
           "\n"

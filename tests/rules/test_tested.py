@@ -1,4 +1,4 @@
-"""Tested: SG301–SG308, evidence present, sufficient, current, readable, linked, dated."""
+"""Tested: SG301–SG309, evidence present, sufficient, current, readable, linked, dated, a record."""
 from __future__ import annotations
 
 import pytest
@@ -209,3 +209,46 @@ def test_sg308_does_not_fire_for_dated_score_tables_or_unlinked_items():
              make_item("unlinked", "audit"),
              make_item("bad", "audit", links=["OV-01"], status="unreadable", reason="x")]
     assert run(clean_plan(), "SG308", items=items) == []
+
+
+# SG309 ---------------------------------------------------------------------------------------------
+
+def _agenda(**kw):
+    return make_item("qsc-agenda", "governance_minutes", path="minutes/QSC Agenda 12.03.26.docx",
+                     date=D(2026, 5, 12), record=False,
+                     provenance={"type": "file name 'QSC Agenda 12.03.26.docx': 'qsc'",
+                                 "record": "an agenda (file name 'QSC Agenda 12.03.26.docx': 'agenda')"}, **kw)
+
+
+def test_sg309_fires_for_an_agenda_an_action_names():
+    plan = change(_plan_with_lines(), "OV-01", evidence=["qsc-agenda"], lines={"evidence[0]": 61, "evidence": 59})
+    (f,) = run(plan, "SG309", items=[*clean_items(), _agenda()])
+    assert (f.action, f.evidence, f.severity) == ("OV-01", "qsc-agenda", "warning")
+    assert f.message == ("OV-01: linked evidence qsc-agenda (minutes/QSC Agenda 12.03.26.docx) is not a record: "
+                         "an agenda (file name 'QSC Agenda 12.03.26.docx': 'agenda')")
+    assert "record: true" in f.hint
+
+
+def test_sg309_says_when_metadata_marked_it():
+    item = make_item("form", "audit", links=["OV-01"], date=D(2026, 5, 1), record=False,
+                     provenance={"type": "folder 'audits'", "record": "evidence.yaml"})
+    (f,) = run(clean_plan(), "SG309", items=[*clean_items(), item])
+    assert f.message.endswith("is not a record: marked record: false in evidence.yaml")
+
+
+def test_sg309_is_silent_for_records_and_unlinked_agendas():
+    assert run(clean_plan(), "SG309", items=[*clean_items(), _agenda()]) == []
+    assert run(clean_plan(), "SG309") == []
+
+
+def test_a_linked_agenda_counts_for_nothing_and_is_no_orphan():
+    from compiler.assess.matching import match_requirement, review_sources
+    from compiler.model.evidence import Catalogue
+    plan = change(clean_plan(), "OV-01", evidence=["qsc-agenda"])
+    action = next(a for a in plan.actions if a.id == "OV-01")
+    catalogue = Catalogue(root="evidence", items=[_agenda()])
+    req = action.requires[0].model_copy(update={"type": "governance_minutes", "count": 1})
+    result = match_requirement(action, plan, req, catalogue, D(2026, 6, 1))
+    assert (result.found, result.status, result.unreadable) == (0, "missing", [])
+    assert [r.evidence for r in review_sources(action, plan, catalogue, D(2026, 6, 1)) if r.evidence] == []
+    assert run(clean_plan(), "SG306", items=[*clean_items(), _agenda()]) == []

@@ -1,0 +1,177 @@
+"""Links as people write them: action ids written loosely, and actions named by their title words.
+
+evidence_store knows no plans: the caller hands it a `Vocabulary` (the plan and action ids, each action's title
+and its number in its plan). Exact ids are found by evidence_store.metadata.mentions; this module adds
+
+- loose ids: "RP01", "RP 01", "RP-1" for RP-01, taken only when the loose form names exactly one action;
+- described actions: a sentence that carries most of an action's distinctive title words ("managers review the
+  restrictive practice logs every week" for "Managers review restrictive practice logs weekly"), or "action 1"
+  of a plan with enough of the first action's title words beside it.
+
+A wrong link can close an action, so the measure leans to precision: a title word counts by how rare it is among
+the loaded actions' titles (a word every title has says nothing), a sentence must carry at least `MIN_WORDS`
+distinctive words and `THRESHOLD` of the title's weight, and an action it names is taken only when no other action
+comes close (`MARGIN`). The figures were chosen on the untidy example folder and are measured on a held-out one
+(tests/cases/test_untidy.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .model import Link
+from .readers.base import Chunk, one_line
+
+THRESHOLD = 0.72            # share of a title's distinctive weight a sentence must carry
+ACTION_N_THRESHOLD = 0.45   # ... when it also says "action N" and the plan's Nth action is that one
+MIN_WORDS = 3               # distinctive title words a sentence must carry (2 for a title of 2)
+MARGIN = 0.15               # the best action must lead the next by this much
+MAX_SENTENCE = 400          # characters: longer runs are cut into pieces of this size
+MAX_TEXT = 2_000_000        # characters of an item's text looked at for described actions
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+_SENTENCES = re.compile(r"[^.!?;\n]+")
+_LOOSE = re.compile(r"(?<![\w-])([A-Z]{1,6})[ \-_]?0*(\d{1,4})(?![\w]|-\w)")
+_ACTION_N = re.compile(r"\b(?:action|item)\s+(?:no\.?\s*)?(\d{1,3})\b", re.I)
+_STOP = frozenset("""a an and are as at be by for from has have in into is it its of on or that the their this to was
+were will with all any each every our we they them staff team service services action actions plan plans""".split())
+
+
+@dataclass(frozen=True)
+class ActionWords:
+    id: str
+    plan: str
+    number: int                 # its place in its plan, from 1
+    title: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the catalogue looks for in evidence text."""
+    ids: frozenset[str] = frozenset()
+    actions: tuple[ActionWords, ...] = ()
+    _index: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(cls, ids: Iterable[str] | Vocabulary) -> Vocabulary:
+        return ids if isinstance(ids, Vocabulary) else cls(ids=frozenset(ids))
+
+    def digest(self) -> str:
+        text = json.dumps([sorted(self.ids), [[a.id, a.plan, a.number, a.title] for a in self.actions]])
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    def loose(self) -> dict[tuple[str, int], list[str]]:
+        """(prefix, number) -> the action ids written that way ("RP", 1 -> ["RP-01"])."""
+        if "loose" not in self._index:
+            table: dict[tuple[str, int], list[str]] = {}
+            for action in self.actions:
+                match = re.fullmatch(r"([A-Z]{1,6})[ \-_]?0*(\d{1,4})", action.id)
+                if match:
+                    table.setdefault((match.group(1), int(match.group(2))), []).append(action.id)
+            self._index["loose"] = table
+        return self._index["loose"]
+
+    def titles(self) -> tuple[dict[str, dict[str, float]], dict[str, float], frozenset[str]]:
+        """Each action's distinctive words with their weights, each title's total weight, and every such word."""
+        if "titles" not in self._index:
+            words = {a.id: set(stems(a.title)) for a in self.actions}
+            count = len(words) or 1
+            df: dict[str, int] = {}
+            for ws in words.values():
+                for w in ws:
+                    df[w] = df.get(w, 0) + 1
+            weights = {aid: {w: math.log((count + 1) / df[w]) for w in ws} for aid, ws in words.items()}
+            totals = {aid: sum(ws.values()) for aid, ws in weights.items()}
+            vocabulary = frozenset(w for ws in words.values() for w in ws)
+            self._index["titles"] = (weights, totals, vocabulary)
+        return self._index["titles"]
+
+
+def stems(text: str) -> list[str]:
+    """Lower-case content words with the commonest English endings taken off (reviews, reviewed -> review)."""
+    out = []
+    for word in _WORD.findall(text.lower()):
+        word = word.strip("'")
+        if word in _STOP or len(word) < 3:
+            continue
+        for ending in ("ies", "ing", "ed", "ly", "es", "s"):
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)] + ("y" if ending == "ies" else "")
+                break
+        out.append(word)
+    return out
+
+
+def loose_mentions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> list[Link]:
+    """Actions written loosely ("RP01", "RP 01", "RP-1"), where the form names exactly one action and the exact
+    id was not written anywhere (then the exact mention already links it)."""
+    table = vocab.loose()
+    if not table:
+        return []
+    found: dict[str, tuple[str, str]] = {}
+    for chunk in chunks:
+        for match in _LOOSE.finditer(chunk.text):
+            written = match.group(0)
+            targets = table.get((match.group(1), int(match.group(2))), [])
+            if len(targets) != 1 or written == targets[0] or targets[0] in exact or targets[0] in found:
+                continue
+            found[targets[0]] = (written, chunk.where)
+    return [Link(target=aid, source="written", why=f"{aid} written as {written!r} {where}")
+            for aid, (written, where) in found.items()]
+
+
+def described_actions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> list[Link]:
+    """Actions a sentence describes by their title words (see the module's docstring for the measure)."""
+    if not vocab.actions:
+        return []
+    weights, totals, words = vocab.titles()
+    by_number: dict[int, set[str]] = {}
+    for action in vocab.actions:
+        by_number.setdefault(action.number, set()).add(action.id)
+    found: dict[str, tuple[str, str]] = {}
+    left = MAX_TEXT
+    for chunk in chunks:
+        if left <= 0:
+            break
+        text = chunk.text[:left]
+        left -= len(text)
+        for match in _SENTENCES.finditer(text):
+            sentence = match.group(0)
+            for start in range(0, len(sentence), MAX_SENTENCE):
+                piece = sentence[start:start + MAX_SENTENCE]
+                present = set(stems(piece)) & words
+                if len(present) < 2:
+                    continue
+                numbers = {int(n) for n in _ACTION_N.findall(piece)}
+                best = _best(present, weights, totals, {aid for n in numbers for aid in by_number.get(n, ())})
+                if best is not None and best not in exact and best not in found:
+                    found[best] = (one_line(piece.strip(), 120), chunk.where)
+    return [Link(target=aid, source="described", why=f"{aid} described {where}: {quote!r}")
+            for aid, (quote, where) in found.items()]
+
+
+def _best(present: set[str], weights: dict[str, dict[str, float]], totals: dict[str, float],
+          numbered: set[str]) -> str | None:
+    scores = []
+    for aid, title in weights.items():
+        total = totals[aid]
+        if not total:
+            continue
+        hit = [w for w in title if w in present]
+        need = min(MIN_WORDS, len(title))
+        if len(hit) < need:
+            continue
+        scores.append((sum(title[w] for w in hit) / total, aid))
+    if not scores:
+        return None
+    scores.sort(reverse=True)
+    score, aid = scores[0]
+    runner_up = scores[1][0] if len(scores) > 1 else 0.0
+    threshold = ACTION_N_THRESHOLD if aid in numbered else THRESHOLD
+    if score >= threshold and score - runner_up >= MARGIN:
+        return aid
+    return None
