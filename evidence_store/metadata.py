@@ -211,6 +211,7 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
     return out
 
 
+_FLAGS = {"true": True, "yes": True, "false": False, "no": False}
 _NOT_RECORD = {"agenda": "an agenda", "blank": "a blank form", "template": "a template", "tool": "a copy of a tool"}
 
 
@@ -221,6 +222,9 @@ def _first_flag(sources: list[MetaSource], key: str, notes: list[str]) -> tuple[
             continue
         if isinstance(value, bool):
             return value, source.label
+        flag = _FLAGS.get(value.strip().lower()) if isinstance(value, str) else None
+        if flag is not None:                  # metadata YAML is read as text: 'true' arrives as a string
+            return flag, source.label
         notes.append(f"{source.label}: {key} ignored (expected true or false, got {one_line(str(value), 20)!r})")
     return None
 
