@@ -57,6 +57,13 @@ def _cache_options(command):
                         help="The cache folder (default: the user's cache folder, e.g. ~/.cache/sgpack).")(command)
 
 
+def _index_option(command):
+    """--index FILE: an evidence index kept outside the evidence folder."""
+    return click.option("--index", "index", metavar="FILE", type=click.Path(dir_okay=False),
+                        help="An evidence index (evidence.yaml's format) kept outside the evidence folder; per file "
+                             "a sidecar beats it and it beats the folder's evidence.yaml.")(command)
+
+
 @contextmanager
 def _cache(cache_dir: str | None, no_cache: bool, *, not_inside: tuple = ()):
     """The evidence cache for one command, closed (pending entries written) at the end; None when off."""
@@ -102,13 +109,14 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every action's evidence, why it matched, and its closure test.")
+@_index_option
 @_cache_options
 def check(plans: tuple[str, ...], evidence: str, as_of: dt.date, fmt: str, fail_on: str, verbose: bool,
-          cache_dir: str | None = None, no_cache: bool = False) -> None:
+          index: str | None = None, cache_dir: str | None = None, no_cache: bool = False) -> None:
     """Judge every action in PLANS (files or folders) against the evidence folder."""
     from compiler import results
 
-    options = results.Options(as_of=as_of, fmt=fmt, verbose=verbose, fail_on=fail_on)
+    options = results.Options(as_of=as_of, fmt=fmt, verbose=verbose, fail_on=fail_on, index=index)
     with _cache(cache_dir, no_cache, not_inside=(evidence,)) as cache:
         output, pending = results.look_up(cache, plans, evidence, options)
         if output is None:
@@ -127,7 +135,7 @@ def _run_check(plans: tuple[str, ...], evidence: str, options: results.Options, 
     surveyed, digests = (pending.surveyed, pending.plan_digests) if pending is not None else (None, None)
     with _progress("reading evidence") as progress:
         assessment = pipeline.check(plans, evidence, options.as_of, progress, cache=cache, surveyed=surveyed,
-                                    plan_digests=digests)
+                                    plan_digests=digests, index=options.index)
     if options.fmt == "json":
         from compiler.printers.json import check_json
 
@@ -155,21 +163,29 @@ def _show_limits(ctx: click.Context, param: click.Parameter, value: bool) -> Non
 @cli.command()
 @click.argument("folder", metavar="DIR")
 @click.argument("plans", nargs=-1)
+@click.option("--as-of", "as_of", callback=_as_of, metavar="DATE",
+              help="Dates after this day are not taken from files (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-v", "--verbose", is_flag=True, help="Show where every value came from, and every note.")
+@click.option("--suggest", "suggest", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write an evidence index of every value sgpack inferred, each with where it came from, "
+                   "to review and keep (then give it with --index). Never replaces a file.")
 @click.option("--limits", is_flag=True, expose_value=False, is_eager=True, callback=_show_limits,
               help="Show the limits applied to evidence files (size, time, memory) and exit.")
+@_index_option
 @_cache_options
-def evidence(folder: str, plans: tuple[str, ...], fmt: str, cache_dir: str | None = None,
+def evidence(folder: str, plans: tuple[str, ...], as_of: dt.date, fmt: str, verbose: bool = False,
+             suggest: str | None = None, index: str | None = None, cache_dir: str | None = None,
              no_cache: bool = False) -> None:
     """List the evidence catalogue of DIR: every item, its type, date, links and where each came from.
 
-    Give PLANS to find mentions of their plan and action ids."""
+    Give PLANS to link the files to their actions (by id, an id written loosely, or an action's title)."""
     from compiler import pipeline
     from compiler.plans import load_plans
 
     loaded = load_plans(list(plans)) if plans else []
     with _progress("reading evidence") as progress, _cache(cache_dir, no_cache, not_inside=(folder,)) as cache:
-        catalogue = pipeline.load_catalogue(folder, loaded, progress, cache=cache)
+        catalogue = pipeline.load_catalogue(folder, loaded, progress, cache=cache, index=index, as_of=as_of)
     if fmt == "json":
         from compiler.printers.json import catalogue_json
 
@@ -177,7 +193,13 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str, cache_dir: str | Non
     else:
         from compiler.printers.text import catalogue_text
 
-        click.echo(catalogue_text(catalogue))
+        click.echo(catalogue_text(catalogue, verbose=verbose))
+    if suggest:
+        from compiler.suggest import write_suggestion
+
+        count = write_suggestion(suggest, catalogue, folder)
+        click.echo(f"evidence index suggested for {count} file{'' if count == 1 else 's'} in {suggest}: "
+                   "review it, then give it with --index", err=True)
 
 
 @cli.command()
@@ -196,9 +218,10 @@ def evidence(folder: str, plans: tuple[str, ...], fmt: str, cache_dir: str | Non
 @click.option("--approved-by", metavar="NAME", help="Who approved sharing (shown on the data-protection page).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this severity is found (the pack is written either way).")
+@_index_option
 @_cache_options
 def build(plans, evidence, pack_name, service, out, as_of, templates, formats, prepared_by, roster, recipient,
-          allow_personal_data, approved_by, fail_on, cache_dir=None, no_cache=False) -> None:
+          allow_personal_data, approved_by, fail_on, index=None, cache_dir=None, no_cache=False) -> None:
     """Build a pack for its audience from PLANS and the evidence folder."""
     from pathlib import Path
 
@@ -214,7 +237,8 @@ def build(plans, evidence, pack_name, service, out, as_of, templates, formats, p
             plans, evidence, pack_name, as_of=as_of, out=Path(out) if out else None, service=service,
             templates=Path(templates) if templates else None, formats=chosen, prepared_by=prepared_by,
             roster=Path(roster) if roster else None, recipient=recipient,
-            allow_personal_data=allow_personal_data, approved_by=approved_by, progress=progress, cache=cache)
+            allow_personal_data=allow_personal_data, approved_by=approved_by, progress=progress, cache=cache,
+            index=Path(index) if index else None)
     click.echo(f"{pack_name} pack written to {folder}")
     failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[fail_on]]
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -38,10 +38,13 @@ def vocabulary(plans: Sequence[Plan]) -> Vocabulary:
 
 
 def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (), progress: Progress | None = None, *,
-                   cache: EvidenceCache | None = None, surveyed: Survey | None = None) -> Catalogue:
+                   cache: EvidenceCache | None = None, surveyed: Survey | None = None,
+                   index: str | Path | None = None, as_of: dt.date | None = None) -> Catalogue:
     """`cache`: evidence_store.open_cache(), or None to read every file. `surveyed`: the folder's survey when
-    it was walked already (with this cache)."""
+    it was walked already (with this cache). `index`: an evidence index kept outside the folder (--index);
+    `as_of`: no date after it is taken from a file's name or text."""
     from evidence_store.catalogue import EvidenceFolderError, scan
+    from evidence_store.index import EvidenceIndexError
 
     folder = Path(evidence)
     if not folder.exists():
@@ -49,9 +52,12 @@ def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (), progress: P
     if not folder.is_dir():
         raise SgpackError("evidence path is not a folder", file=str(evidence))
     try:
-        return scan(folder, vocabulary(plans), progress=progress, cache=cache, surveyed=surveyed)
+        return scan(folder, vocabulary(plans), progress=progress, cache=cache, surveyed=surveyed, index=index,
+                    as_of=as_of)
     except EvidenceFolderError as exc:
         raise SgpackError(str(exc), file=str(evidence)) from None
+    except EvidenceIndexError as exc:
+        raise SgpackError(exc.message, file=str(index), line=exc.line) from None
 
 
 def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date) -> Assessment:
@@ -69,16 +75,18 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date) -> Asses
 
 def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date,
           progress: Progress | None = None, *, cache: EvidenceCache | None = None, surveyed: Survey | None = None,
-          plan_digests: dict[str, str] | None = None) -> Assessment:
+          plan_digests: dict[str, str] | None = None, index: str | Path | None = None) -> Assessment:
     """`sgpack check`: load the plans, catalogue the evidence, assess.
     `cache` keeps what reading plan and evidence files gave;
     `surveyed`: the evidence folder's survey, when it was walked already; `plan_digests` is given
-    the SHA-256 of the bytes each plan file was read from (compiler.results keys by them)."""
+    the SHA-256 of the bytes each plan file was read from (compiler.results keys by them); `index`: an evidence
+    index kept outside the folder."""
     from compiler.plans import load_plans
 
     with young_collections_only():
         plans = load_plans(list(plan_paths), cache=cache, digests=plan_digests)
-        catalogue = load_catalogue(evidence, plans, progress, cache=cache, surveyed=surveyed)
+        catalogue = load_catalogue(evidence, plans, progress, cache=cache, surveyed=surveyed, index=index,
+                                   as_of=as_of)
         return assess(plans, catalogue, as_of)
 
 
@@ -95,7 +103,7 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
           roster: Path | None = None, recipient: str = "default",
           allow_personal_data: str | None = None, approved_by: str | None = None,
           progress: Progress | None = None, cache: EvidenceCache | None = None,
-          limits: Limits | None = None) -> tuple[Path, Assessment]:
+          limits: Limits | None = None, index: Path | None = None) -> tuple[Path, Assessment]:
     """`sgpack build`: check, assemble the pack for its audience, and have the pack write itself atomically
     into `out`. `cache` keeps what reading and rendering evidence files gave; `limits` bounds the work a pack
     does on evidence (default: evidence_store's)."""
@@ -119,8 +127,8 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
     theme = load_theme(templates)
     out = Path(out) if out else Path("out") / f"{pack_name}-{as_of.isoformat()}"
     output.check_out_path(out, [Path(evidence), *map(Path, plan_paths), *([templates] if templates else []),
-                                *([roster] if roster else [])])
-    assessment = check(plan_paths, evidence, as_of, progress, cache=cache)
+                                *([roster] if roster else []), *([index] if index else [])])
+    assessment = check(plan_paths, evidence, as_of, progress, cache=cache, index=index)
     from evidence_store.isolate import close_readers
 
     if not profile.appendices:       # nothing more is read in a child: free what the readers hold (a pack

@@ -44,6 +44,7 @@ class Options:
     fmt: str
     verbose: bool
     fail_on: str
+    index: str | None = None      # --index FILE: an evidence index kept outside the folder
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Pending:
     head: list
     surveyed: Any                  # evidence_store.survey.Survey
     plan_digests: dict[str, str] = field(default_factory=dict)
+    index: str | None = None       # the --index file, hashed into the head
 
 
 def code_digest() -> str:
@@ -101,16 +103,30 @@ def look_up(cache: EvidenceCache | None, plan_paths: Sequence[str | Path], evide
         return None, None
     if surveyed.cache is None:                  # e.g. the cache folder is inside the evidence folder
         return None, None
+    index = _index_digest(options.index)
+    if options.index is not None and index is None:
+        return None, None                       # the check says why the index cannot be used
     head = [FORMAT, code_digest(), options.as_of.isoformat(), options.fmt, options.verbose, options.fail_on,
-            surveyed.shown, surveyed.root, [str(p) for p in plan_paths]]
+            surveyed.shown, surveyed.root, [str(p) for p in plan_paths], options.index, index]
     slot = f"{FORMAT}:" + _digest([surveyed.shown, surveyed.root, [str(p) for p in plan_paths], options.fmt,
                                    options.verbose])[:32]
-    pending = Pending(cache, slot, head, surveyed)
+    pending = Pending(cache, slot, head, surveyed, index=options.index)
     key = _key(head, plans, surveyed.key())
     if key is None:
         return None, pending
     found = Shelf(cache, KIND, slot).find(key, _read)
     return (found, None) if found is not None else (None, pending)
+
+
+def _index_digest(path: str | None) -> str | None:
+    """The SHA-256 of the --index file's bytes; None without one, or when it cannot be read."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _read(value: Any, data: bytes | None) -> Output:
@@ -125,6 +141,8 @@ def keep(pending: Pending | None, output: Output) -> None:
     evidence file's hash as scanned. Nothing is kept when a piece is missing."""
     if pending is None or pending.surveyed.used is None or not pending.plan_digests:
         return
+    if pending.index is not None and _index_digest(pending.index) != pending.head[-1]:
+        return                         # the index changed while the check ran: what it printed may be of either
     plans = [[file, sha] for file, sha in pending.plan_digests.items()]
     key = _key(pending.head, plans, pending.surveyed.key(shas=pending.surveyed.used))
     if key is None:

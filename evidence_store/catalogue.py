@@ -1,6 +1,7 @@
 """Catalogue the evidence folder: read what the walk (evidence_store.survey) found, hash, resolve metadata."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 from . import snapshot
 from .cache import EvidenceCache
 from .scancache import ScanCache
+from .index import OutsideIndex, read_index
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import Limits
 from .links import Vocabulary
@@ -25,8 +27,11 @@ __all__ = ["EvidenceFolderError", "scan"]
 
 def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Limits | None = None,
          progress: Callable[[int, int], None] | None = None, cache: EvidenceCache | None = None,
-         surveyed: Survey | None = None) -> Catalogue:
-    """Catalogue every file under `folder`. Never writes there and never opens anything outside it.
+         surveyed: Survey | None = None, index: str | Path | None = None,
+         as_of: dt.date | None = None) -> Catalogue:
+    """Catalogue every file under `folder`. Never writes there and never opens anything outside it
+    (but `index`: an evidence index kept elsewhere, evidence_store.index; EvidenceIndexError when it cannot be
+    used). `as_of`: no date after it is taken from a file's name or text (default: today).
     `ids`: what to look for in the files' text: plan and action ids, or a Vocabulary (with the actions'
     titles, so actions written loosely or described by their title link too).
 
@@ -38,20 +43,28 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
     was taken already; the scan records in it the hash of each file as read (`used`)."""
     found = surveyed or survey(folder, limits=limits, cache=cache)
     limits, files, root, shown = found.limits, found.files, found.root, found.shown
+    outside = read_index(index, limits) if index is not None else None
     index, index_notes, problems = _load_index(found.index_entry, limits)
     known = {e.rel for e in files}
     problems += [f"{INDEX_NAME}: entry {display_name(path)} names no file in the evidence folder"
                  for path in index if path not in known]
+    if outside is not None:
+        problems += outside.problems
+        problems += [f"{outside.label}: entry {display_name(path)} names no file in the evidence folder"
+                     for path in outside.entries if path not in known]
     vocab = Vocabulary.of(ids)
     pattern = mention_pattern(vocab.ids)
     # what a catalogue of this folder also depends on: the words looked for (keys the cache's entries)
     wanted = frozenset({f"vocabulary:{vocab.digest()}"})
+    # ... and the index kept outside the folder, when one is given
+    as_of = as_of or dt.date.today()
+    made_of = wanted | {f"as-of:{as_of.isoformat()}"} | ({f"index:{outside.digest}"} if outside is not None else set())
     reuse = ScanCache(found.cache, root, limits, wanted, found.started) if found.cache is not None else None
     try:
         hashes = found.hashes
         if reuse is not None:
-            whole = found.key(wanted)
-            catalogue = snapshot.load(reuse.cache, whole, shown, root, wanted) if whole else None
+            whole = found.key(made_of)
+            catalogue = snapshot.load(reuse.cache, whole, shown, root, made_of) if whole else None
             if catalogue is not None:            # nothing it is made of changed: no file is read again
                 if progress is not None:
                     progress(len(files), len(files))
@@ -61,14 +74,14 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
             reuse.prefetch([(file_format(e.rel), sha) for e, sha in zip(files, hashes) if sha is not None])
         outcomes = _read_all(files, limits, progress, reuse, hashes)
         drafts = [_item(entry, outcome, index, index_notes, found.sidecars.get(entry.rel), limits, vocab, pattern,
-                        reuse) for entry, outcome in zip(files, outcomes)]
+                        reuse, outside, as_of) for entry, outcome in zip(files, outcomes)]
         catalogue = Catalogue(root=shown, items=_assign_ids(drafts), problems=problems)
         if reuse is not None:
             if not any(outcome.transient for outcome in outcomes):
                 found.used = [outcome.sha256 or None for outcome in outcomes]
-                whole = found.key(wanted, found.used)
+                whole = found.key(made_of, found.used)
                 if whole:
-                    snapshot.store(reuse.cache, whole, shown, root, wanted, catalogue)
+                    snapshot.store(reuse.cache, whole, shown, root, made_of, catalogue)
             reuse.flush()
     finally:
         if reuse is not None:
@@ -209,7 +222,9 @@ def _load_index(entry: Entry | None, limits: Limits) -> tuple[dict[str, dict], l
 
 
 def _explicit(entry: Entry, index: dict[str, dict], index_notes: list[str], sidecar: Entry | None,
-              limits: Limits, notes: list[str]) -> list[MetaSource]:
+              limits: Limits, notes: list[str], outside: OutsideIndex | None = None) -> list[MetaSource]:
+    """Explicit metadata for one file, first found wins per key: its sidecar, the index given with --index, the
+    folder's evidence.yaml."""
     sources = []
     notes.extend(index_notes)
     if sidecar is not None:
@@ -221,6 +236,12 @@ def _explicit(entry: Entry, index: dict[str, dict], index_notes: list[str], side
             sources.append(MetaSource(label, "sidecar", check_keys(data, label, notes)))
         elif data is not None:
             notes.append(f"{label} ignored: expected 'key: value' lines")
+    if outside is not None and entry.rel in outside.entries:
+        value = outside.entries[entry.rel]
+        if isinstance(value, dict):
+            sources.append(MetaSource(outside.label, "index", check_keys(value, outside.label, notes)))
+        elif value is not None:
+            notes.append(f"{outside.label} entry for this file ignored: expected 'key: value' lines")
     if entry.rel in index:
         value = index[entry.rel]
         if isinstance(value, dict):
@@ -233,7 +254,8 @@ def _explicit(entry: Entry, index: dict[str, dict], index_notes: list[str], side
 # ------------------------------------------------------------------------------------------ one item
 
 def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: Limits,  # noqa: ANN001
-          vocab: Vocabulary, pattern, reuse: ScanCache | None = None) -> tuple[dict, Resolved]:  # noqa: ANN001
+          vocab: Vocabulary, pattern, reuse: ScanCache | None = None,  # noqa: ANN001
+          outside: OutsideIndex | None = None, as_of: dt.date | None = None) -> tuple[dict, Resolved]:
     fmt = file_format(entry.rel)
     fields: dict = {"path": entry.rel, "format": fmt, "status": "ok"}
     notes: list[str] = list(entry.notes)
@@ -245,8 +267,8 @@ def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: L
     if outcome.reason:
         fields.update(status=outcome.status, reason=outcome.reason)
         result = None
-    sources = _explicit(entry, index, index_notes, sidecar, limits, notes)
-    resolved = resolve(entry.rel, sources, result, vocab.ids)
+    sources = _explicit(entry, index, index_notes, sidecar, limits, notes, outside)
+    resolved = resolve(entry.rel, sources, result, vocab.ids, as_of)
     fields.update(resolved.fields)
     notes.extend(resolved.notes)
     if result is not None:

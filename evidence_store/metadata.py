@@ -76,7 +76,7 @@ def slug(path: str) -> str:
 
 
 def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
-            ids: frozenset[str]) -> Resolved:
+            ids: frozenset[str], as_of: dt.date | None = None) -> Resolved:
     """Fields from explicit metadata (sources, in priority order), then the file's own metadata,
     then the folder, then the file name. Links come from every source."""
     out = Resolved()

@@ -142,30 +142,57 @@ def check_text(assessment: Assessment, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def item_lines(item: EvidenceItem) -> list[str]:
+_SHOWN = ("id", "type", "date", "title")          # without -v: where these came from
+_VERBOSE = ("period_end", "service", "author", "tags", "record", "draft", "columns")
+
+
+def _source_line(item: EvidenceItem, field: str) -> str:
+    source = item.provenance[field]
+    if source.startswith("no "):                  # "no date found ...": nothing came from anywhere
+        return f"    {field}: {source}"
+    if field == "record":
+        return f"    {'not ' if not item.record else ''}a record: {source}"
+    if field == "draft":
+        return f"    draft: {source}"
+    return f"    {field} from {source}"
+
+
+def item_lines(item: EvidenceItem, verbose: bool = False) -> list[str]:
     date = item.date.isoformat() if item.date else "undated"
     head = f"{item.id}  {item.type}  {date}  {item.path}"
     if item.status != "ok":
         head += f"  [{item.status.replace('_', ' ')}: {item.reason}]"
+    if not item.record:
+        head += "  [not a record]"
+    if item.draft:
+        head += "  [draft]"
     lines = [head]
     if item.title:
         lines.append(f"    title: {item.title}")
-    for field in ("id", "type", "date", "title"):
+    for field in _SHOWN + (_VERBOSE if verbose else ("record",)):
         if field in item.provenance:
-            lines.append(f"    {field} from {item.provenance[field]}")
+            lines.append(_source_line(item, field))
+    if verbose and item.period_end:
+        lines.append(f"    period ends {item.period_end.isoformat()}")
     for link in item.links:
         lines.append(f"    links {link.target}: {link.why}")
     if item.scores:
         lines.append(f"    {_plural(len(item.scores), 'audit result')}")
     if item.series:
         lines.append(f"    {_plural(len(item.series), 'indicator point')}")
+    if verbose and item.columns:
+        lines.append(f"    columns: {', '.join(item.columns)}")
+    if verbose and "notes" in item.provenance:
+        lines.append(f"    notes: {item.provenance['notes']}")
     return lines
 
 
-def catalogue_text(catalogue: Catalogue) -> str:
+def catalogue_text(catalogue: Catalogue, verbose: bool = False) -> str:
+    """`sgpack evidence`: each item with where its id, type, date and title came from, and its links; `verbose`
+    adds where every other value came from and the notes."""
     lines: list[str] = problem_lines(catalogue)
     for item in catalogue.items:
-        lines.extend(item_lines(item))
+        lines.extend(item_lines(item, verbose))
     status = Counter(item.status for item in catalogue.items)
     lines.append("")
     lines.append(f"{_plural(len(catalogue.items), 'evidence item')}: {status['ok']} read, "

@@ -154,7 +154,7 @@ def test_evidence_lists_items_with_provenance(case: Path) -> None:
     result = run("evidence", str(case / "evidence"), str(case / "plans"))
     assert result.exit_code == 0, result.output
     assert "supervision" in result.output
-    assert "type from folder 'supervision'" in result.output
+    assert "type from file name '2026-04-02 supervision PS.md': 'supervision'" in result.output
     assert "RP-01" in result.output and "mentioned" in result.output
     data = json.loads(run("evidence", str(case / "evidence"), str(case / "plans"), "--format", "json").output)
     item = data["items"][0]
@@ -167,7 +167,7 @@ def test_rules_lists_every_rule_and_explain_prints_a_page() -> None:
     result = run("rules")
     assert result.exit_code == 0
     codes = re.findall(r"^(SG\d{3}) ", result.output, re.M)
-    assert codes == sorted(codes) and len(codes) == 25
+    assert codes == sorted(codes) and len(codes) == 26
     page = run("explain", "SG301")
     assert page.exit_code == 0
     for heading in ("What it checks", "Why it matters", "Example", "Fix"):
