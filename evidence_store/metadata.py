@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .dates import choose_date
 from .kinds import read_words
 from .links import Vocabulary, described_actions, loose_mentions
 from .model import Link, LinkSource
@@ -150,19 +151,29 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
     when = _first_date(sources, "date", why)
     if when is None and "date" in props:
         when = props["date"]
-    if when is None:
-        when = _file_name_date(name, why)
+    inferred_end, none_found = None, "no date found"
+    if when is None:                  # the file's own words: its name and the first lines of its text
+        choice = choose_date(name, result.chunks if result is not None else [], as_of or dt.date.today())
+        out.notes.extend(choice.notes)
+        if choice.date is not None:
+            when = (choice.date, choice.provenance)
+            inferred_end = choice.period_end
+        else:                         # what was found and not taken says why
+            none_found = choice.provenance + (f" ({'; '.join(choice.notes)})" if choice.notes else "")
     if when is not None:
         out.fields["date"] = when[0]
         out.provenance["date"] = when[1] + (f" ({'; '.join(why)})" if why else "")
     else:
-        out.provenance["date"] = "no date found" + (f" ({'; '.join(why)})" if why else "")
+        out.provenance["date"] = none_found + (f" ({'; '.join(why)})" if why else "")
     why = []
     end = _first_date(sources, "period_end", why)
     if end is not None:
         out.fields["period_end"] = end[0]
         out.provenance["period_end"] = end[1]
-    elif why:
+    elif inferred_end is not None:    # a month or a quarter: dated by its last day, the period it covers kept
+        out.fields["period_end"] = inferred_end
+        out.provenance["period_end"] = out.provenance["date"]
+    if why:
         out.notes.extend(why)
 
     # plain strings

@@ -41,7 +41,7 @@ def test_folder_and_file_name_when_nothing_else(folder):
     assert item.id == "governance-2026-2026-04-12-qsc-minutes"
     assert item.provenance == {                # the file's own words name its type before its folder does
         "id": "default: slug of path", "type": "file name '2026-04-12 QSC minutes.txt': 'minutes'",
-        "title": "file name", "date": "file name '2026-04-12 QSC minutes.txt'"}
+        "title": "file name", "date": "file name '2026-04-12'"}
     assert item.title == "QSC minutes" and item.date == dt.date(2026, 4, 12)
 
 
@@ -68,14 +68,15 @@ def test_nearest_folder_wins(folder):
     assert (item.type, item.provenance["type"]) == ("governance_minutes", "folder 'minutes'")
 
 
-def test_month_in_file_name_is_first_of_month_and_invalid_dates_are_ignored(folder):
+def test_month_in_file_name_is_its_last_day_and_invalid_dates_are_ignored(folder):
     write(folder / "2026-03 audit.txt", "x")
     write(folder / "2026-02-30 bad.txt", "x")
     good, bad = sorted(scan(folder).items, key=lambda i: i.path, reverse=True)
-    assert good.date == dt.date(2026, 3, 1)
+    assert (good.date, good.period_end) == (dt.date(2026, 3, 31), dt.date(2026, 3, 31))
+    assert good.provenance["date"] == "file name '2026-03' (a month: dated by its last day)"
     assert bad.date is None
-    assert bad.provenance["date"] == ("no date found (file name '2026-02-30 bad.txt' starts with "
-                                      "'2026-02-30', not a valid date)")
+    assert bad.provenance["date"] == ("no date in the file name or the first lines of the text ('2026-02-30' in the "
+                                      "file name is not a date (February 2026 has no day 30); not taken)")
 
 
 def test_evidence_yaml_at_the_root(folder):
@@ -165,7 +166,7 @@ def test_sidecar_invalid_date_falls_through_with_reason(folder):
     write(folder / "2026-04-01 a.txt.meta.yaml", "date: 2026-02-30\n")
     item = one(folder)
     assert item.date == dt.date(2026, 4, 1)
-    assert item.provenance["date"] == ("file name '2026-04-01 a.txt' (sidecar 2026-04-01 a.txt.meta.yaml date "
+    assert item.provenance["date"] == ("file name '2026-04-01' (sidecar 2026-04-01 a.txt.meta.yaml date "
                                        "'2026-02-30' is not a valid date; ignored)")
 
 
@@ -204,3 +205,37 @@ def test_yaml_values_stay_strings(folder):
     write(folder / "a.txt.meta.yaml", "id: 012\ntags: [yes, 1.10]\n")
     item = one(folder)
     assert item.id == "012" and item.tags == ["yes", "1.10"]
+
+
+# dates from the file's own words, through the scan (the grammar itself: test_es_dates.py) -------------------
+
+def test_a_labelled_date_in_the_text_beats_the_name_and_metadata_beats_both(folder):
+    from es_fixtures import docx_bytes
+    write(folder / "QSC Minutes 12.03.26.docx", docx_bytes(["Quality and Safeguarding Committee",
+                                                            "Meeting date: 09/07/2026", "Next meeting: 10/09/2026"]))
+    (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
+    assert item.date == dt.date(2026, 7, 9) and item.period_end is None
+    assert item.provenance["date"].startswith("text in paragraph 2: 'Meeting date: 09/07/2026'")
+    write(folder / "QSC Minutes 12.03.26.docx.meta.yaml", "date: 2026-07-10\n")
+    (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
+    assert item.date == dt.date(2026, 7, 10) and item.provenance["date"].startswith("sidecar ")
+
+
+def test_a_date_after_the_as_of_date_is_not_taken(folder):
+    write(folder / "Spot check 14-12-2026.txt", "x")
+    (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
+    assert item.date is None and "after the as-of date 2026-11-20" in item.provenance["date"]
+    (item,) = scan(folder, as_of=dt.date(2026, 12, 31)).items      # the as-of date keys the kept catalogue too
+    assert item.date == dt.date(2026, 12, 14)
+
+
+def test_a_month_first_date_is_refused_with_a_note(folder):
+    write(folder / "audit.txt", "Audit date: 05/14/2026\n")
+    (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
+    assert item.date is None and "month-first" in item.provenance.get("notes", "") + item.provenance["date"]
+
+
+def test_a_financial_quarter_in_the_name_dates_by_its_last_day(folder):
+    write(folder / "RP log audit Q1 2026-27.txt", "x")
+    (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
+    assert (item.date, item.period_end) == (dt.date(2026, 6, 30), dt.date(2026, 6, 30))
