@@ -284,18 +284,6 @@ def _first_date(sources: list[MetaSource], key: str, why: list[str]) -> tuple[dt
     return None
 
 
-def _file_name_date(name: str, why: list[str]) -> tuple[dt.date, str] | None:
-    match = _FILE_DATE.match(name)
-    if not match:
-        return None
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
-    try:
-        return dt.date(year, month, day), f"file name {name!r}"
-    except ValueError:
-        why.append(f"file name {name!r} starts with {match.group(0)!r}, not a valid date")
-        return None
-
-
 def _title_from_name(name: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     rest = _FILE_DATE.sub("", stem).lstrip(" _-–.")
