@@ -78,6 +78,12 @@ class EvidenceItem(BaseModel):
         return self.status == "ok"
 
     @property
+    def shown_title(self) -> str:
+        """Its title (else its path) as every output shows it: a draft says so."""
+        title = self.title or self.path
+        return f"{title} (draft)" if self.draft and "draft" not in title.lower() else title
+
+    @property
     def counts(self) -> bool:
         """Read and a record: what can count towards a requirement, a closure test or a review."""
         return self.status == "ok" and self.record

@@ -361,7 +361,8 @@ def cqc(doc) -> None:
     b.p("Every exhibit is an appendix of the PDF bundle, opened by an exhibit sheet; the pages are the "
         "bundle's. The original files are in the pack's exhibits folder.")
     b.table(["Exhibit", "Title", "Type", "Date", "Pages", "Actions", "SHA-256"],
-            ["{{r e.number }}", [("{{ e.title }}", "Table Text"), ("{{ e.file_name }}", "Small")],
+            ["{{r e.number }}", [("{{ e.title }}", "Table Text"), ("{{ e.basis }}", "Small"),
+                                 ("{{ e.file_name }}", "Small")],
              [("{{ e.type }}", "Table Text"), ("{{ e.category }}", "Small")], "{{ e.date }}", "{{ e.pages }}",
              "{{r e.actions }}", [("{{ e.sha_short }}", "Small")]],
             [16, 52, 26, 20, 18, 20, 18], loop="e in exhibits")

@@ -83,6 +83,8 @@ def _results(li: LinkedItem, action: Action, plan: Plan, requirement: Requiremen
              as_of: dt.date) -> list[Match]:
     """The results one readable item contributes: once per score/series row, else once."""
     item, why = li.item, li.why + [type_why(li.item)]
+    if item.draft:                                   # a draft counts, and says so
+        why.append(f"a draft ({item.provenance.get('draft', 'its own words')})")
 
     def match(date: dt.date | None, row: int | None = None, score: float | None = None) -> Match:
         return Match(evidence=item.id, date=date, row=row, score=score, why=list(why),

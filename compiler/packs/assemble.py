@@ -73,7 +73,7 @@ def number_exhibits(assessment: Assessment, action_ids: list[str]) -> list[Exhib
     for n, evidence_id in enumerate(order, start=1):
         item = catalogue.get(evidence_id)
         exhibits.append(Exhibit(
-            number=f"E-{n:0{width}d}", evidence=item.id, title=item.title or item.path, type=item.type,
+            number=f"E-{n:0{width}d}", evidence=item.id, title=item.shown_title, type=item.type,
             category=categories.get(item.type), date=item.date, path=item.path, format=item.format,
             sha256=item.sha256, size=item.size, actions=supports[evidence_id]))
     return exhibits

@@ -338,7 +338,7 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                     for evidence_id in dict.fromkeys(ids):
                         item = catalogue.get(evidence_id)
                         if item is not None:
-                            refs.append(EvidenceRef(id=item.id, title=item.title or item.path,
+                            refs.append(EvidenceRef(id=item.id, title=item.shown_title,
                                                     date=item.date.isoformat() if item.date else "undated"))
                     refs.sort(key=lambda r: (r.date, r.id))
                     closures.append(ClosureRow(id=action.id, title=action.title, state=state,

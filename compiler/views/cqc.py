@@ -15,6 +15,7 @@ from compiler.model.plan import Action, Plan
 from compiler.rules.codes import RAG_OVERSTATED
 from compiler.views.common import (ChartData, ExhibitRef, FindingView, Head, Options, PersonalDataView, chart_data,
                                    finding_view, head)
+from compiler.views.provenance import exhibit_basis
 from compiler.views.words import (CLOSURE_PARTS, KIND_WORDS, RAG_WORDS, REQ_STATUS_WORDS, STATUS_WORDS, Block,
                                   anchor_for, long_date, narrative_blocks, owner_shown, requirement_label,
                                   short_date)
@@ -119,6 +120,7 @@ class IndexRow:
     sha256: str
     path: str
     file_name: str                  # the copy in exhibits/
+    basis: str = ""                 # how it is dated and why it supports each action, in the reader's words
 
 
 @dataclass(frozen=True)
@@ -227,10 +229,13 @@ def cqc_view(pack: Pack, options: Options) -> CqcView:
     declared = Counter(v.declared_rag for v in views.values())
     assessed = Counter(v.assessed_rag for v in views.values())
     catalogue = assessment.catalogue
+    named = {a.id: set(a.evidence) for p in assessment.plans for a in p.actions}
+    plan_of = {a.id: p.id for p in assessment.plans for a in p.actions}
     index = [IndexRow(number=e.number, anchor=anchor_for("ex", e.number), title=e.title,
                       type=e.type.replace("_", " "), category=e.category or "—", date=short_date(e.date),
                       actions=[(a, anchor_for("act", a)) for a in e.actions], sha_short=e.sha256[:12],
-                      sha256=e.sha256, path=e.path, file_name=e.file_name)
+                      sha256=e.sha256, path=e.path, file_name=e.file_name,
+                      basis=exhibit_basis(catalogue.get(e.evidence), e.actions, named, plan_of))
              for e in pack.exhibits]
     unreadable = []
     for evidence_id in pack.unreadable:

@@ -146,6 +146,7 @@ def test_evidence_index_has_each_exhibit_once_with_its_page_range(ctx, pages, re
     for row in ctx.exhibits:
         cells = [text_of(tc) for tc in rows[row.anchor].findall("w:tc", NS)]
         assert cells[0] == row.number
+        assert row.basis and row.basis in cells[1]          # how it is dated and linked, in the reader's words
         assert cells[4] == pages.exhibit_pages(row.number)
         links = [h.get(f"{{{W}}}anchor") for h in rows[row.anchor].findall(".//w:hyperlink", NS)]
         assert links == [anchor for _, anchor in row.actions]

@@ -279,14 +279,15 @@ def _index(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list
         span = pages.span(e.number)
         supports = ", ".join(link(anchor, esc(aid)) for aid, anchor in e.actions) or "—"
         rows.append([link(e.anchor, f"<b>{esc(e.number)}</b>"),
-                     f"{esc(e.title)}<br/><font name='{look.mono}' size='7' color='#505a5f'>"
-                     f"SHA-256 {esc(e.sha_short)}</font>",
+                     f"{esc(e.title)}<br/><font size='7' color='#505a5f'>{esc(e.basis)}</font>"
+                     f"<br/><font name='{look.mono}' size='7' color='#505a5f'>SHA-256 {esc(e.sha_short)}</font>",
                      f"{esc(e.type)}<br/><font color='#505a5f'>{esc(e.category)}</font>", esc(e.date), supports,
                      span])
     story.append(look.table(["Exhibit", "Title", "Type / CQC category", "Date", "Supports", "Pages"],
                             rows, [1.45 * cm, TEXT_W - 11.75 * cm, 2.7 * cm, 2.0 * cm, 3.6 * cm, 2.0 * cm]))
-    story.append(look.p("Pages are bundle pages: the first is the exhibit sheet. SHA-256 shows the first 12 "
-                        "characters of the hash; each exhibit sheet gives it in full.", "small"))
+    story.append(look.p("Under each title: how the exhibit is dated, and why it supports each action. Pages are "
+                        "bundle pages: the first is the exhibit sheet. SHA-256 shows the first 12 characters of the "
+                        "hash; each exhibit sheet gives it in full.", "small"))
     return story + [PageBreak()]
 
 

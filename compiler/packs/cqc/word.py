@@ -104,7 +104,8 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
                  "category": e.category, "date": e.date,
                  "pages": pages.exhibit_pages(e.number) if e.number in pages.exhibits else "",
                  "actions": join([link(anchor, ident) for ident, anchor in e.actions]),
-                 "sha_short": e.sha_short, "sha256": e.sha256, "path": e.path, "file_name": e.file_name}
+                 "sha_short": e.sha_short, "sha256": e.sha256, "path": e.path, "file_name": e.file_name,
+                 "basis": e.basis}
                 for e in view.exhibits]
     spans = [pages.exhibits[e.number] for e in view.exhibits if e.number in pages.exhibits]
     appendix_pages = f"pages {min(s[0] for s in spans)}–{max(s[1] for s in spans)}" if spans else ""
