@@ -366,3 +366,9 @@ def test_found_period_is_none_for_a_refused_reading():
     found = dates_in_name("Minutes 31-02-2026.docx")
     assert len(found) == 1 and isinstance(found[0], Found) and found[0].period is None
     assert found[0].reading.reason == "is not a date (February 2026 has no day 31)"
+
+
+def test_a_month_or_quarter_under_a_period_label_dates_the_record_but_a_day_under_it_does_not():
+    found = dates_in_text(_lines("Month: May 2026", "Reporting period: 01/04/2026 to 30/06/2026"))
+    assert [(f.quote, f.label) for f in found] == [("Month: May 2026", "record"),
+                                                   ("Reporting period: 01/04/2026", "none"), ("30/06/2026", "none")]
