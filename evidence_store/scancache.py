@@ -196,7 +196,11 @@ def result_to_json(result: Any) -> tuple[dict, bytes]:
              "notes": list(result.notes),
              "pages": result.pages, "width": result.width, "height": result.height,
              "rows": None if result.rows is None else [[number, cells] for number, cells in result.rows],
-             "rows_truncated": result.rows_truncated}
+             "rows_truncated": result.rows_truncated,
+             # a workbook's sheets as [title, rows, cut]; the first sheet's rows (those of `rows`) as null
+             "sheets": None if result.sheets is None else [
+                 [title, None if rows is result.rows else [[number, cells] for number, cells in rows], cut]
+                 for title, (rows, cut) in result.sheets.items()]}
     return value, zlib.compress("".join(texts).encode("utf-8"), 6)
 
 
@@ -226,6 +230,22 @@ def result_from_json(value: dict, data: bytes | None) -> Any:
     for name in ("pages", "width", "height"):
         if value[name] is not None and type(value[name]) is not int:
             raise ValueError(name)
+    sheets = None
+    if value["sheets"] is not None:
+        sheets = {}
+        for entry in value["sheets"]:
+            if not (isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is str):
+                raise ValueError("sheets")
+            title, kept, cut = entry
+            if kept is None:
+                if rows is None:
+                    raise ValueError("sheets")
+                sheets[title] = (rows, bool(cut))
+            elif isinstance(kept, list) and all(isinstance(r, list) and len(r) == 2 and isinstance(r[1], list)
+                                                for r in kept):
+                sheets[title] = ([(number, cells) for number, cells in kept], bool(cut))
+            else:
+                raise ValueError("sheets")
     return ReadResult(chunks=chunks, props=props, keywords=keywords, heading=value["heading"],
                       notes=[str(n) for n in value["notes"]], pages=value["pages"], width=value["width"],
-                      height=value["height"], rows=rows, rows_truncated=bool(value["rows_truncated"]))
+                      height=value["height"], rows=rows, rows_truncated=bool(value["rows_truncated"]), sheets=sheets)

@@ -32,6 +32,8 @@ class ReadResult:
     height: int | None = None
     rows: list[tuple[int, list[Any]]] | None = None   # (file row number, cells) of the table, for tables.py
     rows_truncated: bool = False
+    # a workbook's sheets by title, in order: (rows, cut short by the row limit); the first sheet's rows are `rows`
+    sheets: dict[str, tuple[list[tuple[int, list[Any]]], bool]] | None = None
 
 
 class TextBuilder:

@@ -1,4 +1,4 @@
-"""XLSX: cached cell values with openpyxl (read-only). Text from every sheet; the table, and the document,
+"""XLSX: cached cell values with openpyxl (read-only). Text and rows from every sheet; the table, and the document,
 from the first."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..zipsafe import open_ooxml
 from .base import ReadResult, TextBuilder, Unreadable, one_line
 from .blocks import data_table
 
-READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+READER_VERSION = "2"   # bump when what this reader returns changes: the cache then reads such files again
 
 
 def cell_text(value) -> str:  # noqa: ANN001
@@ -39,7 +39,7 @@ def read(data: bytes, limits: Limits) -> ReadResult:
         raise
     except Exception as exc:                      # openpyxl raises many kinds on a damaged workbook
         raise Unreadable(f"not a valid .xlsx ({one_line(str(exc)) or type(exc).__name__})") from None
-    result = ReadResult(rows=[])
+    result = ReadResult(rows=[], sheets={})
     builder = TextBuilder(limits, result)
     total = 0
     try:
@@ -49,18 +49,21 @@ def read(data: bytes, limits: Limits) -> ReadResult:
             result.notes.append("hidden sheets read: " + ", ".join(one_line(t, 40) for t in hidden))
         for index, sheet in enumerate(sheets):
             suffix = f" of sheet {sheet.title!r}" if len(sheets) > 1 else ""
+            rows = result.rows if index == 0 else []
+            result.sheets[sheet.title] = (rows, False)
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
                 total += 1
-                if total > limits.max_xlsx_rows:
+                if total > limits.max_xlsx_rows:      # the limit counts the rows of all sheets together
                     result.notes.append(f"only the first {limits.max_xlsx_rows} rows read (limit)")
                     if index == 0:
                         result.rows_truncated = True
+                    result.sheets[sheet.title] = (rows, True)
+                    result.sheets.update((later.title, ([], True)) for later in sheets[index + 1:])
                     return result
                 cells = list(values[: limits.max_columns])
                 if all(value is None or (isinstance(value, str) and not value.strip()) for value in cells):
                     continue
-                if index == 0:
-                    result.rows.append((number, cells))
+                rows.append((number, cells))
                 builder.add(f"in row {number}{suffix}", "\t".join(cell_text(v) for v in cells))
     except Unreadable:
         raise

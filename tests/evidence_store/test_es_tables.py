@@ -2,14 +2,20 @@
 them, every sheet of a workbook, and bad cells (docs/evidence.md, Data files)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 
 import pytest
 from es_fixtures import write, xlsx_bytes
 
 from evidence_store import scan
+from evidence_store.cache import decode as cache_decode
+from evidence_store.cache import encode as cache_encode
 from evidence_store.limits import Limits
+from evidence_store.readers import xlsx as xlsx_reader
 from evidence_store.readers.base import Unreadable
+from evidence_store.scancache import result_from_json, result_to_json
 from evidence_store.tables import parse_table
 
 
@@ -306,3 +312,35 @@ def test_an_indicator_export_in_a_workbook_through_the_scan(folder):
     assert item.status == "ok"
     assert [(p.row, p.period, p.value) for p in item.series] == [
         (5, dt.date(2025, 7, 1), 14.0), (6, dt.date(2025, 8, 1), 12.0), (7, dt.date(2025, 9, 1), 9.0)]
+
+
+# ------------------------------------------------------------------------------------- every sheet's rows
+
+def test_a_workbook_gives_the_rows_of_every_sheet():
+    data = xlsx_bytes({"Summary": [["Oakview"], ["Month", "Count"], ["Jul-25", 3]],
+                       "Physical": [["Month", "Physical"], ["Jul-25", 1], [], ["Aug-25", 2]],
+                       "Empty": []})
+    result = xlsx_reader.read(data, Limits())
+    assert list(result.sheets) == ["Summary", "Physical", "Empty"]
+    assert result.sheets["Summary"] == (result.rows, False)
+    assert result.sheets["Physical"] == ([(1, ["Month", "Physical"]), (2, ["Jul-25", 1]), (4, ["Aug-25", 2])], False)
+    assert result.sheets["Empty"] == ([], False)
+    table = parse_table(result.sheets["Physical"][0], "indicator")
+    assert [(p.row, p.value) for p in table.series] == [(2, 1.0), (4, 2.0)]
+
+
+def test_the_row_limit_counts_every_sheet_and_says_which_were_cut():
+    data = xlsx_bytes({"One": [["a", 1], ["b", 2]], "Two": [["c", 3], ["d", 4]], "Three": [["e", 5]]})
+    result = xlsx_reader.read(data, dataclasses.replace(Limits(), max_xlsx_rows=3))
+    assert result.sheets == {"One": ([(1, ["a", 1]), (2, ["b", 2])], False), "Two": ([(1, ["c", 3])], True),
+                             "Three": ([], True)}
+    assert result.rows_truncated is False
+
+
+def test_the_sheets_survive_the_cache():
+    data = xlsx_bytes({"One": [["Month", "Count"], [dt.datetime(2025, 7, 1), 3]], "Two": [["x", 1.5]]})
+    result = xlsx_reader.read(data, Limits())
+    value, payload = result_to_json(result)
+    back = result_from_json(cache_decode(json.loads(json.dumps(cache_encode(value)))), payload)
+    assert back.sheets == result.sheets
+    assert back.sheets["One"][0] is back.rows
