@@ -58,3 +58,32 @@ def test_explicit_actions_keep_only_themselves_and_exact_ids(folder):
     write(folder / "note.docx.meta.yaml", "actions: [MD-01]\n")
     links = _links(folder, ["RP01 and managers review restrictive practice logs weekly. RP-02 too."])
     assert {t for t, _ in links} == {"MD-01", "RP-02"}
+
+
+def test_a_plan_id_written_loosely_and_a_run_of_actions_link(folder):
+    links = _links(folder, ["Plan SAP 7 update.", "RP-1 to RP-04 on track."],
+                   vocab=Vocabulary(ids=frozenset({"SAP-2026-007", *(a.id for a in ACTIONS)}), actions=ACTIONS))
+    assert set(links) == {("RP-01", "written"), ("RP-02", "written"), ("RP-04", "mention")}   # no RP-03 exists
+    assert links[("RP-02", "written")] == "RP-02 within 'RP-1 to RP-04' in paragraph 2"
+    plan = Vocabulary(ids=frozenset({"SAP-2026-007"}),
+                      actions=(ActionWords("RP-01", "SAP-2026-007", 1, "Managers review logs weekly"),))
+    assert set(_links(folder, ["The SAP 2026-007 report."], vocab=plan)) == {("SAP-2026-007", "written")}
+
+
+def test_a_range_whose_end_is_no_action_is_no_range(folder):
+    # RP-40 is no action: only the first end, written loosely, links
+    assert set(_links(folder, ["Pages RP-2 to RP-40 of the log."])) == {("RP-02", "written")}
+
+
+def test_one_clause_of_a_title_that_joins_two_things_describes_it(folder):
+    vocab = Vocabulary(ids=frozenset({"RP-01", "RP-05"}), actions=(
+        ActionWords("RP-01", "A", 1, "Prone restraint stopped; every restrictive intervention authorised by the "
+                                     "shift lead, debriefed and reviewed within 72 hours"),
+        ActionWords("RP-05", "A", 5, "Registered manager reviews the restrictive practice log weekly; trend data "
+                                     "reviewed monthly at the Quality and Safeguarding Committee"),
+        ActionWords("RQ-05", "B", 5, "Senior carers observed handling an escalation (competency sign-off), and "
+                                     "people and families asked whether concerns are acted on")))
+    links = _links(folder, ["Every restrictive intervention was authorised by the shift lead, debriefed and "
+                            "reviewed within 72 hours.",
+                            "New staff work supervised until their competency is signed off."], vocab=vocab)
+    assert set(links) == {("RP-01", "described")}     # a three-word clause "(competency sign-off)" is not enough
