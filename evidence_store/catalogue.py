@@ -15,7 +15,7 @@ from .limits import Limits
 from .links import Vocabulary
 from .metadata import MetaSource, Resolved, check_keys, mention_pattern, resolve, slug, text_links
 from .model import Catalogue, EvidenceItem
-from .paths import display_name, normalise, read_checked, relative_problem
+from .paths import CHANGED, display_name, normalise, read_checked, relative_problem, settle
 from .readers import READERS, ReadResult, Unreadable
 from .readers.base import decode_text, one_line
 from .survey import INDEX_NAME, EvidenceFolderError, Entry, Survey, file_format, read_meta, survey
@@ -77,7 +77,7 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
                         reuse, outside, as_of) for entry, outcome in zip(files, outcomes)]
         catalogue = Catalogue(root=shown, items=_assign_ids(drafts), problems=problems)
         if reuse is not None:
-            if not any(outcome.transient for outcome in outcomes):
+            if not (any(outcome.transient for outcome in outcomes) or found.unsettled()):
                 found.used = [outcome.sha256 or None for outcome in outcomes]
                 whole = found.key(made_of, found.used)
                 if whole:
@@ -149,9 +149,11 @@ def _prepare(entry: Entry, fmt: str, limits: Limits, reuse: ScanCache | None = N
         cached = _from_cache(reuse, fmt, known, info.st_size)
         if cached is not None:
             return cached, None
-    data, size, problem = read_checked(entry.target, limits.max_file_bytes)
+    data, size, problem, target = settle(lambda checked: read_checked(checked, limits.max_file_bytes), entry.target)
     if problem:
-        return Outcome(reason=problem, size=size), None
+        return Outcome(reason=problem, size=size, transient=problem == CHANGED), None
+    if target is not entry.target:           # read again after it changed: the entry is what was read
+        entry.target, info = target, target.info
     outcome = Outcome(size=size, sha256=hashlib.sha256(data).hexdigest())
     if not data:
         outcome.reason = "file is empty"

@@ -1,9 +1,12 @@
 """The one safe path resolver: every path from a plan, evidence.yaml, a sidecar or the folder walk passes here."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .limits import DEFAULT_LIMITS, Limits, human_bytes
@@ -15,12 +18,23 @@ OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOC
 NOT_REGULAR = "not a regular file (a device, pipe or socket)"
 LINK_OUTSIDE = "link points outside the evidence folder"
 OUTSIDE = "is outside the evidence folder"
+CHANGED = "changed while it was being read"
+REPLACED = "file was replaced while the folder was being read; run again"
+# the file the walk checked is no longer at its path: gone, replaced whole, or replaced by a link (O_NOFOLLOW)
+_GONE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
+# A sync client replaces a file by deleting it and writing the new one: give it that long before the second look
+SETTLE_SECONDS = 0.05
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _WINDOWS_DRIVE = tuple(f"{c}:" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 class PathError(Exception):
     """A path that must not be used; the message is the one-line reason shown to users."""
+
+
+class Changed(str):
+    """A reason a read gave up that says the file changed after the walk checked it (gone, replaced, written
+    to while read): worth one more look (settle), never a fact about the file's bytes."""
 
 
 # ------------------------------------------------------------------------------------------ display
@@ -123,6 +137,8 @@ class Target:
     size: int
     nlink: int
     info: os.stat_result | None = field(default=None, compare=False, repr=False)   # the stat checked
+    walked: str = field(default="", compare=False, repr=False)   # the entry as the walk found it (a link's own path)
+    root: str = field(default="", compare=False, repr=False)     # the real evidence folder it was checked under
 
 
 def check_entry(root: str, path: str, *, is_link: bool) -> Target | str:
@@ -148,7 +164,7 @@ def check_entry(root: str, path: str, *, is_link: bool) -> Target | str:
             return "dir"
     if not stat.S_ISREG(info.st_mode):
         return NOT_REGULAR
-    return Target(target, info.st_dev, info.st_ino, info.st_size, info.st_nlink, info)
+    return Target(target, info.st_dev, info.st_ino, info.st_size, info.st_nlink, info, path, root)
 
 
 def resolve(root: str | os.PathLike, rel: str, limits: Limits = DEFAULT_LIMITS) -> Target:
@@ -174,27 +190,34 @@ def resolve(root: str | os.PathLike, rel: str, limits: Limits = DEFAULT_LIMITS) 
 
 def read_checked(target: Target | str, cap: int) -> tuple[bytes | None, int, str | None]:
     """Open once without following links, check it is the regular file that was checked (same
-    device and inode, so a swap after the walk is caught), read at most `cap` bytes.
-    Returns (data, size, None) or (None, size, reason)."""
+    device and inode, so a swap after the walk is caught; same size and mtime), read at most `cap`
+    bytes, and check nothing was written while reading. Returns (data, size, None) or
+    (None, size, reason); a reason that is `Changed` says the file changed under the read (settle)."""
     path = target.real if isinstance(target, Target) else target
     try:
         fd = os.open(path, OPEN_FLAGS)
     except OSError as exc:
-        return None, 0, f"cannot be opened ({exc.strerror or exc})"
+        reason = f"cannot be opened ({exc.strerror or exc})"
+        return None, 0, Changed(reason) if exc.errno in _GONE else reason
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None, 0, NOT_REGULAR
-        if isinstance(target, Target) and (info.st_dev, info.st_ino) != (target.dev, target.ino):
-            return None, 0, "file was replaced while the folder was being read; run again"
+        if isinstance(target, Target):
+            if (info.st_dev, info.st_ino) != (target.dev, target.ino):
+                return None, 0, Changed(REPLACED)
+            if target.info is not None and _state(info) != _state(target.info):
+                return None, info.st_size, Changed(CHANGED)
         if info.st_size > cap:
             return None, info.st_size, f"file is larger than the {human_bytes(cap)} limit"
         chunks, total = [], 0
         while chunk := os.read(fd, min(1 << 20, cap + 1 - total) or 1):
             chunks.append(chunk)
             total += len(chunk)
-            if total > cap:
-                return None, total, f"file is larger than the {human_bytes(cap)} limit"
+            if total > cap:                  # it was within the cap when opened: it grew while being read
+                return None, total, Changed(CHANGED)
+        if total != info.st_size or _state(os.fstat(fd)) != _state(info):
+            return None, total, Changed(CHANGED)
         return b"".join(chunks), total, None
     except OSError as exc:
         return None, 0, f"cannot be read ({exc.strerror or exc})"
@@ -202,10 +225,44 @@ def read_checked(target: Target | str, cap: int) -> tuple[bytes | None, int, str
         os.close(fd)
 
 
+def _state(info: os.stat_result) -> tuple[int, int]:
+    """What a write to a file changes (a file replaced whole is caught by its inode)."""
+    return info.st_size, info.st_mtime_ns
+
+
+def look_again(root: str, path: str) -> Target | str:
+    """The walked entry `path` checked again, exactly as the walk checks it (check_entry, links only to
+    inside the folder), a moment after it vanished or changed under a read. CHANGED when it is still gone."""
+    time.sleep(SETTLE_SECONDS)
+    try:
+        return check_entry(root, path, is_link=os.path.islink(path))
+    except OSError:
+        return CHANGED
+
+
+def settle(read: Callable[[Target], tuple[bytes | None, int, str | None]],
+           target: Target) -> tuple[bytes | None, int, str | None, Target]:
+    """`read(target)` (read_checked under the caller's cap), and when the file changed under it, once more
+    from the entry checked again: a synced drive replaces a file whole (delete, then write), and the walk
+    may have listed the one being replaced. Still gone or still changing: unreadable, CHANGED.
+    Returns (data, size, reason, the target read)."""
+    data, size, reason = read(target)
+    if not isinstance(reason, Changed):
+        return data, size, reason, target
+    again = look_again(target.root, target.walked) if target.walked and target.root else CHANGED
+    if not isinstance(again, Target):
+        return None, 0, CHANGED if again == "dir" else again, target
+    data, size, reason = read(again)
+    if isinstance(reason, Changed):
+        return None, size, CHANGED, target
+    return data, size, reason, again
+
+
 def plan_path_problem(rel: str) -> str | None:
     """For a path a plan gives (an indicator's `data:`): why it can never match, or None."""
     return relative_problem(rel)
 
 
-__all__ = ["NOT_REGULAR", "OPEN_FLAGS", "PathError", "Target", "check_entry", "check_relative",
-           "display_name", "inside", "name_problem", "normalise", "plan_path_problem", "read_checked", "relative_problem", "resolve"]
+__all__ = ["CHANGED", "NOT_REGULAR", "OPEN_FLAGS", "Changed", "PathError", "Target", "check_entry", "check_relative",
+           "display_name", "inside", "look_again", "name_problem", "normalise", "plan_path_problem", "read_checked",
+           "relative_problem", "resolve", "settle"]

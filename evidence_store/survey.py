@@ -18,7 +18,7 @@ from . import snapshot
 from .cache import EvidenceCache, note
 from .scancache import ScanCache
 from .limits import DEFAULT_LIMITS, Limits
-from .paths import Target, check_entry, display_name, name_problem, read_checked
+from .paths import CHANGED, Target, check_entry, display_name, look_again, name_problem, read_checked, settle
 from .readers import READERS
 
 INDEX_NAME = "evidence.yaml"
@@ -38,7 +38,7 @@ class Entry:
     problem: str | None = None    # why it is unreadable before any read
     status: str = "unreadable"    # status when there is a problem
     notes: list[str] = field(default_factory=list)
-    meta: tuple | None = None     # a metadata file's read_checked(), once read
+    meta: tuple | None = None     # a metadata file's read_checked() (settled), once read
 
     @property
     def real(self) -> str | None:
@@ -75,6 +75,13 @@ class Survey:
                                                    lambda fmt: READERS.get(fmt) is not None, file_format)
         digest = self._content[held]
         return snapshot.key(digest, ids) if digest is not None else None
+
+    def unsettled(self) -> bool:
+        """A file or a metadata file changed while it was being read: what this scan makes is true of this
+        moment only, and none of it may be kept as what the folder holds."""
+        metas = [self.index_entry, *self.sidecars.values()]
+        return (any(entry.problem == CHANGED for entry in self.files)
+                or any(m is not None and m.meta is not None and m.meta[2] == CHANGED for m in metas))
 
 
 def survey(folder: str | os.PathLike, *, limits: Limits | None = None,
@@ -135,9 +142,10 @@ def _walk(root: str, directory: str, prefix: str, depth: int, limits: Limits,
         rel = prefix + unicodedata.normalize("NFC", name)
         try:
             checked = check_entry(root, entry.path, is_link=entry.is_symlink())
+        except FileNotFoundError:            # listed, then gone: a synced drive replacing it; one more look
+            checked = look_again(root, entry.path)
         except OSError as exc:
-            files.append(Entry(rel, None, f"cannot be read ({exc.strerror or exc})"))
-            continue
+            checked = f"cannot be read ({exc.strerror or exc})"
         if checked == "dir":
             if depth + 1 > limits.max_depth:
                 files.append(Entry(rel, None, f"folder nested deeper than {limits.max_depth} levels; "
@@ -150,6 +158,9 @@ def _walk(root: str, directory: str, prefix: str, depth: int, limits: Limits,
                 _walk(root, entry.path, rel + "/", depth + 1, limits, files, meta_files)
             continue
         if isinstance(checked, str):
+            if checked == CHANGED and (rel == INDEX_NAME or name.endswith(SIDECAR_SUFFIX)):
+                meta_files[rel] = Entry(rel, None, checked, meta=(None, 0, checked))    # ignored, with the reason
+                continue
             status = "not_read" if checked.startswith("link to a folder") else "unreadable"
             files.append(Entry(rel, None, checked, status=status))
             continue
@@ -208,9 +219,12 @@ def _known_hashes(files: list[Entry], limits: Limits, cache: EvidenceCache, root
 
 
 def read_meta(entry: Entry, limits: Limits) -> tuple:
-    """read_checked() of a metadata file, read once per scan."""
+    """read_checked() of a metadata file (read again once if it changed under the read), once per scan."""
     if entry.meta is None:
-        entry.meta = read_checked(entry.target, limits.max_meta_bytes) if entry.target else (None, 0, "unreadable")
+        if entry.target is None:
+            entry.meta = (None, 0, "unreadable")
+        else:
+            entry.meta = settle(lambda target: read_checked(target, limits.max_meta_bytes), entry.target)[:3]
     return entry.meta
 
 
