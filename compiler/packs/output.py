@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,8 +15,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from compiler.errors import SgpackError
+from evidence_store.limits import DEFAULT_LIMITS
+from evidence_store.paths import OPEN_FLAGS
 
 MANIFEST = "manifest.json"
+# A sync client replaces a file by deleting it and writing the new one: give it that long before reading again
+SETTLE_SECONDS = 0.05
 # errors writing the pack that the user can fix (space, quota, permissions), reported without a traceback
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
@@ -32,28 +37,55 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_evidence(root: str | Path, relative: str, expected_sha256: str) -> bytes:
+class EvidenceChanged(SgpackError):
+    """An evidence file no longer holds the bytes the scan hashed: it changed, or went, while the pack was
+    being built. A pack that can show the exhibit another way catches it; otherwise the build stops (exit 2)."""
+
+    def __init__(self, relative: str, path: Path, expected_sha256: str) -> None:
+        super().__init__("evidence file changed while the pack was being built; run the build again",
+                         file=str(path))
+        self.notice = (f"The file {relative} changed while this pack was being built: it no longer holds the bytes "
+                       f"that were checked (SHA-256 {expected_sha256}). The original is not attached to this "
+                       f"pack. Build the pack again once the file has stopped changing.")
+
+
+def read_evidence(root: str | Path, relative: str, expected_sha256: str, *,
+                  cap: int = DEFAULT_LIMITS.max_file_bytes) -> bytes:
     """The bytes of one evidence file, read without following links, and only if they are still
-    the bytes that were catalogued (a file changed during the build is an error, not a surprise)."""
+    the bytes that were catalogued. A synced drive may be replacing the file whole: it is read
+    once more, then EvidenceChanged when it still differs or is gone. At most `cap` bytes are read
+    (the catalogue hashes no larger file)."""
     base = Path(root).resolve()
     path = (base / relative)
     if Path(relative).is_absolute() or ".." in Path(relative).parts:
         raise SgpackError("evidence path leaves the evidence folder", file=relative)
     if not str(path.resolve()).startswith(str(base) + os.sep):
         raise SgpackError("evidence path leaves the evidence folder", file=relative)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    for attempt in range(2):
+        if attempt:
+            time.sleep(SETTLE_SECONDS)
+        data = _read_once(path, cap)
+        if data is not None and sha256_bytes(data) == expected_sha256:
+            return data
+    raise EvidenceChanged(relative, path, expected_sha256)
+
+
+def _read_once(path: Path, cap: int) -> bytes | None:
+    """The file's bytes; None when it is gone or larger than `cap` (so not the file that was hashed)."""
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, OPEN_FLAGS)            # never through a link, never waiting on a pipe put in its place
+    except (FileNotFoundError, NotADirectoryError):
+        return None
     except OSError as exc:
         raise SgpackError(f"cannot read evidence file: {exc.strerror}", file=str(path)) from None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
             raise SgpackError("evidence path is not a regular file", file=str(path))
-        data = handle.read()
-    if sha256_bytes(data) != expected_sha256:
-        raise SgpackError("evidence file changed while the pack was being built; run the build again",
-                          file=str(path))
-    return data
+        if info.st_size > cap:
+            return None
+        data = handle.read(cap + 1)
+    return data if len(data) <= cap else None
 
 
 def check_out_path(out: Path, protected: list[Path]) -> None:

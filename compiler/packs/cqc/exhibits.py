@@ -55,7 +55,11 @@ def exhibit_inputs(job: BuildJob, view: CqcView, pages: Path | None = None) -> l
         batch.clear()
 
     for i, (exhibit, _row) in enumerate(exhibits):
-        data = output.read_evidence(job.evidence_root, exhibit.path, exhibit.sha256)
+        try:
+            data = output.read_evidence(job.evidence_root, exhibit.path, exhibit.sha256)
+        except output.EvidenceChanged as exc:    # a notice stands in, and no copy: the pack holds only hashed bytes
+            shown[i] = Shown(pdf=notice_pdf(exhibit.number, exhibit.title, exc.notice), pages=1, note=exc.notice)
+            continue
         job.write(f"exhibits/{exhibit.file_name}", data)
         if shown[i] is None:
             batch.append((i, data))
