@@ -5,6 +5,9 @@
         --all --runs 3 --write benchmarks/RESULTS.md                                    # the issue-6 set
     python benchmarks/run.py --corpus benchmarks/corpus/build --scenario build-cqc-cold --runs 3
     python benchmarks/run.py --corpus benchmarks/corpus/c2000 --runs 1 --cprofile /tmp/check.prof
+    git worktree add /tmp/sgpack-before <commit>
+    python benchmarks/run.py --corpus benchmarks/corpus/provider --scenario check-cold \
+        --baseline /tmp/sgpack-before --runs 5                                     # this tree ÷ that commit
 
 Scenarios (`--scenario NAME`, repeatable; `--all` for every one; default: the check-* ones):
 
@@ -25,10 +28,15 @@ the sum of VmRSS over the child's whole process tree, sampled from /proc while i
 floor - reading every byte of the corpus once - is measured in the same invocation, right before
 each timed run, so each ratio compares like with like. The stages of a build are timed in one
 process by benchmarks/build_stages.py.
+
+With `--baseline TREE` (a checkout of an earlier commit, e.g. a git worktree), every timed run of this
+tree is paired with one of TREE's, alternating, in the same invocation and work-folder set-up: the
+table gets a row for each, and the ratio of the medians (this tree ÷ baseline) is printed below it.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import platform
@@ -125,6 +133,7 @@ class Session:
     tmp: Path
     python: str
     copies: dict[Path, Path] = field(default_factory=dict)
+    root: Path = ROOT                 # the source tree whose sgpack runs (--baseline swaps it per run)
 
     def master_copy(self, corpus: Corpus) -> Path:
         """A plain copy of the corpus, made once per invocation: check-changed hard-links each
@@ -155,7 +164,8 @@ class Ctx:
     def sgpack(self, args: list[str], what: str) -> float:
         """Run sgpack untimed for a prepare step; abort on a failed run. Returns its wall time."""
         t0 = time.perf_counter()
-        wall, _, rc, stderr, _ = run_child(sgpack_cmd(self.session.python, args), self.env, ROOT, sample=None)
+        wall, _, rc, stderr, _ = run_child(sgpack_cmd(self.session.python, args), self.env, self.session.root,
+                                           sample=None)
         if rc not in EXIT_OK_CODES:
             sys.stderr.write(stderr.decode(errors="replace")[-4000:])
             raise SystemExit(f"{what}: exit {rc}")
@@ -430,7 +440,7 @@ def child_env(session: Session) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV}
     env.update(PYTHONHASHSEED="0", XDG_CACHE_HOME=str(session.tmp / "xdg-cache"),
                SGPACK_KEY_DIR=str(session.tmp / "keys"))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(session.root), os.environ.get("PYTHONPATH")]))
     return env
 
 
@@ -447,7 +457,7 @@ def run_scenario(scenario: Scenario, corpus: Corpus, runs: int, session: Session
             floor = io_floor(corpus)                  # right before the timed run, after prepare
             wall, rss, rc, stderr, sampler = run_child(
                 sgpack_cmd(session.python, scenario.argv(ctx), profile if i == runs else None),
-                ctx.env, ROOT, sample=None if i == runs else sample)
+                ctx.env, session.root, sample=None if i == runs else sample)
             if rc not in EXIT_OK_CODES:
                 sys.stderr.write(stderr.decode(errors="replace")[-4000:])
                 raise SystemExit(f"{scenario.name} on {corpus.root}: exit {rc}")
@@ -557,6 +567,33 @@ def print_profile(path: Path, top: int = 25) -> None:
     stats.sort_stats("tottime").print_stats(top)
 
 
+def _commit(tree: Path) -> str:
+    """The short commit a source tree is at (and '+changes' when it has uncommitted ones)."""
+    try:
+        head = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return head + ("+changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return tree.name
+
+
+def _paired(scenario: Scenario, corpus: Corpus, args: argparse.Namespace, session: Session
+            ) -> tuple[list[Run], list[Run]]:
+    """Timed runs of this tree and of the baseline, alternating (baseline first), one each at a time."""
+    runs: list[Run] = []
+    before: list[Run] = []
+    for _ in range(args.runs):
+        for tree, into in ((args.baseline.resolve(), before), (ROOT, runs)):
+            session.root = tree
+            try:
+                into += run_scenario(scenario, corpus, 1, session, args.sample_ms / 1000)
+            finally:
+                session.root = ROOT
+    return runs, before
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, action="append", required=True,
@@ -577,7 +614,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cprofile", type=Path,
                     help="after the timed runs, one extra untimed run under cProfile into this file; "
                     "print the top functions")
+    ap.add_argument("--baseline", type=Path, metavar="TREE",
+                    help="a source tree of an earlier commit: each timed run is paired with one of its own, "
+                    "alternating, and the ratio of the medians is printed")
     args = ap.parse_args(argv)
+    if args.baseline is not None and not (args.baseline / "compiler" / "cli.py").is_file():
+        ap.error(f"--baseline {args.baseline}: not an sgpack source tree")
     if args.runs < 1:
         ap.error("--runs must be at least 1")
     names = list(SCENARIOS) if args.all else [n for n in SCENARIOS if n in (args.scenario or [])] \
@@ -593,7 +635,8 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now()
     load_start = _load()
     print(f"{machine()}; load average {load_start} at start", file=sys.stderr)
-    rows = []
+    rows: list[str] = []
+    ratios: list[str] = []
     with tempfile.TemporaryDirectory(prefix="sgpack-bench-session-", dir=args.tmp) as tmp:
         session = Session(Path(tmp), args.python)
         if any(n.startswith("build") for n in names):
@@ -606,7 +649,17 @@ def main(argv: list[str] | None = None) -> int:
                 scenario = SCENARIOS[name]
                 print(f"{scenario.name} on {corpus.name}: {scenario.description}", file=sys.stderr)
                 load0 = os.getloadavg()[0]
-                runs = run_scenario(scenario, corpus, args.runs, session, args.sample_ms / 1000, args.cprofile)
+                if args.baseline is None:
+                    runs = run_scenario(scenario, corpus, args.runs, session, args.sample_ms / 1000, args.cprofile)
+                else:
+                    runs, before = _paired(scenario, corpus, args, session)
+                    label = f"{scenario.name} (baseline {_commit(args.baseline)})"
+                    rows.append(table_row(dataclasses.replace(scenario, name=label), corpus, before, targets,
+                                          f"{load0:.1f} → {os.getloadavg()[0]:.1f}"))
+                    ratios.append(f"- {scenario.name} on {corpus.name}: this tree ({_commit(ROOT)}) "
+                                  f"{statistics.median(r.wall for r in runs):.2f} s ÷ baseline "
+                                  f"({_commit(args.baseline)}) {statistics.median(r.wall for r in before):.2f} s = "
+                                  f"{statistics.median(r.wall for r in runs) / statistics.median(r.wall for r in before):.2f}×")
                 rows.append(table_row(scenario, corpus, runs, targets, f"{load0:.1f} → {os.getloadavg()[0]:.1f}"))
                 if args.cprofile:
                     print_profile(args.cprofile)
@@ -624,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
         HEADER,
         *rows,
         "",
+        *([*ratios, ""] if ratios else []),
         "Median ÷ floor: median wall time over the I/O floor (reading every byte of the corpus once, "
         "page cache warm, measured before each timed run). Memory: largest process = ru_maxrss from "
         "wait4; process tree = the largest sum of VmRSS over sgpack and its reader processes seen in "

@@ -31,6 +31,7 @@ class Words:
 @dataclass(frozen=True)
 class _Vocabulary:
     phrases: tuple[tuple[tuple[str, ...], str], ...]    # (words, type), longest first
+    starting: dict[str, tuple[tuple[tuple[str, ...], str], ...]]   # the same, by their first word
     ties: frozenset[str]
     prefer: tuple[tuple[str, str], ...]
     not_record: tuple[tuple[str, re.Pattern[str]], ...]
@@ -46,7 +47,10 @@ def vocabulary() -> _Vocabulary:
     not_record = tuple((why, re.compile(r"(?<![\w])(?:" + "|".join(items) + r")(?![\w])"))
                        for why, items in raw["not_a_record"].items())
     draft = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in raw["draft"]) + r")(?![\w])")
-    return _Vocabulary(tuple(phrases), frozenset(raw["ties"]), tuple(tuple(p) for p in raw["prefer"]), not_record,
+    starting: dict[str, list] = {}
+    for phrase in phrases:
+        starting.setdefault(phrase[0][0], []).append(phrase)
+    return _Vocabulary(tuple(phrases), {k: tuple(v) for k, v in starting.items()}, frozenset(raw["ties"]), tuple(tuple(p) for p in raw["prefer"]), not_record,
                        draft)
 
 
@@ -65,7 +69,7 @@ def type_in(text: str) -> tuple[str, str] | None:
     found: list[tuple[int, int, str]] = []          # (start, end, type), left to right, not overlapping
     i = 0
     while i < len(words):
-        for phrase, kind in vocab.phrases:
+        for phrase, kind in vocab.starting.get(words[i], ()):
             if tuple(words[i:i + len(phrase)]) == phrase:
                 found.append((i, i + len(phrase), kind))
                 i += len(phrase)

@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Link
 from .readers.base import Chunk, one_line
@@ -35,17 +36,21 @@ ACTION_N_THRESHOLD = 0.45   # ... when it also says "action N" and the plan's Nt
 MIN_WORDS = 3               # distinctive title words a sentence must carry (2 for a title of 2)
 MIN_CLAUSE_WORDS = 4        # ... and that a clause of a title must hold to be matched on its own
 MARGIN = 0.15               # the best action must lead the next by this much
+RARE_TITLES = 3             # a word in at most this many titles (or RARE_SHARE of them) finds candidates
+RARE_SHARE = 0.05
 MAX_SENTENCE = 400          # characters: longer runs are cut into pieces of this size
+MAX_SEEN = 200_000          # sentences' answers kept for the run (a Vocabulary lives as long as one scan)
 MAX_TEXT = 2_000_000        # characters of an item's text looked at for described actions
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 _SENTENCES = re.compile(r"[^.!?;\n]+")
-_LOOSE = re.compile(r"(?<![\w-])([A-Z]{1,6})[ \-_]?0*(\d{1,4})(?![\w]|-\w)")
-# a plan id written loosely: "SAP 2026-007", "SAP2026/7"
-_LOOSE_PLAN = re.compile(r"(?<![\w-])([A-Z]{1,6})[ \-_]?0*(\d{1,4})[ \-_/]0*(\d{1,4})(?![\w]|-\w)")
-# a run of actions: "RH-1 to RH-06", "RP-01–RP-05", "RQ-01 to 03"
-_RANGE = re.compile(r"(?<![\w-])([A-Z]{1,6})[ \-_]?0*(\d{1,4})\s*(?:to|–|—|-)\s*(?:([A-Z]{1,6})[ \-_]?)?0*(\d{1,4})"
-                    r"(?![\w]|-\w)")
+# The loose forms, for the prefixes of the ids looked for ({p}: "RP|RQ|SAP"): an id "RP01", "RP 01", "RP-1"; a plan
+# id "SAP 2026-007", "SAP2026/7"; a run of actions "RH-1 to RH-06", "RP-01–RP-05", "RQ-01 to 03".
+_ANY = r"(?<![\w-])(?:{p})[ \-_]?\d"
+_LOOSE = r"(?<![\w-])({p})[ \-_]?0*(\d{{1,4}})(?![\w]|-\w)"
+_LOOSE_PLAN = r"(?<![\w-])({p})[ \-_]?0*(\d{{1,4}})[ \-_/]0*(\d{{1,4}})(?![\w]|-\w)"
+_RANGE = (r"(?<![\w-])({p})[ \-_]?0*(\d{{1,4}})\s*(?:to|–|—|-)\s*(?:({p})[ \-_]?)?0*(\d{{1,4}})"
+          r"(?![\w]|-\w)")
 MAX_RANGE = 20              # actions a written range may name
 _ACTION_N = re.compile(r"\b(?:action|item)\s+(?:no\.?\s*)?(\d{1,3})\b", re.I)
 # where a title joins two things: "...stopped; every...", "... - the on-call manager...", "(competency sign-off), and"
@@ -94,10 +99,21 @@ class Vocabulary:
             self._index["loose"] = table
         return self._index["loose"]
 
-    def titles(self) -> tuple[dict[str, list[dict[str, float]]], frozenset[str]]:
+    def loose_patterns(self) -> tuple[re.Pattern[str], ...] | None:
+        """The loose forms (any, plan id, run, id) for the prefixes of these ids only, or None when there are
+        none."""
+        if "patterns" not in self._index:
+            prefixes = sorted({key[0] for key in self.loose()}, key=lambda p: (-len(p), p))
+            alternation = "|".join(map(re.escape, prefixes))
+            self._index["patterns"] = tuple(re.compile(form.format(p=alternation))
+                                            for form in (_ANY, _LOOSE_PLAN, _RANGE, _LOOSE)) if prefixes else None
+        return self._index["patterns"]
+
+    def titles(self) -> tuple[dict[str, list[dict[str, float]]], dict[str, list[str]], dict[str, list[str]]]:
         """Each action's title as weighted distinctive words: the whole title, then each of its clauses (a title
-        often joins two things: "Prone restraint stopped; every restrictive intervention authorised..."), and
-        every such word."""
+        often joins two things: "Prone restraint stopped; every restrictive intervention authorised..."); for
+        each such word the actions whose title has it; and the same for the words few titles have, which are
+        the words that find candidates."""
         if "titles" not in self._index:
             words = {a.id: set(stems(a.title)) for a in self.actions}
             count = len(words) or 1
@@ -116,7 +132,14 @@ class Vocabulary:
                 if not seen and words[action.id]:          # a short title: itself
                     seen.append({w: idf[w] for w in words[action.id]})
                 clauses[action.id] = seen
-            self._index["titles"] = (clauses, frozenset(df))
+            # the words that find an action: those few titles have (a common word still counts in its score)
+            rare = max(RARE_TITLES, math.ceil(RARE_SHARE * count))
+            postings: dict[str, list[str]] = {}
+            for aid, parts in clauses.items():
+                for w in {w for part in parts for w in part}:
+                    postings.setdefault(w, []).append(aid)
+            finders = {w: aids for w, aids in postings.items() if len(aids) <= rare}
+            self._index["titles"] = (clauses, postings, finders)
         return self._index["titles"]
 
 
@@ -124,24 +147,31 @@ def stems(text: str) -> list[str]:
     """Lower-case content words with the commonest English endings taken off (reviews, reviewed -> review)."""
     out = []
     for word in _WORD.findall(text.lower()):
-        word = word.strip("'")
-        if word in _STOP or len(word) < 3:
-            continue
-        for ending in ("ies", "ing", "ed", "ly", "es", "s"):
-            if word.endswith(ending) and len(word) - len(ending) >= 3:
-                word = word[: -len(ending)] + ("y" if ending == "ies" else "")
-                break
-        out.append(word)
+        stem = _stem(word)
+        if stem is not None:
+            out.append(stem)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str | None:
+    word = word.strip("'")
+    if word in _STOP or len(word) < 3:
+        return None
+    for ending in ("ies", "ing", "ed", "ly", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + ("y" if ending == "ies" else "")
+    return word
 
 
 def loose_mentions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> list[Link]:
     """Actions and plans written loosely ("RP01", "RP 01", "RP-1", "SAP 2026-007"), and runs of actions ("RH-1 to
     RH-06"), where the form names exactly one id and the exact id was not written anywhere (then the exact
     mention already links it)."""
-    table = vocab.loose()
-    if not table:
+    table, patterns = vocab.loose(), vocab.loose_patterns()
+    if not table or patterns is None:
         return []
+    quick, loose_plan, run, loose = patterns
     found: dict[str, str] = {}
 
     def take(target: str, why: str) -> None:
@@ -150,11 +180,13 @@ def loose_mentions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> l
 
     for chunk in chunks:
         text = chunk.text
-        for match in _LOOSE_PLAN.finditer(text):
+        if not quick.search(text):            # no id's prefix followed by a number: nothing written loosely
+            continue
+        for match in loose_plan.finditer(text):
             targets = table.get((match.group(1), int(match.group(2)), int(match.group(3))), [])
             if len(targets) == 1 and match.group(0) != targets[0]:
                 take(targets[0], f"{targets[0]} written as {match.group(0)!r} {chunk.where}")
-        for match in _RANGE.finditer(text):
+        for match in run.finditer(text):
             prefix, first, last = match.group(1), int(match.group(2)), int(match.group(4))
             if match.group(3) not in (None, prefix) or not 0 < last - first <= MAX_RANGE:
                 continue
@@ -165,7 +197,7 @@ def loose_mentions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> l
                 targets = table.get((prefix, number), [])
                 if len(targets) == 1:
                     take(targets[0], f"{targets[0]} within {match.group(0)!r} {chunk.where}")
-        for match in _LOOSE.finditer(text):
+        for match in loose.finditer(text):
             written = match.group(0)
             targets = table.get((match.group(1), int(match.group(2))), [])
             if len(targets) == 1 and written != targets[0]:
@@ -177,11 +209,12 @@ def described_actions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -
     """Actions a sentence describes by their title words (see the module's docstring for the measure)."""
     if not vocab.actions:
         return []
-    clauses, words = vocab.titles()
+    clauses, postings, finders = vocab.titles()
     by_number: dict[int, set[str]] = {}
     for action in vocab.actions:
         by_number.setdefault(action.number, set()).add(action.id)
     found: dict[str, tuple[str, str]] = {}
+    seen = vocab._index.setdefault("described", {})    # (words, numbers) -> the action they describe, or None
     left = MAX_TEXT
     for chunk in chunks:
         if left <= 0:
@@ -192,11 +225,25 @@ def described_actions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -
             sentence = match.group(0)
             for start in range(0, len(sentence), MAX_SENTENCE):
                 piece = sentence[start:start + MAX_SENTENCE]
-                present = set(stems(piece)) & words
+                present = {w for w in stems(piece) if w in postings}
                 if len(present) < 2:
                     continue
-                numbers = {int(n) for n in _ACTION_N.findall(piece)}
-                best = _best(present, clauses, {aid for n in numbers for aid in by_number.get(n, ())})
+                # candidates: the actions that share a word few titles have; only they are scored
+                candidates = {aid for w in present if w in finders for aid in finders[w]}
+                if not candidates:
+                    continue
+                numbers = frozenset(int(n) for n in _ACTION_N.findall(piece))
+                key = (frozenset(present), numbers)     # what the answer depends on: sentences repeat
+                if key in seen:
+                    best = seen[key]
+                else:
+                    numbered = {aid for n in numbers for aid in by_number.get(n, ())}
+                    best = _best(present, {aid: clauses[aid] for aid in candidates | numbered}, numbered)
+                    if best is not None:      # found: every action sharing words must leave it the margin
+                        rivals = {aid for w in present for aid in postings[w]}
+                        best = _best(present, {aid: clauses[aid] for aid in rivals | numbered}, numbered)
+                    if len(seen) < MAX_SEEN:
+                        seen[key] = best
                 if best is not None and best not in exact and best not in found:
                     found[best] = (one_line(piece.strip(), 120), chunk.where)
     return [Link(target=aid, source="described", why=f"{aid} described {where}: {quote!r}")
@@ -209,10 +256,9 @@ def _best(present: set[str], clauses: dict[str, list[dict[str, float]]], numbere
     for aid, parts in clauses.items():
         best = 0.0
         for weights in parts:
-            total = sum(weights.values())
-            hit = [w for w in weights if w in present]
-            if total and len(hit) >= min(MIN_WORDS, len(weights)):
-                best = max(best, sum(weights[w] for w in hit) / total)
+            hit = weights.keys() & present
+            if len(hit) >= min(MIN_WORDS, len(weights)):
+                best = max(best, sum(weights[w] for w in hit) / _total(weights))
         if best:
             scores.append((best, aid))
     if not scores:
@@ -224,3 +270,7 @@ def _best(present: set[str], clauses: dict[str, list[dict[str, float]]], numbere
     if score >= threshold and score - runner_up >= MARGIN:
         return aid
     return None
+
+
+def _total(weights: dict[str, float]) -> float:
+    return sum(weights.values()) or 1.0

@@ -92,8 +92,9 @@ class ScanCache:
         return self._versions[fmt]
 
     def _mentions_version(self, version: str) -> str:
-        code = code_version("evidence_store.metadata", "evidence_store.links")
-        return f"{version}|m{MENTIONS_VERSION}:{code}|ids:{self.ids_key}"
+        if "mentions" not in self._versions:      # once per scan: it is asked once per file
+            self._versions["mentions"] = code_version("evidence_store.metadata", "evidence_store.links")
+        return f"{version}|m{MENTIONS_VERSION}:{self._versions['mentions']}|ids:{self.ids_key}"
 
     # -- is the file unchanged?
 

@@ -35,3 +35,10 @@ def test_one_link_per_target_with_first_place_and_count(folder):
 def test_no_ids_no_mentions(folder):
     write(folder / "log.txt", "RP-01\n")
     assert scan(folder).items[0].links == []
+
+
+def test_ids_with_other_characters_are_found_as_whole_words_too():
+    pattern = mention_pattern(["RP.01", "SAP/7", "RP-02"])
+    assert [m.group(1) for m in pattern.finditer("RP-02, then SAP/7 and RP.01; not RP.010 or xSAP/7")] == [
+        "RP-02", "SAP/7", "RP.01"]
+    assert pattern.search("RP.010") is None
