@@ -5,6 +5,8 @@ type_words.yaml). Each answer carries the words it came from, for the provenance
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,18 +91,23 @@ def type_in(text: str) -> tuple[str, str] | None:
     return head[2], " ".join(words[head[0]:head[1]])
 
 
-def read_words(name: str, heading: str | None) -> Words:
-    """What the file name (without its extension) and the first heading say, the name first."""
+def read_words(name: str, heading: str | None, first_lines: Iterable[str] = ()) -> Words:
+    """What the file name (without its extension) and the first heading say, the name first. `first_lines`: the
+    first lines of a document with no heading (a scanned PDF's title line), read for its type only: a line of text
+    may say "draft until approved" or name a template it followed without being one."""
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    places = [(f"file name {one_line(name, 80)!r}", stem)]
+    places = [(f"file name {one_line(name, 80)!r}", stem, True)]
     if heading:
-        places.append((f"first heading {one_line(heading, 80)!r}", heading))
+        places.append((f"first heading {one_line(heading, 80)!r}", heading, True))
+    places += [(f"first lines {one_line(line, 80)!r}", line, False) for line in first_lines]
     vocab = vocabulary()
     out: dict[str, object] = {}
-    for where, text in places:
+    for where, text, flags in places:
         plain = _plain(text)
         if "type" not in out and (typed := type_in(text)) is not None:
             out["type"], out["type_why"] = typed[0], f"{where}: '{typed[1]}'"
+        if not flags:
+            continue
         if "not_record" not in out:
             for why, pattern in vocab.not_record:
                 match = pattern.search(plain)

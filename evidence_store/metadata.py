@@ -113,7 +113,10 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
             chosen = (key, label)
         else:
             why.append(f"{label} {one_line(value, 60)!r} is not an evidence type")
-    words = read_words(name, result.heading if result is not None else None)
+    heading = result.heading if result is not None else None
+    # a document with no heading (a scanned PDF) is read by its first lines; a table's are data or a title
+    lines = _first_lines(result) if result is not None and not heading and not name.lower().endswith(_TABLES) else ()
+    words = read_words(name, heading, lines)
     if chosen is None and words.type is not None:
         chosen = (words.type, words.type_why)
     if chosen is None:
@@ -220,6 +223,22 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
                 seen.add((token, "metadata"))
                 out.links.append(Link(target=token, source="metadata", why=f"{token} in {label}"))
     return out
+
+
+FIRST_LINES = 3                 # lines of a document without a heading read for its type
+_TABLES = (".csv", ".xlsx")
+
+
+def _first_lines(result: ReadResult) -> list[str]:
+    """The first non-empty lines of the text, each one line, short (what a title would be)."""
+    lines: list[str] = []
+    for chunk in result.chunks[:FIRST_LINES]:
+        for line in chunk.text[:2000].splitlines():
+            if line.strip():
+                lines.append(one_line(line.strip(), 120))
+            if len(lines) >= FIRST_LINES:
+                return lines
+    return lines
 
 
 _FLAGS = {"true": True, "yes": True, "false": False, "no": False}

@@ -85,3 +85,19 @@ def test_a_draft_counts_and_says_so(folder):
     (item,) = scan(folder, ["RP-01"]).items
     assert item.record is True and item.draft is True and [link.target for link in item.links] == ["RP-01"]
     assert "draft" in item.provenance["draft"]
+
+
+def test_a_scanned_document_with_no_heading_is_typed_by_its_first_lines(folder):
+    from es_fixtures import pdf_bytes
+    write(folder / "Scans" / "Scan_20260412_1000.pdf",
+          pdf_bytes(["Example Care Ltd  OFFICIAL-SENSITIVE Page 1\nQuality and Safeguarding Committee: minutes\n"
+                     "Meeting date: 09/04/2026. Draft until approved."]))
+    item = _one(folder)
+    assert item.type == "governance_minutes"
+    assert item.provenance["type"].startswith("first lines 'Quality and Safeguarding Committee: minutes'")
+    assert item.draft is False and item.record is True     # a line of text is read for the type only
+
+
+def test_a_tables_title_row_does_not_type_it(folder):
+    write(folder / "Monthly data" / "Late calls.csv", "Calls started more than 30 minutes late\nMonth,Value\n")
+    assert _one(folder).type == "other"
