@@ -79,6 +79,7 @@ class Found:
     where: str
     quote: str
     label: Label
+    line_start: bool = False            # the date opens its line (nothing but white space before it)
 
     @property
     def period(self) -> Period | None:
@@ -93,6 +94,7 @@ class Choice:
     period_end: dt.date | None
     provenance: str
     notes: tuple[str, ...] = ()
+    period_end_provenance: str = ""     # where the period_end came from ("" when there is none)
 
 
 # ----------------------------------------------------------------------------------------------- the words
@@ -103,6 +105,7 @@ class _Words:
     weekdays: dict[str, int]            # "thurs" -> 3 (Monday 0)
     labels: dict[str, str]              # normalised phrase -> record | period | weak | other
     label_pattern: re.Pattern[str]
+    by_on_pattern: re.Pattern[str]              # a record label, "by" someone, then "on" or "," and the date
     near_pattern: re.Pattern[str]
     forms: re.Pattern[str]
 
@@ -132,9 +135,12 @@ def _words() -> _Words:
             labels[_key(phrase)] = group
     label_pattern = re.compile(r"(?<![^\W_])(?P<label>" + _phrases(list(labels)) + r")(?:\s+on)?[\s:\-–—,]*$",
                                re.IGNORECASE)
+    record = [phrase for phrase, group in labels.items() if group == "record"]
+    by_on_pattern = re.compile(r"(?<![^\W_])(?P<label>" + _phrases(record) + r")\s+by\s+[^.;:\n]{1,60}?"
+                               r"(?:\s+on\s*|\s*,\s*)$", re.IGNORECASE)
     near_pattern = re.compile(r"(?<![^\W_])(?:" + _phrases([str(p) for p in raw["near"]]) + r")(?![^\W_])",
                               re.IGNORECASE)
-    return _Words(months, weekdays, labels, label_pattern, near_pattern,
+    return _Words(months, weekdays, labels, label_pattern, by_on_pattern, near_pattern,
                   _forms(_phrases(list(months)), _phrases(list(weekdays))))
 
 
@@ -348,6 +354,8 @@ def dates_in_text(chunks: list[Chunk]) -> list[Found]:
         text = chunk.text[:left]
         left -= len(text)
         end_of_last = 0
+        # a row of a table with two cells or more: an unlabelled date in it is a point of the data, not the file's
+        data_row = chunk.where.startswith("in row") and sum(1 for cell in text.split("\t") if cell.strip()) >= 2
         for hit in find_periods(text):
             line = lines + text.count("\n", 0, hit.start)
             line_start = text.rfind("\n", 0, hit.start) + 1
@@ -371,9 +379,10 @@ def dates_in_text(chunks: list[Chunk]) -> list[Found]:
             grain = hit.reading.grain
             if label == "period":
                 label = "record" if grain in ("month", "quarter") else "none"
-            if label == "none" and line >= FIRST_LINES:
+            if label == "none" and (line >= FIRST_LINES or data_row):
                 continue
-            found.append(Found(hit.reading, chunk.where, _quote(quote), label))  # type: ignore[arg-type]
+            found.append(Found(hit.reading, chunk.where, _quote(quote), label,  # type: ignore[arg-type]
+                               not text[line_start:hit.start].strip()))
         lines += text.count("\n") + 1
         previous_line = text.rsplit("\n", 1)[-1]
         if left <= 0 or len(found) >= MAX_HITS:
@@ -395,6 +404,9 @@ def _label(segment: str, words: _Words, *, whole: bool) -> tuple[str, str]:
     if whole and (match is None or segment[:match.start()].strip()):
         return "none", ""
     group = "none" if match is None else words.labels.get(_key(match.group("label")), "none")
+    if group == "none" and not whole:           # "Observed by A Rahman, Care Coordinator on 16th September 2026"
+        match = words.by_on_pattern.search(segment)
+        group = "none" if match is None else "record"
     before = segment if match is None else segment[:match.start()]
     if words.near_pattern.search(" ".join(before.split()[-4:])):
         return "other", ""
@@ -410,8 +422,8 @@ def _quote(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- the choice
 
-# The order of choice: (where, label, grain) -> rank; lower ranks first. A scanner names a file by the day it was
-# scanned, so a labelled date in the text comes before a day in the name.
+# The order of choice: (where, label, grain) -> rank; lower ranks first. A scanner or a camera names a file by the
+# day it was scanned or taken ("Scan_20260612_0931.pdf"), so any date in the text comes before such a name's.
 _RANKS = {
     ("text", "record", "day"): 1,
     ("name", "none", "day"): 2,
@@ -419,54 +431,87 @@ _RANKS = {
     ("name", "none", "month"): 4, ("name", "none", "quarter"): 4,
     ("text", "weak", "day"): 5,
     ("text", "none", "day"): 6,
+    ("scanner", "none", "day"): 7,
 }
 _WHY = {
-    1: "",
-    2: "",
     3: " (a {grain}: dated by its last day)",
     4: " (a {grain}: dated by its last day)",
     5: " (the date of what the record is about: the record's own date is not given)",
     6: " (an unlabelled date in the first lines)",
+    7: " (the day a scanner or camera named it)",
 }
+# A name that is only a device's: letters, then the day as YYYYMMDD, then a time or a counter
+# ("Scan_20260612_0931", "IMG_20261020_084528", "DOC-20260612-WA0001").
+_DEVICE_NAME = re.compile(r"(?:[A-Za-z]{1,10}[ _-]?)?[0-9]{8}(?:[ _-]?(?:[A-Za-z]{1,3})?[0-9]{1,9})*")
 
 
 def choose_date(name: str, chunks: list[Chunk], as_of: dt.date) -> Choice:
     """The date of an item from its file name and the first lines of its text, in the order of docs/evidence.md
-    (Dates). A month or a quarter dates it by its last day. A date after `as_of`, or before 2000, is not taken."""
+    (Dates). A month or a quarter dates it by its last day. A date after `as_of`, or before 2000, is not taken.
+
+    Two refinements of that order, both for a month or a quarter and a day that agree: the text's first date, when it
+    opens its line and falls within the month or quarter chosen, is taken instead (the same date, said more
+    exactly); and a day chosen after the end of a month or quarter found in the text's labels or the name keeps
+    that period as its `period_end` (an export on 3 November of October's log covers October)."""
+    device = _DEVICE_NAME.fullmatch(_EXTENSION.sub("", name)) is not None
     candidates: list[tuple[int, int, Found]] = []
     for order, found in enumerate([*dates_in_text(chunks), *dates_in_name(name)]):
-        place = "name" if found.where == "file name" else "text"
+        place = "text" if found.where != "file name" else "scanner" if device else "name"
         grain = found.reading.grain
         rank = _RANKS.get((place, found.label, grain)) if grain else None
         if rank is not None:
             candidates.append((rank, order, found))
     candidates.sort(key=lambda c: (c[0], c[1]))
-    chosen: tuple[int, Found] | None = None
-    passed: list[tuple[int, Found, str]] = []           # (rank, found, why not taken)
-    for rank, _, found in candidates:
+    taken: list[tuple[int, Found]] = []                 # the candidates that may be taken, best first
+    passed: list[tuple[tuple[int, int], Found, str]] = []     # ((rank, order), found, why not taken)
+    best: tuple[int, int] | None = None
+    for rank, order, found in candidates:
         period = found.period
         if period is None:
-            passed.append((rank, found, found.reading.reason))
+            passed.append(((rank, order), found, found.reading.reason))
         elif _when(period) > as_of:
-            passed.append((rank, found, f"is after the as-of date {as_of.isoformat()}"))
-        elif chosen is None:
-            chosen = (rank, found)
-    notes = [_note(found, why) for rank, found, why in passed
-             if chosen is None or rank < chosen[0] or (isinstance(found.reading, Refused)
-                                                       and found.reading.kind == "month-first")]
-    if chosen is None:
+            passed.append(((rank, order), found, f"is after the as-of date {as_of.isoformat()}"))
+        else:
+            taken.append((rank, found))
+            best = best or (rank, order)
+    first_in_text = min((order for _, order, f in candidates if f.where != "file name"), default=None)
+    # a note for each date that would have been taken, and for every month-first one
+    notes = [_note(found, why) for place, found, why in passed
+             if best is None or place < best or (isinstance(found.reading, Refused)
+                                                 and found.reading.kind == "month-first")]
+    if not taken:
         return Choice(None, None, "no date in the file name or the first lines of the text", tuple(notes[:5]))
-    rank, found = chosen
+    rank, found = taken[0]
     period = found.period
     assert period is not None
-    provenance = (f"file name '{found.quote}'" if found.where == "file name"
-                  else f"text {found.where}: '{found.quote}'") + _WHY[rank].format(grain=period.grain)
-    if rank == 1:
-        differs = [c for r, _, c in candidates if r == 2 and c.period is not None and c.period.start != period.start]
-        if differs:
-            notes.append(f"the file name's '{differs[0].quote}' not used: a labelled date in the text comes first")
-    end = period.end if period.grain != "day" else None
-    return Choice(_when(period), end, provenance, tuple(notes[:5]))
+    if period.grain != "day":                           # the same date said more exactly, at the head of a line
+        exact = [(r, f) for r, f in taken if r in (5, 6) and f.line_start and f.period is not None
+                 and period.start <= f.period.start <= period.end and _order(candidates, f) == first_in_text]
+        if exact:
+            rank, found = exact[0]
+            period = found.period
+            assert period is not None
+    provenance = _source(found) + _WHY.get(rank, "").format(grain=period.grain)
+    end, end_provenance = (period.end, provenance) if period.grain != "day" else (None, "")
+    if period.grain == "day":                           # the period a day's record covers, when one ended before it
+        covered = [f for r, f in taken if r in (3, 4) and f.period is not None and f.period.end <= period.start]
+        if covered:
+            end, end_provenance = covered[0].period.end, _source(covered[0])
+            provenance += f"; the {covered[0].period.grain} it covers from {end_provenance}"
+    names = [f for r, f in taken if r in (2, 7) and f.period is not None and f.period.start != period.start]
+    if found.where != "file name" and names:
+        why = "a scanner or camera names a file by the day it was scanned" if device \
+            else "a labelled date in the text comes first"
+        notes.append(f"the file name's '{names[0].quote}' not used: {why}")
+    return Choice(_when(period), end, provenance, tuple(notes[:5]), end_provenance)
+
+
+def _order(candidates: list[tuple[int, int, Found]], found: Found) -> int:
+    return next(order for _, order, f in candidates if f is found)
+
+
+def _source(found: Found) -> str:
+    return f"file name '{found.quote}'" if found.where == "file name" else f"text {found.where}: '{found.quote}'"
 
 
 def _when(period: Period) -> dt.date:

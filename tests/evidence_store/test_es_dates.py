@@ -212,7 +212,15 @@ def test_dates_in_text_carry_their_label_and_quote():
     ("To be completed by 30/09/2026", None),
     ("The policy is due for review on 01/09/2026", None),
     ("Minutes of the last QSC meeting held on 12/03/2026", None),
-    ("Exported 03/11/2026 09:14", None),
+    ("Exported 03/11/2026 09:14", "record"),
+    ("Data produced 05/11/2026", "record"),
+    ("Report run 04/11/2026", "record"),
+    ("Standard 90%. Last updated 13/11/2026", "record"),
+    ("Written 16 July 2026.", "record"),
+    ("Observed by Aisha Rahman, Care Coordinator on 16th September 2026", "record"),
+    ("Audit completed by J Smith on 14/05/2026", "record"),
+    ("Reviewed by 01/09/2026", None),
+    ("Printed 03/11/2026", None),
 ])
 def test_each_label_group(line, label):
     found = dates_in_text([Chunk("on line 1", line)])
@@ -237,8 +245,8 @@ def test_the_text_looked_at_is_the_first_page_or_the_first_paragraphs():
 
 def test_an_unlabelled_date_counts_only_in_the_first_lines():
     lines = [Chunk(f"on line {n}", "text") for n in range(1, 30)]
-    lines[FIRST_LINES - 1] = Chunk(f"on line {FIRST_LINES}", "Written 12 March 2026")
-    lines[FIRST_LINES] = Chunk(f"on line {FIRST_LINES + 1}", "Written 13 March 2026")
+    lines[FIRST_LINES - 1] = Chunk(f"on line {FIRST_LINES}", "Notes, 12 March 2026")
+    lines[FIRST_LINES] = Chunk(f"on line {FIRST_LINES + 1}", "Notes, 13 March 2026")
     lines[20] = Chunk("on line 21", "Meeting date: 14 March 2026")
     assert [(f.quote, f.label) for f in dates_in_text(lines)] == [
         ("12 March 2026", "none"), ("Meeting date: 14 March 2026", "record")]
@@ -261,7 +269,8 @@ def test_a_labelled_date_in_the_text_beats_a_scanner_name():
     choice = choose_date("Scan_20260612_0931.pdf", [Chunk("on page 1", "QSC\nMeeting date: 09/07/2026\n")], AS_OF)
     assert choice.date == D(2026, 7, 9) and choice.period_end is None
     assert choice.provenance == "text on page 1: 'Meeting date: 09/07/2026'"
-    assert choice.notes == ("the file name's '20260612' not used: a labelled date in the text comes first",)
+    assert choice.notes == ("the file name's '20260612' not used: a scanner or camera names a file by the day it was "
+                            "scanned",)
 
 
 def test_the_order_of_choice_step_by_step():
@@ -269,8 +278,9 @@ def test_the_order_of_choice_step_by_step():
     record_day, record_month = "Meeting date: 09/07/2026", "Reporting period: Q1 2026/27"
     weak, bare = "Incident date: 02/07/2026", "3 July 2026"
     steps = [
-        (name_day, _lines(bare, weak, record_month, record_day), D(2026, 7, 9), None,
-         "text on line 4: 'Meeting date: 09/07/2026'"),
+        (name_day, _lines(bare, weak, record_month, record_day), D(2026, 7, 9), D(2026, 6, 30),
+         "text on line 4: 'Meeting date: 09/07/2026'; the quarter it covers from text on line 3: "
+         "'Reporting period: Q1 2026/27'"),
         (name_day, _lines(bare, weak, record_month), D(2026, 3, 12), None, "file name '12.03.26'"),
         (name_month, _lines(bare, weak, record_month), D(2026, 6, 30), D(2026, 6, 30),
          "text on line 3: 'Reporting period: Q1 2026/27' (a quarter: dated by its last day)"),
@@ -304,7 +314,7 @@ def test_a_month_not_yet_over_on_the_as_of_date_is_not_taken():
 
 
 def test_a_date_before_2000_is_not_taken():
-    choice = choose_date("minutes 12.03.1998.docx", _lines("Date: 01/02/1999", "Written 3 July 2026"), AS_OF)
+    choice = choose_date("minutes 12.03.1998.docx", _lines("Date: 01/02/1999", "Notes, 3 July 2026"), AS_OF)
     assert choice.date == D(2026, 7, 3)
     assert choice.notes == ("'Date: 01/02/1999' on line 1 is before 2000; not taken",
                             "'12.03.1998' in the file name is before 2000; not taken")
@@ -372,3 +382,51 @@ def test_a_month_or_quarter_under_a_period_label_dates_the_record_but_a_day_unde
     found = dates_in_text(_lines("Month: May 2026", "Reporting period: 01/04/2026 to 30/06/2026"))
     assert [(f.quote, f.label) for f in found] == [("Month: May 2026", "record"),
                                                    ("Reporting period: 01/04/2026", "none"), ("30/06/2026", "none")]
+
+
+def test_a_scanner_or_camera_name_comes_after_any_date_in_the_text():
+    chunks = [Chunk("on page 1", "Competency observation\nJoanna Wilk, Care Worker. Observed by Aisha Rahman, Care "
+                                 "Coordinator on 16th\nSeptember 2026.")]
+    choice = choose_date("Scan_20260917_1655.pdf", chunks, AS_OF)
+    assert (choice.date, choice.provenance) == (
+        D(2026, 9, 16), "text on page 1: 'Observed by Aisha Rahman, Care Coordinator on 16th September 2026'")
+    unlabelled = choose_date("Scan_20260917_1655.pdf", _lines("Competency", "16 September 2026"), AS_OF)
+    assert unlabelled.date == D(2026, 9, 16)
+    photo = choose_date("IMG_20261020_084528.png", [], AS_OF)
+    assert (photo.date, photo.provenance) == (D(2026, 10, 20),
+                                              "file name '20261020' (the day a scanner or camera named it)")
+    human = choose_date("20261020 QSC minutes.docx", _lines("QSC", "Notes, 16 September 2026"), AS_OF)
+    assert human.date == D(2026, 10, 20)
+
+
+def test_a_day_opening_a_line_within_the_month_or_quarter_chosen_is_taken_instead():
+    spot = choose_date("Spot check Hillside Sept 2026.docx",
+                       _lines("Unannounced spot check", "24th September 2026, arrived 07:10 (handover)."), AS_OF)
+    assert (spot.date, spot.period_end) == (D(2026, 9, 24), None)
+    assert spot.provenance == "text on line 2: '24th September 2026' (an unlabelled date in the first lines)"
+    inside = choose_date("Spot check Hillside Sept 2026.docx", _lines("Visited on 24th September 2026"), AS_OF)
+    assert (inside.date, inside.period_end) == (D(2026, 9, 30), D(2026, 9, 30))
+    outside = choose_date("RP log audit Q3 2026.pdf", _lines("Audit", "07.10.2026 G Mensah"), AS_OF)
+    assert (outside.date, outside.period_end) == (D(2026, 9, 30), D(2026, 9, 30))
+
+
+def test_a_day_after_a_month_or_quarter_it_covers_keeps_that_period():
+    rows = [Chunk("in row 1", "Restrictive practice log - Oakview"),
+            Chunk("in row 2", "Every intervention reviewed. Exported 03/11/2026 for 01/10/2026 to 31/10/2026"),
+            Chunk("in row 3", "event_id\tdate_start\tduration"), Chunk("in row 4", "OV-1\t07/10/2026\t2")]
+    choice = choose_date("Restrictive practice log October 2026.csv", rows, AS_OF)
+    assert (choice.date, choice.period_end) == (D(2026, 11, 3), D(2026, 10, 31))
+    assert choice.provenance == ("text in row 2: 'Exported 03/11/2026'; "
+                                 "the month it covers from file name 'October 2026'")
+    assert choice.period_end_provenance == "file name 'October 2026'"
+    report = choose_date("Q2 2026-27 Safeguarding board paper.pdf", [Chunk("on page 1", "Report date: 15/10/2026")],
+                         AS_OF)
+    assert (report.date, report.period_end) == (D(2026, 10, 15), D(2026, 9, 30))
+
+
+def test_an_unlabelled_date_in_a_row_of_data_is_not_the_files_date():
+    rows = [Chunk("in row 1", "Week ending\tAuditor\tScore %"), Chunk("in row 2", "09/01/2026\tG Mensah\t52%")]
+    assert dates_in_text(rows) == []
+    assert choose_date("audit scores.csv", rows, AS_OF).date is None
+    single = [Chunk("in row 1", "Oakview figures, 05/11/2026\t\t")]
+    assert [f.quote for f in dates_in_text(single)] == ["05/11/2026"]
