@@ -41,6 +41,7 @@ class Table:
     series: list[SeriesPoint] = field(default_factory=list)
     problem: str | None = None          # why the table could not be read unambiguously, in one line
     provenance: str | None = None       # where the header is and how each column was found
+    period_end: dt.date | None = None   # the last day of the latest period in a series (the period it covers)
 
 
 def parse_table(rows: list[tuple[int, list[Any]]], item_type: str, columns: dict[str, str] | None = None) -> Table:
@@ -68,6 +69,7 @@ def parse_table(rows: list[tuple[int, list[Any]]], item_type: str, columns: dict
             table.series = [_point(number, cells, index) for number, cells in rows[1:]]
             strict = True
         if strict or item_type not in ("audit", "indicator"):
+            table.period_end = _covered(table.series)
             return table
         kind = "audit" if item_type == "audit" else "series"
     else:
@@ -75,7 +77,17 @@ def parse_table(rows: list[tuple[int, list[Any]]], item_type: str, columns: dict
         if kind is None:
             return table
     _exported(rows, kind, columns or {}, table)
+    table.period_end = _covered(table.series)
     return table
+
+
+def _covered(series: list[SeriesPoint]) -> dt.date | None:
+    """The last day of the latest period: a month's last day for a month, the day itself for a day."""
+    ends = []
+    for point in series:
+        reading = parse_period(point.label)
+        ends.append(reading.end if isinstance(reading, Period) and reading.start == point.period else point.period)
+    return max(ends, default=None)
 
 
 # ------------------------------------------------------------------------------------ the strict header

@@ -344,3 +344,13 @@ def test_the_sheets_survive_the_cache():
     back = result_from_json(cache_decode(json.loads(json.dumps(cache_encode(value)))), payload)
     assert back.sheets == result.sheets
     assert back.sheets["One"][0] is back.rows
+
+
+def test_a_series_says_the_last_day_of_the_period_it_covers():
+    exported = parse_table(_rows(["Month", "Count"], ["Sep-26", 3], ["Oct-26", 4], ["Aug-26", 5]), "indicator")
+    assert exported.period_end == dt.date(2026, 10, 31)
+    strict = parse_table(_rows(["period", "value"], ["2026-01", 3], ["2026-02-15", 4]), "other")
+    assert strict.period_end == dt.date(2026, 2, 15)
+    quarters = parse_table(_rows(["Quarter", "Rate"], ["Q1 2026/27", 3]), "indicator")
+    assert quarters.period_end == dt.date(2026, 6, 30)
+    assert parse_table(_rows(["Audit date", "Score"], ["01/07/2025", 80]), "audit").period_end is None
