@@ -188,6 +188,25 @@ def resolve(root: str | os.PathLike, rel: str, limits: Limits = DEFAULT_LIMITS) 
     raise PathError(f"{display_name(rel)}: {'a folder, not a file' if result == 'dir' else result}")
 
 
+def locate(root: str, rel: str) -> str | None:
+    """Where the entry the walk lists as `rel` is on disk, or None when there is none. The walk lists names in
+    NFC; a file copied from a Mac may be stored decomposed (NFD), so a name not found as written is looked
+    for among its folder's entries by its NFC form (the walk refuses two entries with one NFC name)."""
+    current = root
+    for part in rel.split("/"):
+        candidate = os.path.join(current, part)
+        if not os.path.lexists(candidate):
+            try:
+                named = [name for name in os.listdir(current) if unicodedata.normalize("NFC", name) == part]
+            except OSError:
+                return None
+            if len(named) != 1:
+                return None
+            candidate = os.path.join(current, named[0])
+        current = candidate
+    return current
+
+
 def read_checked(target: Target | str, cap: int) -> tuple[bytes | None, int, str | None]:
     """Open once without following links, check it is the regular file that was checked (same
     device and inode, so a swap after the walk is caught; same size and mtime), read at most `cap`
@@ -264,5 +283,5 @@ def plan_path_problem(rel: str) -> str | None:
 
 
 __all__ = ["CHANGED", "NOT_REGULAR", "OPEN_FLAGS", "Changed", "PathError", "Target", "check_entry", "check_relative",
-           "display_name", "inside", "look_again", "name_problem", "normalise", "plan_path_problem", "read_checked",
+           "display_name", "inside", "locate", "look_again", "name_problem", "normalise", "plan_path_problem", "read_checked",
            "relative_problem", "resolve", "settle"]

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 from compiler.errors import SgpackError
 from evidence_store.limits import DEFAULT_LIMITS
-from evidence_store.paths import OPEN_FLAGS
+from evidence_store.paths import OPEN_FLAGS, locate
 
 MANIFEST = "manifest.json"
 # A sync client replaces a file by deleting it and writing the new one: give it that long before reading again
@@ -56,18 +56,26 @@ def read_evidence(root: str | Path, relative: str, expected_sha256: str, *,
     once more, then EvidenceChanged when it still differs or is gone. At most `cap` bytes are read
     (the catalogue hashes no larger file)."""
     base = Path(root).resolve()
-    path = (base / relative)
     if Path(relative).is_absolute() or ".." in Path(relative).parts:
-        raise SgpackError("evidence path leaves the evidence folder", file=relative)
-    if not str(path.resolve()).startswith(str(base) + os.sep):
         raise SgpackError("evidence path leaves the evidence folder", file=relative)
     for attempt in range(2):
         if attempt:
             time.sleep(SETTLE_SECONDS)
+        path = _located(base, relative)
         data = _read_once(path, cap)
         if data is not None and sha256_bytes(data) == expected_sha256:
             return data
     raise EvidenceChanged(relative, path, expected_sha256)
+
+
+def _located(base: Path, relative: str) -> Path:
+    """The file the catalogue lists as `relative` (its name, in NFC, may be stored decomposed), refused when
+    its real path leaves the evidence folder."""
+    found = locate(str(base), relative)
+    path = Path(found) if found is not None else base / relative
+    if not str(path.resolve()).startswith(str(base) + os.sep):
+        raise SgpackError("evidence path leaves the evidence folder", file=relative)
+    return path
 
 
 def _read_once(path: Path, cap: int) -> bytes | None:

@@ -256,3 +256,48 @@ def jpeg_with_exif(*, serial: str = "SN-98765-LEAK", make: str = "LeakCam") -> b
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- bounded reads
+
+def image_only_pdf() -> bytes:
+    """A one-page PDF whose page is a grey-scale picture and nothing else: a scan with no text layer."""
+    pixels = bytes((x * 4) & 0xFF for _ in range(64) for x in range(64))
+    image = zlib.compress(pixels)
+    content = b"q 400 0 0 400 100 200 cm /Im1 Do Q"
+    return raw_pdf({
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+           b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+           b"/Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream",
+    })
+
+
+def many_dates(count: int) -> list[str]:
+    """`count` lines, each with a different day written one of the ways people write dates (day first)."""
+    import datetime as dt
+
+    forms = ("%d/%m/%Y", "%d %B %Y", "%Y-%m-%d", "%d.%m.%y", "%A %d %B %Y", "%B %Y")
+    first = dt.date(2012, 1, 2)
+    return [f"Entry {n}: RP-01 log reviewed on {(first + dt.timedelta(days=n)).strftime(forms[n % len(forms)])}, "
+            f"Q{n % 4 + 1} {2020 + n % 7}/{(21 + n % 7) % 100:02d}." for n in range(count)]
+
+
+# A title and a sentence in each script a provider's files may be written in; the last two carry characters
+# sgpack refuses in a file name (a zero-width joiner inside an emoji sequence, a right-to-left mark).
+SCRIPTS = {
+    "arabic": ("محضر الإشراف", "راجعت المديرة سجل الممارسات التقييدية"),
+    "hebrew": ("פרוטוקול הדרכה", "המנהלת בדקה את יומן ההגבלות"),
+    "devanagari": ("पर्यवेक्षण नोट्स",
+                   "प्रबंधक ने प्रतिबंधात्मक अभ्यास लॉग की समीक्षा की"),
+    "thai": ("บันทึกการนิเทศ", "ผู้จัดการตรวจสอบบันทึกการปฏิบัติที่จำกัด"),
+    "cjk": ("监督记录 監督記録 감독 기록", "经理审查了限制性做法日志 管理者が記録を確認した"),
+    "emoji": ("Supervision 📝✅", "Reviewed 👍🏽 the log 🗒️"),
+    "combining": ("Zoe\u0308 supervisio\u0301n", "Re\u0301viewed with Zoe\u0308 and Ren\u0303e\u0301e"),
+    "emoji-zwj": ("Nurse 🧑\u200d⚕️ notes", "Reviewed by the nurse 🧑\u200d⚕️"),
+    "rlm": ("Supervision \u200f notes", "Reviewed \u200f\u200e mixed \u202b embedded \u202c text"),
+}
+REFUSED_IN_NAMES = ("emoji-zwj", "rlm")
