@@ -4,8 +4,8 @@ A scan reads a file that vanished, was replaced or was written to since the walk
 still gone or still changing, it is unreadable, "changed while it was being read" (SG304 where a plan
 links it), and that reason is never kept in the cache. A build copies an exhibit's original only when
 its bytes are still the ones the scan hashed, read once more if not; otherwise a notice page stands in
-and exhibits/ holds no copy. The race test replaces a file in a thread during real runs; the others
-make each path happen to order.
+and exhibits/ holds no copy (docs/security.md, rows F14 and F15). The race test replaces a file in a
+thread during real runs; the others make each path happen to order.
 """
 from __future__ import annotations
 
