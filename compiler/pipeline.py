@@ -29,12 +29,15 @@ def plan_ids(plans: Sequence[Plan]) -> set[str]:
 
 def vocabulary(plans: Sequence[Plan]) -> Vocabulary:
     """What the evidence catalogue looks for in the files' text: every plan and action id, and each action's
-    title and place in its plan (evidence_store knows no plans)."""
-    from evidence_store.links import ActionWords, Vocabulary
+    title and place in its plan; and the files the plans name as indicator data, with the sheet and columns
+    their `data:` names (evidence_store knows no plans)."""
+    from evidence_store.links import ActionWords, TableRequest, Vocabulary
 
     return Vocabulary(ids=frozenset(plan_ids(plans)),
                       actions=tuple(ActionWords(a.id, p.id, n, a.title) for p in plans
-                                    for n, a in enumerate(p.actions, 1)))
+                                    for n, a in enumerate(p.actions, 1)),
+                      tables=tuple(TableRequest(i.data, p.id, i.id, i.sheet, i.period_column, i.value_column)
+                                   for p in plans for i in p.indicators))
 
 
 def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (), progress: Progress | None = None, *,

@@ -12,7 +12,7 @@ from .scancache import ScanCache
 from .index import OutsideIndex, read_index
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import Limits
-from .links import Vocabulary
+from .links import TableRequest, Vocabulary
 from .metadata import MetaSource, Resolved, check_keys, mention_pattern, resolve, slug, text_links
 from .model import Catalogue, EvidenceItem
 from .paths import CHANGED, display_name, normalise, read_checked, relative_problem, settle
@@ -270,20 +270,16 @@ def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: L
         fields.update(status=outcome.status, reason=outcome.reason)
         result = None
     sources = _explicit(entry, index, index_notes, sidecar, limits, notes, outside)
-    resolved = resolve(entry.rel, sources, result, vocab.ids, as_of)
+    request = vocab.table_for(entry.rel)
+    named_as = f"plan {request.plan}, which names it as indicator {request.indicator}'s data" if request else None
+    resolved = resolve(entry.rel, sources, result, vocab.ids, as_of, named_as)
     fields.update(resolved.fields)
     notes.extend(resolved.notes)
     if result is not None:
         notes.extend(result.notes)
         fields.update(pages=result.pages, width=result.width, height=result.height)
         if result.rows is not None:
-            try:
-                table = parse_table(result.rows, fields.get("type", "other"))
-                if result.rows_truncated and (table.scores or table.series):
-                    raise Unreadable(f"table has more rows than the limit ({limits.max_csv_rows if fmt == 'csv' else limits.max_xlsx_rows})")
-                fields.update(columns=table.columns, scores=table.scores, series=table.series)
-            except Unreadable as exc:
-                fields.update(status="unreadable", reason=one_line(str(exc), 300))
+            _table(fields, resolved, result, request, limits, fmt, notes)
         if fields["status"] == "ok":          # an unreadable file counts for nothing: no text, no mentions
             fields["text"] = "\n".join(chunk.text for chunk in result.chunks)
             if reuse is not None:
@@ -298,6 +294,43 @@ def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: L
     if notes:
         resolved.provenance["notes"] = "; ".join(dict.fromkeys(notes))
     return fields, resolved
+
+
+def _table(fields: dict, resolved: Resolved, result: ReadResult, request: TableRequest | None, limits: Limits,
+           fmt: str, notes: list[str]) -> None:
+    """Audit scores or an indicator series from a CSV or a workbook's sheet: the sheet and columns a plan's
+    `data:` names, or the columns explicit metadata names (`columns:`), else as evidence_store.tables finds them."""
+    rows, truncated = result.rows, result.rows_truncated
+    if request is not None and request.sheet:
+        sheets = result.sheets or {}
+        wanted = next((name for name in sheets if name.strip().casefold() == request.sheet.strip().casefold()), None)
+        if wanted is None:
+            names = ", ".join(repr(one_line(name, 40)) for name in sheets) or "none"
+            fields["table_problem"] = (f"no sheet {one_line(request.sheet, 40)!r} in the workbook (plan {request.plan}, "
+                                       f"indicator {request.indicator}); sheets: {names}")
+            notes.append(fields["table_problem"])
+            return
+        rows, truncated = sheets[wanted]
+    columns = resolved.columns
+    if columns is None and request is not None and (request.period or request.value):
+        columns = {role: name for role, name in (("period", request.period), ("value", request.value)) if name}
+    try:
+        table = parse_table(rows, fields.get("type", "other"), columns)
+        if truncated and (table.scores or table.series):
+            raise Unreadable(f"table has more rows than the limit "
+                             f"({limits.max_csv_rows if fmt == 'csv' else limits.max_xlsx_rows})")
+    except Unreadable as exc:
+        fields.update(status="unreadable", reason=one_line(str(exc), 300))
+        return
+    fields.update(columns=table.columns, scores=table.scores, series=table.series)
+    if table.problem:
+        fields["table_problem"] = table.problem
+        notes.append(table.problem)
+    if table.provenance:
+        resolved.provenance["table"] = table.provenance
+    if table.period_end and "period_end" not in fields:       # the last period the series covers
+        fields["period_end"] = table.period_end
+        resolved.provenance["period_end"] = "the table's latest period"
 
 
 def _assign_ids(drafts: list[tuple[dict, Resolved]]) -> list[EvidenceItem]:

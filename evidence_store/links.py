@@ -68,10 +68,22 @@ class ActionWords:
 
 
 @dataclass(frozen=True)
+class TableRequest:
+    """A file a plan names as an indicator's data, and how to read it (the plan's `data:` mapping)."""
+    path: str                   # relative to the evidence folder, as the plan wrote it
+    plan: str
+    indicator: str
+    sheet: str | None = None
+    period: str | None = None   # the columns, by their headings
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class Vocabulary:
-    """What the catalogue looks for in evidence text."""
+    """What the catalogue looks for in evidence text, and the files the plans name as indicator data."""
     ids: frozenset[str] = frozenset()
     actions: tuple[ActionWords, ...] = ()
+    tables: tuple[TableRequest, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
@@ -79,8 +91,21 @@ class Vocabulary:
         return ids if isinstance(ids, Vocabulary) else cls(ids=frozenset(ids))
 
     def digest(self) -> str:
-        text = json.dumps([sorted(self.ids), [[a.id, a.plan, a.number, a.title] for a in self.actions]])
+        text = json.dumps([sorted(self.ids), [[a.id, a.plan, a.number, a.title] for a in self.actions],
+                           [[t.path, t.plan, t.indicator, t.sheet, t.period, t.value] for t in self.tables]])
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    def table_for(self, rel: str) -> TableRequest | None:
+        """The first request naming the file at `rel` (a normalised relative path), or None."""
+        if "tables" not in self._index:
+            from .paths import normalise, relative_problem
+
+            by_path: dict[str, TableRequest] = {}
+            for request in self.tables:
+                if not relative_problem(request.path):
+                    by_path.setdefault(normalise(request.path), request)
+            self._index["tables"] = by_path
+        return self._index["tables"].get(rel)
 
     def loose(self) -> dict[tuple, list[str]]:
         """(prefix, number) -> the action ids written that way ("RP", 1 -> ["RP-01"]); (prefix, number, number)

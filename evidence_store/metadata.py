@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 
 import yaml
 
-from .dates import choose_date
+from .dates import Period, choose_date, find_periods
 from .kinds import read_words
 from .links import Vocabulary, described_actions, loose_mentions
 from .model import Link, LinkSource
@@ -77,9 +77,11 @@ def slug(path: str) -> str:
 
 
 def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
-            ids: frozenset[str], as_of: dt.date | None = None) -> Resolved:
-    """Fields from explicit metadata (sources, in priority order), then the file's own metadata,
-    then the folder, then the file name. Links come from every source."""
+            ids: frozenset[str], as_of: dt.date | None = None, named_as: str | None = None) -> Resolved:
+    """Fields from explicit metadata (sources, in priority order), then a plan naming the file as indicator data
+    (`named_as`: how, for the type's provenance), then the file's own metadata, then its own words (name, first
+    heading, first lines), then the folder, then dates in its name and text (none after `as_of`). Links come
+    from every source."""
     out = Resolved()
     name = path.rsplit("/", 1)[-1]
     props = dict(result.props) if result else {}
@@ -106,6 +108,8 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
             chosen = (key, source.label) if key in known else \
                 ("other", f"{source.label} (gave {value!r}, not a known evidence type)")
             break
+    if chosen is None and named_as is not None:       # a plan names it as an indicator's data
+        chosen = ("indicator", named_as)
     if chosen is None and "type" in props:
         value, label = props["type"]
         key = _type_key(str(value))
@@ -154,6 +158,9 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
     when = _first_date(sources, "date", why)
     if when is None and "date" in props:
         when = props["date"]
+        subject = props.get("title", ("", ""))[0]
+        if result is not None and _FORWARDED.match(str(subject)):  # the Date header is the day it was forwarded
+            when = _forwarded_sent(result.chunks, as_of or dt.date.today()) or when
     inferred_end, none_found = None, "no date found"
     if when is None:                  # the file's own words: its name and the first lines of its text
         choice = choose_date(name, result.chunks if result is not None else [], as_of or dt.date.today())
@@ -225,6 +232,28 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
     return out
 
 
+_FORWARDED = re.compile(r"\s*(?:fw|fwd)\s*:", re.I)
+_FORWARD_MARK = re.compile(r"original message|forwarded message|^\s*from\s*:", re.I | re.M)
+_SENT = re.compile(r"^\s*(?:sent|date)\s*:\s*(.+)$", re.I | re.M)
+
+
+def _forwarded_sent(chunks: list[Chunk], as_of: dt.date) -> tuple[dt.date, str] | None:
+    """The day a forwarded email's original was sent: its "Sent:" (or "Date:") line after the forwarding mark."""
+    text = "\n".join(chunk.text for chunk in chunks[:MAX_FORWARD_CHUNKS])[:20_000]
+    mark = _FORWARD_MARK.search(text)
+    if mark is None:
+        return None
+    line = _SENT.search(text, mark.start())
+    if line is None:
+        return None
+    for hit in find_periods(line.group(1)):
+        reading = hit.reading
+        if isinstance(reading, Period) and reading.grain == "day" and dt.date(2000, 1, 1) <= reading.start <= as_of:
+            return reading.start, f"the forwarded message's 'Sent:' line: {one_line(line.group(1), 60)!r}"
+    return None
+
+
+MAX_FORWARD_CHUNKS = 60         # lines of a forwarded email looked at for the original's "Sent:" line
 FIRST_LINES = 3                 # lines of a document without a heading read for its type
 _TABLES = (".csv", ".xlsx")
 

@@ -72,6 +72,7 @@ class EvidenceItem(BaseModel):
     scores: list[ScoreRow] = Field(default_factory=list)      # when the item is an audit-score table
     series: list[SeriesPoint] = Field(default_factory=list)   # when the item holds indicator series
     columns: list[str] = Field(default_factory=list)          # header of a CSV/XLSX table
+    table_problem: str | None = None  # why its scores or series could not be read, and how to name the columns
 
     @property
     def readable(self) -> bool:

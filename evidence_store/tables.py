@@ -82,12 +82,20 @@ def parse_table(rows: list[tuple[int, list[Any]]], item_type: str, columns: dict
 
 
 def _covered(series: list[SeriesPoint]) -> dt.date | None:
-    """The last day of the latest period: a month's last day for a month, the day itself for a day."""
+    """The last day of the latest period: a month's last day for a month, the day itself for a day. A series
+    whose every point is the first of a month, a month or more apart ("01/09/2026", "01/10/2026": how systems
+    export months), is a monthly series: its latest month ends on that month's last day."""
     ends = []
     for point in series:
         reading = parse_period(point.label)
         ends.append(reading.end if isinstance(reading, Period) and reading.start == point.period else point.period)
-    return max(ends, default=None)
+    latest = max(ends, default=None)
+    days = sorted({point.period for point in series})
+    if latest is not None and len(days) >= 2 and all(d.day == 1 for d in days) and latest == days[-1] \
+            and all((b.year - a.year) * 12 + b.month - a.month >= 1 for a, b in zip(days, days[1:])):
+        following = dt.date(latest.year + latest.month // 12, latest.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return latest
 
 
 # ------------------------------------------------------------------------------------ the strict header

@@ -32,7 +32,9 @@ def indicator_series(plan: Plan, indicator: Indicator,
     ]
     points.sort(key=lambda p: (p.period, p.row))
     if len(points) < MIN_POINTS:
-        return item, points, _too_few(indicator, len(points))
+        # a table that could not be read says which columns it has and how to name the right ones
+        suffix = f" ({item.table_problem})" if item.table_problem else ""
+        return item, points, _too_few(indicator, len(points), suffix)
     return item, points, None
 
 

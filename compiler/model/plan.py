@@ -61,6 +61,9 @@ class Indicator(_Model):
     better: Literal["lower", "higher"]
     data: str                            # path relative to the evidence folder
     target: float | None = None
+    sheet: str | None = None             # the workbook's sheet that holds the series (default: the one that does)
+    period_column: str | None = None     # the table's columns, where the plan names them
+    value_column: str | None = None
     line: int | None = None
 
 

@@ -122,8 +122,8 @@ def _plan(parsed: schema.PlanFileIn, doc: Document, file: str) -> Plan:
     # plan-level waivers are written under `plan:` but are the plan's own: `waive[0]` as for actions
     lines.update({key[len("plan."):]: line for key, line in lines.items() if key.startswith("plan.waive")})
     indicators = [
-        Indicator(id=i.id, title=i.title, better=i.better, data=i.data, target=i.target,
-                  line=doc.line_of(("indicators", n)))
+        Indicator(id=i.id, title=i.title, better=i.better, data=i.data.file, target=i.target, sheet=i.data.sheet,
+                  period_column=i.data.period, value_column=i.data.value, line=doc.line_of(("indicators", n)))
         for n, i in enumerate(parsed.indicators)]
     _check_indicator_ids(indicators, file)
     actions = [_action(a, n, head, indicators, doc, file, action_lines.get(n, {}))

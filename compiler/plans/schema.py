@@ -176,11 +176,27 @@ class ReviewIn(_In):
     narrative: OptText = None
 
 
+class DataIn(_In):
+    """Where an indicator's series is: a path, or a mapping {file, sheet, period, value} naming the sheet of a
+    workbook and the columns of a table as another system exported it."""
+    file: Text
+    sheet: OptText = None
+    period: OptText = None
+    value: OptText = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _from_text(cls, value: Any, handler: Any) -> DataIn:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return handler({"file": value})
+        return handler(value)
+
+
 class IndicatorIn(_In):
     id: Id
     title: Text
     better: Literal["lower", "higher"]
-    data: Text
+    data: DataIn
     target: Number | None = None
 
 

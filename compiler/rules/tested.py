@@ -30,6 +30,9 @@ def _requirement_hits(ctx: RuleContext, status: str) -> Iterator[Hit]:
             counts = "none found" if req.found == 0 else f"{req.found} found, {req.current} current"
             if req.unreadable:
                 counts += f" ({len(req.unreadable)} linked item{'' if len(req.unreadable) == 1 else 's'} unreadable)"
+            for li in ctx.linked(plan, action):         # a table whose scores could not be told apart says why
+                if li.item.type == req.type and li.item.table_problem:
+                    counts += f"; {li.item.path}: {li.item.table_problem}"
             window = f" and no more than {req.within_days} days before {ctx.as_of}" if req.within_days else ""
             yield Hit(plan, action, field=f"requires[{i}]",
                       args={"need": _need(req), "counts": counts, "type": req.type,

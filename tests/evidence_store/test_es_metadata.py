@@ -239,3 +239,18 @@ def test_a_financial_quarter_in_the_name_dates_by_its_last_day(folder):
     write(folder / "RP log audit Q1 2026-27.txt", "x")
     (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
     assert (item.date, item.period_end) == (dt.date(2026, 6, 30), dt.date(2026, 6, 30))
+
+
+def test_a_forwarded_email_is_dated_by_the_original_not_the_forward(folder):
+    message = ("From: Marcus Bell <marcus@example.org>\nTo: Tom <tom@example.org>\n"
+               "Subject: FW: Riverside Homecare - contract monitoring visit\n"
+               "Date: Wed, 28 Oct 2026 09:12:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain\n\n"
+               "Tom,\nFor the file.\n-----Original message-----\nFrom: Sarah Whitlock <sarah@example.org>\n"
+               "Sent: 27 October 2026 16:52\nSubject: Riverside Homecare - contract monitoring visit\n\nDear Marcus,\n")
+    write(folder / "FW visit.eml", message)
+    (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
+    assert item.date == dt.date(2026, 10, 27)
+    assert item.provenance["date"] == "the forwarded message's 'Sent:' line: '27 October 2026 16:52'"
+    write(folder / "FW visit.eml", message.replace("Subject: FW: ", "Subject: "))
+    (item,) = scan(folder, as_of=dt.date(2026, 11, 20)).items
+    assert item.date == dt.date(2026, 10, 28) and item.provenance["date"] == "email Date header"
