@@ -8,7 +8,7 @@ from ..document import Document, PdfFacts
 from ..limits import Limits
 from .base import ReadResult, TextBuilder, Unreadable, one_line
 
-READER_VERSION = "1"   # bump when what this reader returns changes: the cache then reads such files again
+READER_VERSION = "2"   # bump when what this reader returns changes: the cache then reads such files again
 
 
 def open_pdf(data: bytes):  # noqa: ANN201 - a pypdfium2 PdfDocument; the caller closes it
@@ -48,6 +48,7 @@ def read(data: bytes, limits: Limits) -> ReadResult:
         if count > limits.max_pdf_pages:
             result.notes.append(f"text read from the first {limits.max_pdf_pages} of {count} pages (limit)")
         text = TextBuilder(limits, result)
+        blank: list[int] = []                         # pages with no text: an image, a scan
         for index in range(min(count, limits.max_pdf_pages)):
             page = pdf[index]
             try:
@@ -58,13 +59,26 @@ def read(data: bytes, limits: Limits) -> ReadResult:
                     textpage.close()
             finally:
                 page.close()
+            if not content.strip():
+                blank.append(index + 1)
             if not text.add(f"on page {index + 1}", content.replace("\r\n", "\n").replace("\r", "\n")):
                 break
+        if blank:
+            result.notes.append(_blank_note(blank, min(count, limits.max_pdf_pages)))
     except pdfium.PdfiumError as exc:
         raise Unreadable(f"damaged PDF ({one_line(str(exc))})") from None
     finally:
         pdf.close()
     return result
+
+
+def _blank_note(pages: list[int], read: int) -> str:
+    """What a page with no text means: an image or a scan, so nothing on it dates, types or links the file."""
+    if len(pages) == read:
+        where = "page 1" if read == 1 else f"any of its {read} pages"
+        return f"no text on {where} (an image or a scan): nothing in it can date or link it"
+    shown = ", ".join(map(str, pages[:10])) + (f" and {len(pages) - 10} more" if len(pages) > 10 else "")
+    return f"no text on page{'s' if len(pages) > 1 else ''} {shown} (images or scans)"
 
 
 def document(data: bytes, limits: Limits) -> Document:

@@ -112,7 +112,7 @@ def test_more_ids_to_look_for_find_their_mentions(case):
 def test_a_changed_reader_version_reads_again(case, monkeypatch):
     plans, evidence, cache = case
     (evidence / "notes").mkdir()
-    (evidence / "notes" / "extra.txt").write_text("RP-01 was reviewed on 2026-10-01\n")
+    (evidence / "notes" / "extra.txt").write_text("RP-01 was reviewed\n")      # undated: SG308 names what links it
     first_run = check(plans, evidence, cache)
 
     def changed_reader(data, limits):  # noqa: ANN001, ANN202

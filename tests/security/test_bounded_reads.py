@@ -99,8 +99,6 @@ def test_a_pdf_whose_page_is_only_a_picture_is_read_with_no_date_made_up(case, t
     assert [p.name for p in (tmp_path / "pack" / "exhibits").iterdir() if p.suffix == ".pdf"]
 
 
-@pytest.mark.xfail(strict=True, reason="the PDF reader (evidence_store/readers/pdf.py) says nothing of a page with "
-                                       "no text: a scan reads as an empty document with no note")
 def test_a_pdf_page_with_no_text_gets_a_note(folder):
     write(folder / "minutes" / "scanned committee minutes.pdf", image_only_pdf())
     notes = items(folder)["minutes/scanned committee minutes.pdf"].provenance.get("notes", "")
