@@ -359,3 +359,24 @@ def test_sgpacks_own_reading_of_the_untidy_folder_gives_the_tidy_verdicts() -> N
     rules = collections.Counter(f.rule for f in untidy.findings)
     assert rules == collections.Counter(f.rule for f in tidy.findings) + collections.Counter({"SG306": 1})
     assert {f.action for f in untidy.findings if f.rule == "SG304"} == {None}
+
+
+def test_the_suggested_index_of_the_untidy_folder_round_trips(tmp_path: Path) -> None:
+    """Every value sgpack inferred, written as an index (--suggest) and read back (--index), gives the same
+    catalogue: what a user confirms is what sgpack would have inferred."""
+    from evidence_store.index import suggest
+
+    plans = load_plans([UNTIDY / "plans"])
+    plain = pipeline.load_catalogue(UNTIDY / "evidence", plans, as_of=AS_OF)
+    index = tmp_path / "index.yaml"
+    index.write_text(suggest(plain), encoding="utf-8")
+    kept = pipeline.load_catalogue(UNTIDY / "evidence", plans, as_of=AS_OF, index=index)
+
+    def values(catalogue) -> dict[str, tuple]:
+        return {i.path: (i.id, i.type, i.date, i.period_end, i.title, i.record, i.draft,
+                         sorted({link.target for link in i.links}), len(i.scores), len(i.series))
+                for i in catalogue.items}
+
+    assert values(kept) == values(plain)
+    assert not kept.problems
+    assert sum(link.source == "index" for i in kept.items for link in i.links) > 50
