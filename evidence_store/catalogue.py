@@ -12,8 +12,8 @@ from .scancache import ScanCache
 from .index import OutsideIndex, read_index
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import Limits
-from .links import TableRequest, Vocabulary
-from .metadata import MetaSource, Resolved, check_keys, mention_pattern, resolve, slug, text_links
+from .links import TableRequest, Vocabulary, mention_pattern, text_links
+from .metadata import MetaSource, Resolved, check_keys, resolve, slug
 from .model import Catalogue, EvidenceItem
 from .paths import CHANGED, display_name, normalise, read_checked, relative_problem, settle
 from .readers import READERS, ReadResult, Unreadable

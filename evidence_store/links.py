@@ -1,7 +1,7 @@
 """Links as people write them: action ids written loosely, and actions named by their title words.
 
 evidence_store knows no plans: the caller hands it a `Vocabulary` (the plan and action ids, each action's title
-and its number in its plan). Exact ids are found by evidence_store.metadata.mentions; this module adds
+and its number in its plan). This module finds exact ids (`mentions`), and adds
 
 - loose ids: "RP01", "RP 01", "RP-1" for RP-01 and "SAP 2026-007" for SAP-2026-007, taken only when the loose
   form names exactly one id; a run "RH-1 to RH-06" names every action between two that exist (at most
@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterator
 
 from .model import Link
 from .readers.base import Chunk, one_line
@@ -299,3 +300,75 @@ def _best(present: set[str], clauses: dict[str, list[dict[str, float]]], numbere
 
 def _total(weights: dict[str, float]) -> float:
     return sum(weights.values()) or 1.0
+
+
+# ------------------------------------------------------------------------------- exact ids in text
+
+_BOUNDARY_BEFORE = r"(?<![\w-])"
+_BOUNDARY_AFTER = r"(?![\w]|-\w)"
+
+
+_WORDLIKE = re.compile(r"\w+(?:-\w+)*")
+_TOKEN = re.compile(_BOUNDARY_BEFORE + r"(\w+(?:-\w+)*)")
+
+
+class IdFinder:
+    """Finds ids as whole words, case-sensitive (RP-01 does not match RP-010 or RP-01-b). An id made of word
+    characters and hyphens is looked up word by word in a set; any other id by one regex of them all."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        wanted = {i for i in ids if i and i.strip()}
+        self._words = frozenset(i for i in wanted if _WORDLIKE.fullmatch(i))
+        others = sorted(wanted - self._words, key=len, reverse=True)
+        self._other = re.compile(_BOUNDARY_BEFORE + "(" + "|".join(map(re.escape, others)) + ")" + _BOUNDARY_AFTER) \
+            if others else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        found = [m for m in _TOKEN.finditer(text) if m.group(1) in self._words] if self._words else []
+        if self._other is not None:
+            found = sorted([*found, *self._other.finditer(text)], key=lambda m: m.start())
+        return iter(found)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+    def ids_in(self, text: str) -> list[str]:
+        """The ids found in `text`, in no particular order (faster than finditer: no match objects)."""
+        words = self._words
+        found = [t for t in _TOKEN.findall(text) if t in words] if words else []
+        if self._other is not None:
+            found += self._other.findall(text)
+        return found
+
+
+def mention_pattern(ids: Iterable[str]) -> IdFinder | None:
+    """What finds any of `ids` as a whole word in text (None when there are none)."""
+    finder = IdFinder(ids)
+    return finder if finder._words or finder._other is not None else None
+
+
+def mentions(chunks: list[Chunk], pattern: IdFinder | None) -> list[Link]:
+    """One link per id mentioned, naming the first place and how many more."""
+    if pattern is None:
+        return []
+    places: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for target in pattern.ids_in(chunk.text):
+            where = places.setdefault(target, [])
+            if not where or where[-1] != chunk.where:
+                where.append(chunk.where)
+    links = []
+    for target, where in places.items():
+        more = len(dict.fromkeys(where)) - 1
+        extra = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
+        links.append(Link(target=target, source="mention", why=f"{target} mentioned {where[0]}{extra}"))
+    return links
+
+
+def text_links(chunks: list[Chunk], pattern: IdFinder | None, vocab: Vocabulary) -> list[Link]:
+    """Every link an item's text makes: exact ids, ids written loosely, and actions described by their titles."""
+    exact = mentions(chunks, pattern)
+    named = {link.target for link in exact}
+    written = loose_mentions(chunks, vocab, named)
+    named |= {link.target for link in written}
+    return exact + written + described_actions(chunks, vocab, named)

@@ -159,7 +159,7 @@ class ScanCache:
     def mentions(self, fmt: str, sha256: str, chunks: list, pattern: Any, vocab: Any) -> list:
         """Every link the text of the file with these bytes makes (metadata.text_links), kept by its SHA-256 and
         what was looked for."""
-        from .metadata import text_links
+        from .links import text_links
         from .model import Link
 
         version = self.version(fmt)

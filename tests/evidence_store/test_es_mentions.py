@@ -5,7 +5,7 @@ import pytest
 from es_fixtures import write
 
 from evidence_store import scan
-from evidence_store.metadata import mention_pattern
+from evidence_store.links import mention_pattern
 
 
 @pytest.mark.parametrize("text, found", [
