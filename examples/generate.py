@@ -176,12 +176,20 @@ def pdf_bytes(*, day: dt.date, title: str, blocks: list, author: str, subject: s
         else:
             raise ValueError(kind)
         flow.append(Spacer(1, 2 * mm))
+    from reportlab import rl_config
+
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, title=title, author=author,
                             subject=subject, keywords=keywords, creator=PROVIDER,
                             leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
                             bottomMargin=20 * mm)
-    doc.build(flow, onFirstPage=on_page, onLaterPages=on_page)
+    # reportlab's settings are global: whatever else the process imported (sgpack's PDF kit turns ASCII85
+    # off), the example is written with reportlab's defaults, so the same bytes come out
+    kept, rl_config.useA85 = rl_config.useA85, 1
+    try:
+        doc.build(flow, onFirstPage=on_page, onLaterPages=on_page)
+    finally:
+        rl_config.useA85 = kept
     return buffer.getvalue()
 
 
