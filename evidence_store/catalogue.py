@@ -272,7 +272,9 @@ def _item(entry: Entry, outcome: Outcome, index, index_notes, sidecar, limits: L
     sources = _explicit(entry, index, index_notes, sidecar, limits, notes, outside)
     request = vocab.table_for(entry.rel)
     named_as = f"plan {request.plan}, which names it as indicator {request.indicator}'s data" if request else None
-    resolved = resolve(entry.rel, sources, result, vocab.ids, as_of, named_as)
+    text_dates = reuse.text_dates(fmt, outcome.sha256, result.chunks) \
+        if reuse is not None and result is not None and outcome.sha256 else None
+    resolved = resolve(entry.rel, sources, result, vocab.ids, as_of, named_as, text_dates)
     fields.update(resolved.fields)
     notes.extend(resolved.notes)
     if result is not None:

@@ -445,17 +445,20 @@ _WHY = {
 _DEVICE_NAME = re.compile(r"(?:[A-Za-z]{1,10}[ _-]?)?[0-9]{8}(?:[ _-]?(?:[A-Za-z]{1,3})?[0-9]{1,9})*")
 
 
-def choose_date(name: str, chunks: list[Chunk], as_of: dt.date) -> Choice:
+def choose_date(name: str, chunks: list[Chunk], as_of: dt.date, in_text: list[Found] | None = None) -> Choice:
     """The date of an item from its file name and the first lines of its text, in the order of docs/evidence.md
     (Dates). A month or a quarter dates it by its last day. A date after `as_of`, or before 2000, is not taken.
 
     Two refinements of that order, both for a month or a quarter and a day that agree: the text's first date, when it
     opens its line and falls within the month or quarter chosen, is taken instead (the same date, said more
     exactly); and a day chosen after the end of a month or quarter found in the text's labels or the name keeps
-    that period as its `period_end` (an export on 3 November of October's log covers October)."""
+    that period as its `period_end` (an export on 3 November of October's log covers October).
+
+    `in_text`: dates_in_text(chunks) when the caller has it already (it depends on the text alone: kept by hash)."""
     device = _DEVICE_NAME.fullmatch(_EXTENSION.sub("", name)) is not None
     candidates: list[tuple[int, int, Found]] = []
-    for order, found in enumerate([*dates_in_text(chunks), *dates_in_name(name)]):
+    text_dates = dates_in_text(chunks) if in_text is None else in_text
+    for order, found in enumerate([*text_dates, *dates_in_name(name)]):
         place = "text" if found.where != "file name" else "scanner" if device else "name"
         grain = found.reading.grain
         rank = _RANKS.get((place, found.label, grain)) if grain else None
@@ -521,3 +524,28 @@ def _when(period: Period) -> dt.date:
 def _note(found: Found, why: str) -> str:
     place = "in the file name" if found.where == "file name" else found.where
     return f"'{found.quote}' {place} {why}; not taken"
+
+
+def found_to_json(found: Found) -> list:
+    """A Found as plain JSON (for the cache: the dates in a text depend on its bytes alone)."""
+    r = found.reading
+    reading = (["p", r.start.isoformat(), r.end.isoformat(), r.grain, r.written] if isinstance(r, Period)
+               else ["r", r.written, r.reason, r.kind, r.grain])
+    return [reading, found.where, found.quote, found.label, found.line_start]
+
+
+def found_from_json(value: list) -> Found:
+    """The Found found_to_json gave; ValueError on anything else."""
+    reading, where, quote, label, line_start = value
+    if reading[0] == "p":
+        _, start, end, grain, written = reading
+        read: Reading = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end), grain, str(written))
+    elif reading[0] == "r":
+        _, written, reason, kind, grain = reading
+        read = Refused(str(written), str(reason), str(kind), grain)
+    else:
+        raise ValueError("reading")
+    if label not in ("record", "weak", "none") or not isinstance(where, str) or not isinstance(quote, str):
+        raise ValueError("found")
+    return Found(read, where, quote, label, bool(line_start))
+

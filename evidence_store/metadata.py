@@ -76,11 +76,12 @@ def slug(path: str) -> str:
 
 
 def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
-            ids: frozenset[str], as_of: dt.date | None = None, named_as: str | None = None) -> Resolved:
+            ids: frozenset[str], as_of: dt.date | None = None, named_as: str | None = None,
+            text_dates: list | None = None) -> Resolved:
     """Fields from explicit metadata (sources, in priority order), then a plan naming the file as indicator data
     (`named_as`: how, for the type's provenance), then the file's own metadata, then its own words (name, first
     heading, first lines), then the folder, then dates in its name and text (none after `as_of`). Links come
-    from every source."""
+    from every source. `text_dates`: the dates in the text's first lines, when the caller has them (kept by hash)."""
     out = Resolved()
     name = path.rsplit("/", 1)[-1]
     props = dict(result.props) if result else {}
@@ -162,7 +163,8 @@ def resolve(path: str, sources: list[MetaSource], result: ReadResult | None,
             when = _forwarded_sent(result.chunks, as_of or dt.date.today()) or when
     inferred_end, none_found = None, "no date found"
     if when is None:                  # the file's own words: its name and the first lines of its text
-        choice = choose_date(name, result.chunks if result is not None else [], as_of or dt.date.today())
+        choice = choose_date(name, result.chunks if result is not None else [], as_of or dt.date.today(),
+                             text_dates)
         out.notes.extend(choice.notes)
         if choice.date is not None:
             when = (choice.date, choice.provenance)

@@ -72,6 +72,8 @@ def id_set_digest(ids: frozenset[str]) -> str:
 READ = "read"
 MENTIONS = "mentions"
 MENTIONS_VERSION = "2"          # bump when what is kept of the text's links changes shape
+DATES = "dates"
+DATES_VERSION = "1"             # bump when what is kept of the text's dates changes shape
 _TEXT_SOURCES = frozenset({"mention", "written", "described"})
 
 
@@ -96,6 +98,14 @@ class ScanCache:
             self._versions["mentions"] = code_version("evidence_store.metadata", "evidence_store.links")
         return f"{version}|m{MENTIONS_VERSION}:{self._versions['mentions']}|ids:{self.ids_key}"
 
+    def _dates_version(self, version: str) -> str:
+        if "dates" not in self._versions:         # the grammar's code and its words (date_labels.yaml)
+            from importlib import resources
+            words = resources.files("evidence_store").joinpath("data", "date_labels.yaml").read_bytes()
+            self._versions["dates"] = (code_version("evidence_store.dates") + ":"
+                                       + hashlib.sha256(words).hexdigest()[:12])
+        return f"{version}|d{DATES_VERSION}:{self._versions['dates']}"
+
     # -- is the file unchanged?
 
     def known_sha(self, rel: str, info: os.stat_result | None) -> str | None:
@@ -112,6 +122,9 @@ class ScanCache:
     def _mentions(self, version: str) -> Shelf:
         return Shelf(self.cache, MENTIONS, self._mentions_version(version))
 
+    def _dates(self, version: str) -> Shelf:
+        return Shelf(self.cache, DATES, self._dates_version(version))
+
     def prefetch(self, files: list[tuple[str, str]]) -> None:
         """Ask for what reading these (format, SHA-256) gave, and their mentions, in a few queries."""
         by_format: dict[str, list[str]] = {}
@@ -122,6 +135,7 @@ class ScanCache:
             if version is not None:
                 self._reads(version).prefetch(shas)
                 self._mentions(version).prefetch(shas)
+                self._dates(version).prefetch(shas)
 
     # -- what reading it gave
 
@@ -176,6 +190,18 @@ class ScanCache:
         return self._mentions(version).remember(
             sha256, lambda: text_links(chunks, pattern, vocab), read=read,
             write=lambda links: ([[link.target, link.why, link.source] for link in links], None))
+
+    def text_dates(self, fmt: str, sha256: str, chunks: list) -> list:
+        """The dates in the first lines of the text of the file with these bytes (dates.dates_in_text), kept by its
+        SHA-256: only the file name and the as-of date are looked at afresh."""
+        from .dates import dates_in_text, found_from_json, found_to_json
+
+        version = self.version(fmt)
+        if version is None or not sha256:
+            return dates_in_text(chunks)
+        return self._dates(version).remember(
+            sha256, lambda: dates_in_text(chunks), read=lambda value, data: [found_from_json(v) for v in value],
+            write=lambda found: ([found_to_json(f) for f in found], None))
 
     def flush(self) -> None:
         self.cache.flush()

@@ -337,7 +337,7 @@ def test_next_meeting_is_never_chosen():
 def test_file_system_times_and_document_properties_are_not_read():
     # choose_date is handed a name and text only: nothing else can date the item.
     import inspect
-    assert list(inspect.signature(choose_date).parameters) == ["name", "chunks", "as_of"]
+    assert list(inspect.signature(choose_date).parameters) == ["name", "chunks", "as_of", "in_text"]  # in_text: the chunks' dates
 
 
 # ----------------------------------------------------------------------------------------------- bounds
