@@ -9,13 +9,13 @@ from pathlib import Path
 from . import snapshot
 from .cache import EvidenceCache
 from .scancache import ScanCache
-from .index import OutsideIndex, read_index
+from .index import OutsideIndex, index_entries, read_index
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import Limits
 from .links import TableRequest, Vocabulary, mention_pattern, text_links
 from .metadata import MetaSource, Resolved, check_keys, resolve, slug
 from .model import Catalogue, EvidenceItem
-from .paths import CHANGED, display_name, normalise, read_checked, relative_problem, settle
+from .paths import CHANGED, display_name, read_checked, settle
 from .readers import READERS, ReadResult, Unreadable
 from .readers.base import decode_text, one_line
 from .survey import INDEX_NAME, EvidenceFolderError, Entry, Survey, file_format, read_meta, survey
@@ -210,16 +210,7 @@ def _load_index(entry: Entry | None, limits: Limits) -> tuple[dict[str, dict], l
         return {}, [], []
     if not isinstance(data, dict):
         return {}, [f"{INDEX_NAME} ignored: expected file paths, each with its metadata"], []
-    index: dict[str, dict] = {}
-    problems: list[str] = []
-    for key, value in data.items():
-        # the same resolver as every other path: a key that could only name something outside the
-        # folder never matches, and is reported (escaped) rather than looked up
-        bad = relative_problem(key, limits) if isinstance(key, str) else "is not a path"
-        if bad:
-            problems.append(f"{INDEX_NAME}: entry {display_name(str(key))!s} ignored: {bad}")
-            continue
-        index[normalise(key)] = value
+    index, problems = index_entries(data, INDEX_NAME, limits)
     return index, [], problems
 
 

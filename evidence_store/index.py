@@ -75,6 +75,14 @@ def read_index(path: str | os.PathLike, limits: Limits) -> OutsideIndex:
         loaded = {}
     if not isinstance(loaded, dict):
         raise EvidenceIndexError("expected file paths (relative to the evidence folder), each with its metadata", 1)
+    entries, problems = index_entries(loaded, label, limits)
+    return OutsideIndex(label, entries, problems, hashlib.sha256(data).hexdigest())
+
+
+def index_entries(loaded: dict, label: str, limits: Limits) -> tuple[dict[str, object], list[str]]:
+    """An index's entries by normalised path, and a problem for each key that cannot name a file in the folder.
+    The same resolver as every other path: a key that could only name something outside the folder never
+    matches, and is reported (escaped) rather than looked up."""
     entries: dict[str, object] = {}
     problems: list[str] = []
     for key, value in loaded.items():
@@ -83,7 +91,7 @@ def read_index(path: str | os.PathLike, limits: Limits) -> OutsideIndex:
             problems.append(f"{label}: entry {display_name(str(key))} ignored: {bad}")
             continue
         entries[normalise(key)] = value
-    return OutsideIndex(label, entries, problems, hashlib.sha256(data).hexdigest())
+    return entries, problems
 
 
 # ------------------------------------------------------------------------------------------- suggest
