@@ -91,6 +91,24 @@ def type_in(text: str) -> tuple[str, str] | None:
     return head[2], " ".join(words[head[0]:head[1]])
 
 
+def types_in(text: str) -> list[str]:
+    """Every evidence type a text names, in order, each phrase read once ("monthly audit of PBS plans; supervision
+    records" -> audit, supervision): what a tracker's evidence column asks for."""
+    vocab = vocabulary()
+    words = _words(text)
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        for phrase, kind in vocab.starting.get(words[i], ()):
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                found.append(kind)
+                i += len(phrase)
+                break
+        else:
+            i += 1
+    return found
+
+
 def read_words(name: str, heading: str | None, first_lines: Iterable[str] = ()) -> Words:
     """What the file name (without its extension) and the first heading say, the name first. `first_lines`: the
     first lines of a document with no heading (a scanned PDF's title line), read for its type only: a line of text

@@ -20,6 +20,7 @@ class Finding(BaseModel):
     hint: str
     file: str | None = None
     line: int | None = None
+    cell: str | None = None          # "Action plan!D7": where in a tracker (then `line` is None)
     waived: bool = False
     waiver_reason: str | None = None
 

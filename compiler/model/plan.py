@@ -120,11 +120,18 @@ class Plan(_Model):
     file: str = ""                       # as given on the command line, for messages
     line: int | None = None              # line of the `plan:` mapping
     lines: dict[str, int] = Field(default_factory=dict)   # "plan.risk" -> 9, "indicators[0]" -> 17
+    cells: dict[int, str] = Field(default_factory=dict)   # a plan read from a tracker: line -> "Sheet!D7"
 
     def line_of(self, field: str | None = None) -> int | None:
         if field and field in self.lines:
             return self.lines[field]
         return self.line
+
+    def place(self, line: int | None) -> tuple[int | None, str | None]:
+        """(line, cell) to show for a line of the plan: a plan read from a tracker has cells, not lines."""
+        if not self.cells:
+            return line, None
+        return None, self.cells.get(line) if line is not None else None
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)

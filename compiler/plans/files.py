@@ -7,6 +7,7 @@ from typing import Iterable
 from compiler.errors import SgpackError
 
 PLAN_SUFFIXES = (".yaml", ".yml")
+TRACKER_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".csv")   # read as plans when named on the command line
 MAX_BYTES = 5 * 1024 * 1024          # a plan file larger than this is refused
 
 

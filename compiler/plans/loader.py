@@ -16,8 +16,8 @@ if TYPE_CHECKING:      # the schema's models are built on first use: a plan from
     from compiler.plans import schema
     from evidence_store.cache import EvidenceCache
 
-__all__ = ["MAX_BYTES", "PLAN_SUFFIXES", "check_unique_ids", "field_path", "load_plan_file", "load_plans",
-           "plan_files"]
+__all__ = ["MAX_BYTES", "PLAN_SUFFIXES", "check_unique_ids", "field_path", "load_plan_file", "load_plan_text",
+           "load_plans", "plan_data", "plan_files"]
 
 
 def load_plans(paths: Iterable[str | pathlib.Path], *, cache: EvidenceCache | None = None,
@@ -62,6 +62,17 @@ def _load(raw: bytes, file: str) -> Plan:
     if parsed is None:
         raise SgpackError(message, file=file, line=doc.line_of(loc), field=field_path(loc) or None)
     return _plan(parsed, doc, file)
+
+
+def load_plan_text(raw: bytes, file: str) -> Plan:
+    """A plan from YAML bytes that are in no file of their own (a tracker's, imported in memory); `file` names it
+    in every message."""
+    return _load(raw, file)
+
+
+def plan_data(raw: bytes, file: str) -> Any:
+    """A plan file's data as parsed, before validation (what a re-import merges into)."""
+    return _parse(raw, file).data
 
 
 def _read_bytes(file: str) -> bytes:

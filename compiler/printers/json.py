@@ -7,7 +7,8 @@ from compiler.model.assessment import Assessment
 from compiler.model.evidence import Catalogue
 from compiler.model.finding import Finding
 
-_FINDING_KEYS = ("rule", "name", "severity", "plan", "action", "evidence", "message", "hint", "file", "line")
+_FINDING_KEYS = ("rule", "name", "severity", "plan", "action", "evidence", "message", "hint", "file", "line",
+                 "cell")
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:

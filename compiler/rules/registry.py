@@ -115,6 +115,9 @@ def _finding(r: Rule, hit: Hit) -> Finding:
         line = hit.plan.line_of(hit.field)
     else:
         line = None
+    cell = None
+    if hit.plan is not None:
+        line, cell = hit.plan.place(line)
     return Finding(
         rule=r.code, name=r.name, severity=hit.severity or r.severity,
         plan=hit.plan.id if hit.plan else None,
@@ -123,6 +126,7 @@ def _finding(r: Rule, hit: Hit) -> Finding:
         message=r.message.format_map(args), hint=r.hint.format_map(args),
         file=hit.file or (hit.plan.file if hit.plan else None) or None,
         line=line,
+        cell=cell,
     )
 
 

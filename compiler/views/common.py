@@ -60,6 +60,8 @@ def finding_view(f: Finding) -> FindingView:
     location = f.file or ""
     if location and f.line:
         location += f":{f.line}"
+    elif location and f.cell:
+        location += f"!{f.cell}"
     return FindingView(rule=f.rule, name=f.name, severity=f.severity,
                        subject=f.action or f.plan or f.evidence or "", message=f.message, hint=f.hint,
                        location=location, waiver_reason=f.waiver_reason)

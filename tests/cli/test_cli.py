@@ -87,7 +87,7 @@ def test_json_has_the_spec_shape(case: Path) -> None:
     assert all(v in ("pass", "fail", "n/a") for k, v in action["closure"].items() if k != "ready")
     finding = next(f for f in data["findings"] if f["rule"] == "SG302")
     assert set(finding) == {"rule", "name", "severity", "plan", "action", "evidence", "message",
-                            "hint", "file", "line"}
+                            "hint", "file", "line", "cell"}
     assert finding["action"] == "RP-01" and finding["file"].endswith("oakview.yaml")
     assert isinstance(finding["line"], int)
 

@@ -1,0 +1,111 @@
+"""`sgpack import TRACKER... [--out PATH] [--sheet NAME] [--dry-run]`: trackers to plan YAML, and its report."""
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+import uuid
+
+import click
+
+from compiler.errors import SgpackError
+
+
+@click.command("import")
+@click.argument("trackers", nargs=-1, required=True, metavar="TRACKER...")
+@click.option("--out", "out", metavar="PATH", type=click.Path(),
+              help="A .yaml file for a tracker holding one plan, else a folder: one file per plan, named by its id "
+                   "(default: ./plans). A plan file already there is merged into by action id.")
+@click.option("--sheet", metavar="NAME", help="Import only this sheet (or Word table: 'Table 2').")
+@click.option("--provider", metavar="NAME", help="The provider, when the tracker does not say.")
+@click.option("--service", metavar="NAME", help="The service (CQC location), when the tracker does not say.")
+@click.option("--risk", type=click.Choice(["low", "medium", "high"]), help="The plans' risk, when the tracker "
+              "does not say (default: medium, with a warning).")
+@click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+def import_trackers(trackers: tuple[str, ...], out: str | None, sheet: str | None, provider: str | None,
+                    service: str | None, risk: str | None, dry_run: bool) -> None:
+    """Turn Excel, Word and CSV trackers into sgpack plans (YAML), with a comment naming each value's cell."""
+    from compiler.plans.loader import load_plan_text, plan_data
+    from compiler.trackers import Options, read_tracker
+
+    options = Options(provider=provider, service=service, risk=risk, sheet=sheet)
+    target = pathlib.Path(out or "plans")
+    one_file = target.suffix.lower() in (".yaml", ".yml")
+    writes: list[tuple[pathlib.Path, str]] = []
+    for tracker in trackers:
+        existing = _existing(target, one_file, plan_data)
+        imported = read_tracker(tracker, options, existing)
+        if one_file and (len(imported.plans) > 1 or len(trackers) > 1):
+            raise SgpackError(f"--out names one file, but {'the trackers hold' if len(trackers) > 1 else 'the tracker holds'} "
+                              f"{len(imported.plans)} plans: give a folder", file=str(target))
+        for draft, emitted in imported.plans:
+            path = target if one_file else target / f"{draft.head['id'].value.lower()}.yaml"
+            try:                          # what is written must load: a value the schema refuses names its cell
+                load_plan_text(emitted.text.encode("utf-8"), str(path))
+            except SgpackError as exc:
+                cell = emitted.cells.get(exc.line) if exc.line else None
+                raise SgpackError(exc.message, file=f"{imported.tracker}!{cell}" if cell else imported.tracker,
+                                  field=exc.field) from None
+            writes.append((path, emitted.text))
+        click.echo(_report(imported, [p for p, _ in writes[-len(imported.plans):]], dry_run))
+    if dry_run:
+        click.echo("dry run: nothing written")
+        return
+    for path, text in writes:
+        _write(path, text)
+
+
+def _existing(target: pathlib.Path, one_file: bool, plan_data) -> dict[str, dict]:  # noqa: ANN001
+    """The plan files already at --out, by plan id, as parsed (a re-import merges into them)."""
+    files = [target] if one_file else sorted(target.glob("*.yaml")) if target.is_dir() else []
+    found: dict[str, dict] = {}
+    for file in files:
+        if not file.is_file():
+            continue
+        try:
+            data = plan_data(file.read_bytes(), str(file))
+        except (SgpackError, OSError):
+            continue                   # not a plan file sgpack can merge into: it is replaced only if named
+        if isinstance(data, dict) and isinstance(data.get("plan"), dict) and data["plan"].get("id"):
+            found[str(data["plan"]["id"])] = data
+    return found
+
+
+def _report(imported, paths: list[pathlib.Path], dry_run: bool) -> str:  # noqa: ANN001
+    actions = sum(len(draft.actions) for draft, _ in imported.plans)
+    lines = [f"{imported.tracker}: {len(imported.plans)} plan{'s' if len(imported.plans) != 1 else ''}, "
+             f"{actions} action{'s' if actions != 1 else ''}"
+             + ("" if dry_run else " -> " + ", ".join(p.as_posix() for p in paths))]
+    report = imported.report
+    lines += [f"  {line}" for line in report.lines]
+    if report.inferred:
+        lines.append("  inferred (check these):")
+        lines += [f"    {line}" for line in report.inferred]
+    if report.kept:
+        lines.append("  columns kept as text in the narrative:")
+        lines += [f"    {line}" for line in report.kept]
+    if report.warnings:
+        lines.append("  warnings:")
+        lines += [f"    {line}" for line in report.warnings]
+    if imported.notes:
+        lines.append("  notes:")
+        lines += [f"    {note}" for note in imported.notes]
+    return "\n".join(lines)
+
+
+def _write(path: pathlib.Path, text: str) -> None:
+    """Whole or not at all: a temporary file beside it, renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.sgpack-tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        with open(temp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise SgpackError(f"cannot write the plan: {exc.strerror or exc}", file=str(path)) from None
+    finally:
+        if temp.exists():
+            temp.unlink()
+    print(f"written {path.as_posix()}", file=sys.stderr)
