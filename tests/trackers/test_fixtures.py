@@ -1,14 +1,16 @@
-"""The tracker fixtures (make_trackers.py): the same bytes every time, every cell the truth names holding the text
-it says, every layout with actions to read, and the bad inputs bad in the way they claim."""
+"""The tracker fixtures (make_trackers.py) and the example tracker: the same bytes every time, every cell the truth
+names holding the text it says, every layout with actions to read, and the bad inputs bad in the way they claim."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ import yaml
 from make_trackers import LARGE_ROWS, MACRO_ENABLED, make_all, shown
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "trackers"
 LAYOUTS = ("sar_xlsx", "cqc_improvement_xlsx", "pamms_xlsx", "sar_docx", "governance_csv", "services_workbook")
 ACTION_KEYS = {"row", "ref", "title", "owner", "due", "status", "rag", "narrative", "extra", "hesitations", "kind",
                "evidence_types"}
@@ -236,3 +239,50 @@ def test_the_bad_inputs_are_bad_as_the_truth_says(made):
 
     assert files["password-protected.xlsx"]["written"] is False and not files["password-protected.xlsx"]["plans"]
 
+
+# --- the example tracker ---------------------------------------------------------------------------------------
+
+def example_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("example_trackers_generate", EXAMPLE / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_example_tracker_is_what_its_script_makes():
+    made_now = example_script().workbook_bytes()
+    assert made_now == (EXAMPLE / "oakview-improvement-plan.xlsx").read_bytes(), \
+        "run python examples/trackers/generate.py and commit the tracker"
+
+
+def test_the_example_tracker_holds_the_oakview_plan():
+    from openpyxl import load_workbook
+    plan = yaml.safe_load((ROOT / "examples" / "plans" / "oakview-restrictive-practice.yaml").read_text())
+    wb = load_workbook(EXAMPLE / "oakview-improvement-plan.xlsx")
+    ws = wb["Improvement plan"]
+    block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, 15)}
+    assert block["Plan ID:"] == plan["plan"]["id"] and block["Service:"] == plan["plan"]["service"]
+    assert block["Provider:"] == plan["provider"] and block["Risk:"] == "High"
+    assert block["Opened:"].date() == plan["plan"]["opened"]
+    key = {wb["Key"][f"A{r}"].value: wb["Key"][f"A{r}"].fill.fgColor.rgb for r in range(2, 6)}
+    headings = [c.value for c in ws[15]]
+    rows = {row[0].value: {h: c for h, c in zip(headings, row)} for row in ws.iter_rows(min_row=16) if row[0].value}
+    statuses = {"planned": "Not started", "in_progress": "In progress", "completed": "Complete", "closed": "Closed"}
+    assert list(rows) == [a["id"] for a in plan["actions"]]
+    for action in plan["actions"]:
+        row = rows[action["id"]]
+        owner = action["owner"]
+        assert row["Action"].value == action["title"]
+        assert row["Owner"].value == f"{owner['name']} ({owner['role']})"
+        assert row["Target date"].value.date() == action["due"]
+        assert row["Status"].value == statuses[action["status"]]
+        assert row["RAG"].value == action["rag"].capitalize()
+        assert row["RAG"].fill.fgColor.rgb == key[row["RAG"].value]
+        assert row["Progress update"].value == " ".join(action["narrative"].split())
+        assert len(row["Evidence needed"].value.splitlines()) == len(action["requires"])
+        if action.get("opened"):
+            assert row["Start date"].value.date() == action["opened"]
+        if action.get("closed"):
+            assert row["Date closed"].value.date() == action["closed"]
+    reviews = [r for r in wb["Reviews"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(reviews) == sum(len(a.get("reviews", [])) for a in plan["actions"])
