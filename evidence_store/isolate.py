@@ -2,7 +2,8 @@
 
 A file that loops, balloons or crashes its parser (PDFium is C++) costs one child process, is
 reported as unreadable, and the scan goes on. The same children make the exhibit documents
-(evidence_store.shown.documents) of PDF, DOCX, XLSX, PNG and JPEG files, under the same limits. The children are plain
+(evidence_store.shown.documents) of PDF, DOCX, XLSX, PNG and JPEG files, and read trackers' grids
+(evidence_store.grid.read_grid) of XLSX, XLSM and DOCX files, under the same limits. The children are plain
 `python -c` processes talking over two pipes: no sockets, no temporary files, nothing inherited but
 the pipes. They are started on first need, reused for every file of the scan (and later scans in the
 same process), and replaced when one is killed for a time-out or dies.
@@ -30,6 +31,7 @@ from .readers.base import ReadResult
 ISOLATED = frozenset({"pdf", "docx", "xlsx"})       # formats parsed by third-party code that has looped or crashed
 # ... and, for a document, the images too: Pillow decodes and resamples their pixels
 DOCUMENT_ISOLATED = ISOLATED | {"png", "jpg", "jpeg"}
+GRID_ISOLATED = frozenset({"xlsx", "xlsm", "docx"})  # a tracker's grid: the same parsers
 _QUEUE_FILES = 16                                    # files read ahead while every child is busy
 _QUEUE_BYTES = 64 * 2**20                            # ... and their bytes held in memory at most
 _BATCH_FILES = 8                                     # files sent to a child in one message
@@ -47,9 +49,9 @@ _CHILD_CODE = ("import sys, types; package = types.ModuleType('evidence_store');
 
 @dataclass
 class Outcome:
-    """What reading one file gave: a result (a Document when one was asked for), or the one-line reason it
-    could not be read."""
-    result: ReadResult | Document | None = None
+    """What reading one file gave: a result (a Document, or a grid's plain form, when one was asked for), or the
+    one-line reason it could not be read."""
+    result: ReadResult | Document | dict | None = None
     reason: str | None = None
     status: str = "unreadable"       # the item's status when there is a reason
     size: int = 0
@@ -63,7 +65,8 @@ class Outcome:
 def child_main() -> None:
     """The child: set the memory limit, then read batches of (format, bytes, limits, mode), replying once
     per file as each is done (so the parent times each file, not the batch), until told to stop. Mode
-    "read" reads the file (READERS), "document" makes its document (document_reader)."""
+    "read" reads the file (READERS), "document" makes its document (document_reader), "grid" reads a tracker's
+    grid (grid_reader)."""
     read_fd, write_fd, memory = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     # no RLIMIT_AS on this system: the time limit still holds
     with contextlib.suppress(ImportError, ValueError, OSError):
@@ -99,7 +102,8 @@ def child_main() -> None:
         while batch:
             fmt, data, limits, mode = batch.pop(0)
             try:
-                read = READERS[fmt] if mode == "read" else document_reader(fmt)
+                read = (READERS[fmt] if mode == "read" else grid_reader(fmt) if mode == "grid"
+                        else document_reader(fmt))
                 reply = ("ok", read(data, limits))
             except Unreadable as exc:
                 reply = ("unreadable", one_line(str(exc), 300))
@@ -119,7 +123,7 @@ def child_main() -> None:
 
 # ------------------------------------------------------------------------------------------ parent
 
-_Task = tuple[object, str, bytes, Limits, str]      # key, format, bytes, limits, mode ("read" or "document")
+_Task = tuple[object, str, bytes, Limits, str]      # key, format, bytes, limits, mode ("read", "document", "grid")
 
 
 class _Worker:
@@ -198,8 +202,8 @@ class ReaderPool:
                 and reader_process_count(limits) == self.size)
 
     def submit(self, key: object, fmt: str, data: bytes, limits: Limits, *, mode: str = "read") -> None:
-        """Queue a file to read (mode "read") or to make a document of ("document"). Blocks only while too
-        many files (or bytes) wait for a child."""
+        """Queue a file to read (mode "read"), to make a document of ("document") or to read as a tracker's grid
+        ("grid"). Blocks only while too many files (or bytes) wait for a child."""
         self.queue.append((key, fmt, data, limits, mode))
         self.queued_bytes += len(data)
         self._dispatch()
@@ -366,3 +370,18 @@ def document_reader(fmt: str) -> Callable[[bytes, Limits], Document] | None:
     if name == "image":
         return partial(module.document, kind="png" if fmt == "png" else "jpeg")
     return module.document
+
+
+# ------------------------------------------------------------------------------------------ grids
+
+_GRID_MODULES = {"xlsx": "xlsx", "xlsm": "xlsx", "docx": "docx", "csv": "csv"}
+
+
+def grid_reader(fmt: str) -> Callable[[bytes, Limits], dict] | None:
+    """The function reading a tracker of this format (lower-case extension) into a Book's plain form
+    (evidence_store.grid), or None."""
+    name = _GRID_MODULES.get(fmt)
+    if name is None:
+        return None
+    module = importlib.import_module(f".readers.{name}", __package__)
+    return partial(module.grid, kind=fmt) if name == "xlsx" else module.grid
