@@ -85,7 +85,24 @@ class _UserError(click.ClickException):
         click.echo(f"error: {self.message}", err=True)
 
 
+# Commands kept in modules of their own, imported only when named (so `check` pays nothing for them).
+_LAZY = {"import": ("compiler.trackers.command", "import_trackers"),
+         "export": ("compiler.trackers.command", "export_plans"),
+         "new": ("compiler.starter", "new")}
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY and name not in self.commands:
+            import importlib
+
+            module, attribute = _LAZY[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

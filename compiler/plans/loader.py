@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import pathlib
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Iterable
 
 from compiler.errors import SgpackError
 from compiler.model.plan import Action, Indicator, Owner, Plan, Requirement, Review, Waiver
 from compiler.plans import cache as plan_cache
 from compiler.plans import strict_yaml
-from compiler.plans.files import MAX_BYTES, PLAN_SUFFIXES, plan_files
+from compiler.plans.files import MAX_BYTES, PLAN_SUFFIXES, TRACKER_SUFFIXES, plan_files
 from compiler.plans.strict_yaml import Document, Path
 
 if TYPE_CHECKING:      # the schema's models are built on first use: a plan from the cache needs none
@@ -17,7 +19,7 @@ if TYPE_CHECKING:      # the schema's models are built on first use: a plan from
     from evidence_store.cache import EvidenceCache
 
 __all__ = ["MAX_BYTES", "PLAN_SUFFIXES", "check_unique_ids", "field_path", "load_plan_file", "load_plan_text",
-           "load_plans", "plan_data", "plan_files"]
+           "load_plans", "plan_data", "plan_files", "tracker_plans"]
 
 
 def load_plans(paths: Iterable[str | pathlib.Path], *, cache: EvidenceCache | None = None,
@@ -28,7 +30,12 @@ def load_plans(paths: Iterable[str | pathlib.Path], *, cache: EvidenceCache | No
     (an evidence_store.EvidenceCache), a file whose bytes were read before is not parsed again.
     `digests`, when given, is filled with {file: SHA-256 of the bytes it was read from}.
     """
-    plans = [load_plan_file(file, cache=cache, digests=digests) for file in plan_files(paths)]
+    plans: list[Plan] = []
+    for file in plan_files(paths):
+        if pathlib.Path(file).suffix.lower() in TRACKER_SUFFIXES:   # named on the command line: read in memory
+            plans.extend(tracker_plans(file, digests=digests))
+        else:
+            plans.append(load_plan_file(file, cache=cache, digests=digests))
     plans.sort(key=lambda plan: plan.file)
     check_unique_ids(plans)
     return plans
@@ -62,6 +69,32 @@ def _load(raw: bytes, file: str) -> Plan:
     if parsed is None:
         raise SgpackError(message, file=file, line=doc.line_of(loc), field=field_path(loc) or None)
     return _plan(parsed, doc, file)
+
+
+def tracker_plans(file: str, *, digests: dict[str, str] | None = None,
+                  warn: Callable[[str], None] | None = None) -> list[Plan]:
+    """The plans of a tracker named where a plan file is (compiler.trackers), imported in memory: findings point at
+    its cells, and a value the schema refuses is reported at its cell (`tracker.xlsx!Action plan!E9: ...`). The
+    import's warnings go to `warn` (default: standard error)."""
+    from compiler.trackers.read import read_tracker
+
+    warn = warn or (lambda text: print(f"note: {text}", file=sys.stderr))
+    imported = read_tracker(file)
+    if digests is not None:
+        with open(file, "rb") as handle:
+            digests[file] = hashlib.file_digest(handle, "sha256").hexdigest()
+    for text in [*imported.notes, *imported.report.warnings]:
+        warn(f"{imported.tracker}: {text}")
+    plans = []
+    for _, emitted in imported.plans:
+        try:
+            plan = _load(emitted.text.encode("utf-8"), imported.tracker)
+        except SgpackError as exc:
+            cell = emitted.cell_at(exc.line)
+            raise SgpackError(exc.message, file=f"{imported.tracker}!{cell}" if cell else imported.tracker,
+                              field=exc.field) from None
+        plans.append(plan.model_copy(update={"cells": emitted.cells}))
+    return plans
 
 
 def load_plan_text(raw: bytes, file: str) -> Plan:

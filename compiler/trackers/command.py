@@ -26,7 +26,7 @@ def import_trackers(trackers: tuple[str, ...], out: str | None, sheet: str | Non
                     service: str | None, risk: str | None, dry_run: bool) -> None:
     """Turn Excel, Word and CSV trackers into sgpack plans (YAML), with a comment naming each value's cell."""
     from compiler.plans.loader import load_plan_text, plan_data
-    from compiler.trackers import Options, read_tracker
+    from compiler.trackers.read import Options, read_tracker
 
     options = Options(provider=provider, service=service, risk=risk, sheet=sheet)
     target = pathlib.Path(out or "plans")
@@ -43,7 +43,7 @@ def import_trackers(trackers: tuple[str, ...], out: str | None, sheet: str | Non
             try:                          # what is written must load: a value the schema refuses names its cell
                 load_plan_text(emitted.text.encode("utf-8"), str(path))
             except SgpackError as exc:
-                cell = emitted.cells.get(exc.line) if exc.line else None
+                cell = emitted.cell_at(exc.line)
                 raise SgpackError(exc.message, file=f"{imported.tracker}!{cell}" if cell else imported.tracker,
                                   field=exc.field) from None
             writes.append((path, emitted.text))
@@ -109,3 +109,56 @@ def _write(path: pathlib.Path, text: str) -> None:
         if temp.exists():
             temp.unlink()
     print(f"written {path.as_posix()}", file=sys.stderr)
+
+
+@click.command("export")
+@click.argument("plans", nargs=-1, required=True)
+@click.option("--evidence", "evidence", required=True, metavar="DIR", help="The evidence folder (never written to).")
+@click.option("--xlsx", "xlsx", required=True, metavar="FILE", type=click.Path(dir_okay=False),
+              help="The tracker to write (.xlsx). An existing file is never replaced.")
+@click.option("--as-of", "as_of", metavar="DATE", help="Fix 'now' for every age and due-date rule (default: today).")
+@click.option("--index", "index", metavar="FILE", type=click.Path(dir_okay=False),
+              help="An evidence index kept outside the evidence folder.")
+def export_plans(plans: tuple[str, ...], evidence: str, xlsx: str, as_of: str | None, index: str | None) -> None:
+    """Write PLANS (YAML files, folders or trackers) as the tracker you keep working in, with sgpack's assessment
+    beside each action; `sgpack import` reads it back to the same plans."""
+    import datetime as dt
+
+    from compiler import pipeline
+    from compiler.render.tracker_xlsx import tracker_workbook
+
+    try:
+        when = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        raise click.BadParameter(f"{as_of!r} is not a date (use YYYY-MM-DD)", param_hint="--as-of") from None
+    target = pathlib.Path(xlsx)
+    if target.suffix.lower() != ".xlsx":
+        raise SgpackError("the tracker is written as .xlsx: give a file name ending .xlsx", file=xlsx)
+    if target.exists() or target.is_symlink():
+        raise SgpackError("file exists: sgpack does not replace a tracker you may have edited; give another name "
+                          "or remove it first", file=xlsx)
+    if pathlib.Path(os.path.realpath(target)).is_relative_to(pathlib.Path(os.path.realpath(evidence))):
+        raise SgpackError("--xlsx would write into the evidence folder, which sgpack never writes to", file=xlsx)
+    assessment = pipeline.check(plans, evidence, when, index=index)
+    data = tracker_workbook(assessment)
+    _write_bytes(target, data)
+    click.echo(f"{len(assessment.plans)} plan{'s' if len(assessment.plans) != 1 else ''}, "
+               f"{len(assessment.actions)} actions written to {target.as_posix()}")
+
+
+def _write_bytes(path: pathlib.Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.sgpack-tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        with open(temp, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temp, path)            # never replaces a file that appeared meanwhile
+    except FileExistsError:
+        raise SgpackError("file exists: sgpack does not replace a tracker you may have edited",
+                          file=str(path)) from None
+    except OSError as exc:
+        raise SgpackError(f"cannot write the tracker: {exc.strerror or exc}", file=str(path)) from None
+    finally:
+        temp.unlink(missing_ok=True)

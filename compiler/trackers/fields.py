@@ -4,74 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from compiler.trackers.key import Key, Owner, colour_class, parse_owner
+from compiler.trackers.cells import date_of, evidence_types, infer_kind, read_owner, read_rag, read_status, read_when
+from compiler.trackers.key import Owner
 from compiler.trackers.layout import Column, Row, Table
-from compiler.trackers.words import colour_word, field_of, has_phrase, meaning_of, plain, words
-from evidence_store.dates import Period, parse_period
+from compiler.trackers.values import Options, PlanDraft, Report, Value, one_line
+from compiler.trackers.words import has_phrase, header_field, meaning_of, plain
 
-_SERIAL_RANGE = (20000, 80000)          # Excel day numbers from 1954 to 2119: anything else is not a date
-_MONTHS = {m: i for i, names in enumerate(
-    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-     ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"),
-     ("november", "nov"), ("december", "dec")), start=1) for m in names}
-_FREE_MONTH = re.compile(r"^(?:by\s+)?(?:the\s+)?(?:end\s+of\s+|end\s+)?(?P<month>[a-z]+)\.?$")
+__all__ = ["Options", "PlanDraft", "Report", "Value", "date_of", "plan_from_table"]
+
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+|[A-Za-z]+[0-9]+[A-Za-z]?")
 _NUMBER_REF = re.compile(r"\d+(?:\.\d+)*[a-z]?")
 
 
-@dataclass
-class Value:
-    """A plan value and where it came from: a cell ("Action plan!E7"), an option ("--provider"), or the words it
-    was inferred from ("inferred from 'Manager to audit monthly'")."""
-    value: Any
-    source: str
-
-
-@dataclass
-class Options:
-    provider: str | None = None
-    service: str | None = None
-    risk: str | None = None
-    sheet: str | None = None
-
-
-@dataclass
-class Report:
-    """What an import did, row by row, in words (the import report)."""
-    lines: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    inferred: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)        # columns kept as narrative text
-
-    def warn(self, where: str, text: str) -> None:
-        self.warnings.append(f"{where}: {text}")
-
-
-@dataclass
-class PlanDraft:
-    """One plan as the tracker gives it: the plan's fields, its actions (each a dict of Values), its file stem."""
-    provider: Value
-    head: dict[str, Value]
-    actions: list[dict[str, Value]]
-    stem: str
-
-
 def plan_from_table(table: Table, file_stem: str, several: bool, options: Options, report: Report) -> PlanDraft:
     head: dict[str, Value] = {}
+    block = _labelled(table.block)
+    titles = [(value, where) for label, value, where in table.block if not label and isinstance(value, str)]
     mapped = ", ".join(f"{c.heading} -> {c.field}" for c in table.columns
                        if c.field and c.field not in ("recommendation", "indicators"))
     report.lines.append(f"sheet {table.sheet.name!r}: header on row {table.header_row}; columns {mapped}")
     kept = [c.heading for c in table.columns if c.field in (None, "recommendation", "evidence", "indicators")]
     if kept:
         report.kept.append(f"{table.sheet.name}: " + ", ".join(repr(h) for h in kept))
-    block = {field_of(label, words().header) or "": (value, where) for label, value, where in reversed(table.block)
-             if label}
-    titles = [(value, where) for label, value, where in table.block if not label and isinstance(value, str)]
-
     provider = _option_or_block(options.provider, "--provider", block.get("provider"))
+    if provider is None:            # an unlabelled line naming an organisation: "Northfield Safeguarding Adults Board"
+        org = next(((v, w) for v, w in titles[1:] if _ORGANISATION.search(str(v))), None)
+        if org is not None:
+            provider = Value(str(org[0]).strip(), org[1])
+            titles = [t for t in titles if t != org]
+            report.inferred.append(f"{table.sheet.name}: provider {provider.value!r} from the line at {org[1]}")
     if provider is None:
         provider = Value("Provider not stated", "not in the tracker")
         report.warn(table.sheet.name, "no provider in the header block: give --provider (set to 'Provider not "
@@ -84,7 +47,10 @@ def plan_from_table(table: Table, file_stem: str, several: bool, options: Option
         head["id"] = Value(_slug(base), f"made from the {'sheet' if several else 'file'} name {base!r}")
         report.inferred.append(f"{table.sheet.name}: plan id {head['id'].value} {head['id'].source}")
     if titles:
-        head["title"] = Value(str(titles[0][0]).strip(), titles[0][1])
+        title = str(titles[0][0]).strip()
+        if several and plain(table.sheet.name) not in plain(title):   # one title over a workbook of services
+            title = f"{title} – {table.sheet.name}"
+        head["title"] = Value(title, titles[0][1])
     elif "title" in block:
         head["title"] = Value(str(block["title"][0]).strip(), block["title"][1])
     else:
@@ -98,16 +64,23 @@ def plan_from_table(table: Table, file_stem: str, several: bool, options: Option
             service = Value(provider.value, "no service in the tracker: the provider's name")
             report.warn(table.sheet.name, "no service in the header block: give --service (set to the provider)")
     head["service"] = service
-    for key in ("contract", "origin"):
-        if key in block:
+    for key in ("contract", "origin", "governance_forum"):
+        if key in block and str(block[key][0]).strip():
             head[key] = Value(str(block[key][0]).strip(), block[key][1])
+    for key in ("abuse_types", "quality_statements"):          # several, split on ; (or , between names)
+        if key in block and str(block[key][0]).strip():
+            head[key] = Value(_names(str(block[key][0]), key), block[key][1])
+    if "review_every_days" in block:
+        days = block["review_every_days"][0]
+        if isinstance(days, (int, float)) and not isinstance(days, bool) or str(days).strip().isdigit():
+            head["review_every_days"] = Value(int(float(days)), block["review_every_days"][1])
     risk = _risk(options.risk, block.get("risk"))
     if risk is None:
         risk = Value("medium", "not in the tracker: medium")
         report.warn(table.sheet.name, "no risk in the header block: give --risk (set to medium)")
     head["risk"] = risk
 
-    header_date = _date_of(block["opened"][0], False)[0] if "opened" in block else None
+    header_date = date_of(block["opened"][0], False)[0] if "opened" in block else None
     actions = [_action(table, row, head["id"].value, header_date, report) for row in table.rows]
     _unique_ids(actions, head["id"].value, report)
     if header_date is not None:
@@ -123,6 +96,46 @@ def plan_from_table(table: Table, file_stem: str, several: bool, options: Option
         report.inferred.append(f"{table.sheet.name}: plan opened {head['opened'].value} from "
                                f"{head['opened'].source}")
     return PlanDraft(provider, head, actions, file_stem)
+
+
+_ORGANISATION = re.compile(r"\b(?:Board|Council|Ltd|Limited|Trust|NHS|CIC|LLP|plc|Partnership|Authority|"
+                           r"Care Group|Healthcare|Services)\b")
+
+
+def _names(text: str, key: str) -> list[str]:
+    """Abuse types or quality statements written out ("Safeguarding; Governance, management and sustainability")
+    as their ids; a name with a comma in it is kept whole when the vocabulary has it."""
+    from compiler.vocab import vocab
+
+    known = set(vocab().abuse_types if key == "abuse_types" else vocab().quality_statements)
+    slug = lambda part: plain(part).replace(" ", "_")          # noqa: E731
+    pieces = [p for p in re.split(r";", text) if p.strip()] if ";" in text else [p for p in text.split(",") if p.strip()]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            joined = slug(",".join(pieces[i:j]))
+            if joined in known or j == i + 1:
+                out.append(joined)
+                i = j
+                break
+    return out
+
+
+def _labelled(block: list[tuple[str, Any, str]]) -> dict[str, tuple[Any, str]]:
+    """The header block's labelled values by the field they give; of two labels for one field, the better one
+    (the vocabulary's order), else the first."""
+    best: dict[str, tuple[int, Any, str]] = {}
+    for label, value, where in block:
+        if not label or value in (None, ""):
+            continue
+        found = header_field(label)
+        if found is None:
+            continue
+        name, rank = found
+        if name not in best or rank < best[name][0]:
+            best[name] = (rank, value, where)
+    return {name: (value, where) for name, (_, value, where) in best.items()}
 
 
 def _option_or_block(option: str | None, name: str, found: tuple[Any, str] | None) -> Value | None:
@@ -171,9 +184,13 @@ def _action(table: Table, row: Row, plan_id: str, header_date: dt.date | None, r
         elif column.field == "recommendation" and text:
             kept.append(f"{column.heading}: {text}")
         elif column.field == "owner" and text:
-            out["owner"] = _owner(text, table.key, where, report)
+            owner = read_owner(text, table.key, where, report)
+            if owner is not None:
+                out["owner"] = owner
+            else:
+                kept.append(f"{column.heading}: {text}")
         elif column.field in ("due", "opened", "closed"):
-            when = _when(cells[column.index].value, column.field, header_date, where, report)
+            when = read_when(cells[column.index].value, column.field, header_date, where, report)
             if when is not None:
                 out[column.field] = when
         elif column.field == "progress" and text:
@@ -182,11 +199,11 @@ def _action(table: Table, row: Row, plan_id: str, header_date: dt.date | None, r
             out["evidence_words"] = Value(text, where)
             kept.append(f"{column.heading}: {text}")
         elif column.field == "rag":
-            rag = _rag(cells[column.index], table.key, where, report)
+            rag = read_rag(cells[column.index], table.key, where, report)
             if rag is not None:
                 out["rag"], out["rag_status"] = rag
         elif column.field == "status" and (text or cells[column.index].fill):
-            status = _status(cells[column.index], table, where, report)
+            status = read_status(cells[column.index], table, where, report)
             out.update(status)
         elif column.field == "kind" and text:
             kind = plain(text).replace(" ", "_")
@@ -210,6 +227,12 @@ def _action(table: Table, row: Row, plan_id: str, header_date: dt.date | None, r
 
 def _finish(out: dict[str, Value], kept: list[str], table: Table, row: Row, report: Report) -> None:
     first = table.where(row.number, table.column("title").index)
+    progress = out.get("progress")
+    if table.column("status") is None and progress is not None:     # "Complete: ...", "Not started." opening
+        opening = re.split(r"[:.;,–-]", progress.value, maxsplit=1)[0]   # the update says where it is
+        meaning = meaning_of(opening) if len(opening.split()) <= 4 else None
+        if meaning is not None:
+            out["status"] = Value(meaning.status, f"{progress.source} {opening.strip()!r}")
     if "status" not in out and "rag_status" in out:       # a RAG with no status column: its meaning's status
         out["status"] = out["rag_status"]
     out.pop("rag_status", None)
@@ -222,9 +245,9 @@ def _finish(out: dict[str, Value], kept: list[str], table: Table, row: Row, repo
         out["narrative"] = Value("\n\n".join(narrative), sources or first)
     title = out.get("title")
     if "kind" not in out:
-        out["kind"] = _kind(title.value if title else "", first, report)
+        out["kind"] = infer_kind(title.value if title else "", first, report)
     if "evidence_words" in out:
-        types = _types(out["evidence_words"].value)
+        types = evidence_types(out["evidence_words"].value)
         if types:
             out["requires"] = Value([{"type": t, "count": 1} for t in types],
                                     f"inferred from {out['evidence_words'].source}: "
@@ -243,126 +266,6 @@ def _row_line(table: Table, row: Row, out: dict[str, Value]) -> str:
                 else value
             parts.append(f"{key} {shown}")
     return f"{table.sheet.name} " + "; ".join(str(p) for p in parts)
-
-
-def _owner(text: str, key: Key, where: str, report: Report) -> Value:
-    token = text.strip()
-    initials = [t for t in re.split(r"[/,&]|\band\b", token) if t.strip()]
-    if token in key.owners:
-        owner, source = key.owners[token]
-        return Value(owner, f"{where} {token!r} through {source}")
-    if len(initials) > 1 and all(t.strip() in key.owners for t in initials):
-        owner, source = key.owners[initials[0].strip()]
-        report.warn(where, f"several owners ({token}): the first, {initials[0].strip()}, is the action's owner")
-        return Value(owner, f"{where} {initials[0].strip()!r} through {source}")
-    if re.fullmatch(r"[A-Z]{2,4}", token):
-        report.warn(where, f"owner {token!r} looks like initials the tracker's key does not explain: kept as written")
-        return Value(Owner(token, None), where)
-    owner = parse_owner(token)
-    if owner.role is None and owner.name and len(owner.name.split()) == 1:
-        report.warn(where, f"owner {token!r} names no person and no role clearly: kept as written")
-    return Value(owner, where)
-
-
-def _rag(cell: Any, key: Key, where: str, report: Report) -> tuple[Value, Value] | None:
-    text = "" if cell.value is None else str(cell.value).strip()
-    fill = colour_class(cell.fill)
-    named = colour_word(text) if text else None
-    if text and named is None and plain(text) in key.words:        # a word the key defines ("Complete")
-        meaning = meaning_of(key.words[plain(text)][0])
-        if meaning is not None:
-            return Value(meaning.rag, f"{where} {text!r} through {key.words[plain(text)][1]}"), \
-                Value(meaning.status, f"{where} {text!r} through {key.words[plain(text)][1]}")
-    if text and named is None:
-        meaning = meaning_of(text)
-        if meaning is not None:
-            return Value(meaning.rag, f"{where} {text!r}"), Value(meaning.status, f"{where} {text!r}")
-        report.warn(where, f"RAG {text!r} is not a colour or a status sgpack knows: left unset")
-        return None
-    if named and fill and named != fill:
-        report.warn(where, f"the text says {text!r} but the cell is filled {fill}: the text is taken")
-    colour = named or fill
-    if colour is None:
-        return None
-    meaning, why = key.meaning(colour)
-    source = f"{where} {'text ' + repr(text) if named else 'fill ' + colour} means {meaning.rag}: {why}"
-    return Value(meaning.rag, source), Value(meaning.status, source)
-
-
-def _status(cell: Any, table: Table, where: str, report: Report) -> dict[str, Value]:
-    text = "" if cell.value is None else str(cell.value).strip()
-    out: dict[str, Value] = {}
-    meaning = meaning_of(table.key.words[plain(text)][0]) if plain(text) in table.key.words else meaning_of(text)
-    if meaning is not None:
-        out["status"] = Value(meaning.status, f"{where} {text!r}")
-    elif text:
-        report.warn(where, f"status {text!r} is not one sgpack knows: left unset")
-    if table.column("rag") is None and colour_class(cell.fill):     # a status cell coloured by the key
-        rag = _rag(type(cell)(None, cell.fill), table.key, where, report)
-        if rag is not None:
-            out["rag"] = rag[0]
-            out.setdefault("status", rag[1])
-    return out
-
-
-def _when(value: Any, field_name: str, header: dt.date | None, where: str, report: Report) -> Value | None:
-    when, how = _date_of(value, field_name == "due", header)
-    if when is None:
-        if value not in (None, "") and how:
-            report.warn(where, how)
-        return None
-    return Value(when, where if not how else f"{where} ({how})")
-
-
-def _date_of(value: Any, due: bool, header: dt.date | None = None) -> tuple[dt.date | None, str]:
-    """(the date a cell means, how it was read when that needs saying) or (None, why not). A due month or quarter
-    is its last day; an Excel serial number in a cell not formatted as a date is read as one."""
-    if value in (None, ""):
-        return None, ""
-    if isinstance(value, dt.datetime):
-        return value.date(), ""
-    if isinstance(value, dt.date):
-        return value, ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1] and float(value).is_integer():
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value)), f"Excel day number {int(value)}"
-        return None, f"{value!r} is not a date"
-    text = " ".join(str(value).split())
-    reading = parse_period(text)
-    if isinstance(reading, Period):
-        if reading.grain == "day":
-            return reading.start, ""
-        return (reading.end if due else reading.start), f"'{text}': its {'last' if due else 'first'} day"
-    free = _FREE_MONTH.match(text.lower())
-    if free and free["month"] in _MONTHS:
-        if header is None:
-            return None, f"'{text}' names no year and the tracker has no date to read it against: left empty"
-        month = _MONTHS[free["month"]]
-        year = header.year + (1 if month < header.month else 0)
-        start = dt.date(year, month, 1)
-        end = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
-        return (end if due else start), f"'{text}' after the tracker's date {header.isoformat()}"
-    return None, f"'{one_line(text)}' is not a date sgpack reads: left empty"
-
-
-def _kind(title: str, where: str, report: Report) -> Value:
-    value = plain(title)
-    for kind, phrases in words().kinds:
-        for phrase in phrases:
-            if has_phrase(value, phrase):
-                report.inferred.append(f"{where}: kind {kind} from the word {phrase!r}")
-                return Value(kind, f"inferred from the word {phrase!r} in {where}")
-    report.inferred.append(f"{where}: kind practice_change (no word of the action says otherwise)")
-    report.warn(where, "the action's kind is not in its words: set to practice_change; check it")
-    return Value("practice_change", f"no word of {where} names its kind: practice_change")
-
-
-def _types(text: str) -> list[str]:
-    """The evidence types an evidence column's words name, in order ("monthly audit of PBS plans; supervision
-    records" -> audit, supervision)."""
-    from evidence_store.kinds import types_in
-
-    return list(dict.fromkeys(types_in(text)))
 
 
 def _unique_ids(actions: list[dict[str, Value]], plan_id: str, report: Report) -> None:
@@ -390,6 +293,3 @@ def _unique_ids(actions: list[dict[str, Value]], plan_id: str, report: Report) -
             action[key] = action.pop(key)
 
 
-def one_line(text: str, limit: int = 80) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from compiler.trackers.key import Key, column_letter, read_key
-from compiler.trackers.words import field_of, plain, words
+from compiler.trackers.words import field_of, header_field, plain, words
 from evidence_store.grid import Book, Cell, Sheet
 
 HEADER_SEARCH = 25          # rows from the top a header row is looked for in
@@ -51,19 +51,23 @@ def find_tables(book: Book, notes: list[str]) -> list[Table]:
     for sheet in book.sheets:
         if plain(sheet.name) in vocabulary.key_sheets and not sheet.hidden:
             key.merge(read_key(sheet))
-    text_sheets = [s for s in book.sheets if book.format == "docx" and s.name == "Text"]
+    # the header block of every table: a Word document's paragraphs before its tables, a workbook's Plan sheet
+    text_sheets = [s for s in book.sheets if (book.format == "docx" and s.name == "Text")
+                   or (plain(s.name) in vocabulary.plan_sheets and not s.hidden)]
     tables: list[Table] = []
     for sheet in book.sheets:
         name = plain(sheet.name)
         if sheet.hidden:
             notes.append(f"hidden sheet {sheet.name!r} skipped")
             continue
-        if name in vocabulary.key_sheets or sheet in text_sheets:
+        if name in vocabulary.key_sheets or (sheet in text_sheets and book.format == "docx"):
             continue
         if name in vocabulary.not_action_sheets:
             notes.append(f"sheet {sheet.name!r} holds no actions (its name says it is data, not a plan): skipped")
             continue
         table = _table(sheet, key, text_sheets)
+        if table is None and plain(sheet.name) in vocabulary.plan_sheets:
+            continue
         if table is None:
             notes.append(f"sheet {sheet.name!r}: no header row naming an action and at least {MIN_FIELDS - 1} "
                          f"other columns in its first {HEADER_SEARCH} rows: skipped")
@@ -108,7 +112,8 @@ def _table(sheet: Sheet, book_key: Key, text_sheets: list[Sheet]) -> Table | Non
     key.merge(book_key)
     block = _block(sheet, header_row)
     for text in text_sheets:
-        block = _block(text, len(text.rows) + 1) + block
+        if text is not sheet:
+            block = _block(text, len(text.rows) + 1) + block
     return Table(sheet, header_row, columns, rows, block, key, text_sheets)
 
 
@@ -163,6 +168,7 @@ def _block(sheet: Sheet, before: int) -> list[tuple[str, str, str]]:
     """The header block: each "Label: value" (in one cell, or a label and the value in the next cell) and each
     title line, with its cell."""
     out: list[tuple[str, str, str]] = []
+    first = True                       # the first line is the title, even with a colon in it ("Review: Adult B")
     for r in range(1, min(before, len(sheet.rows) + 1)):
         texts = [(c, cell.value) for c, cell in enumerate(sheet.rows[r - 1], start=1) if cell.value not in (None, "")]
         i = 0
@@ -170,7 +176,8 @@ def _block(sheet: Sheet, before: int) -> list[tuple[str, str, str]]:
             c, value = texts[i]
             where = f"{sheet.name}!{column_letter(c)}{r}"
             text = value.strip() if isinstance(value, str) else value
-            if isinstance(text, str) and ":" in text and not text.endswith(":"):
+            if isinstance(text, str) and ":" in text and not text.endswith(":") \
+                    and not (first and header_field(text.split(":", 1)[0]) is None):
                 label, rest = text.split(":", 1)
                 out.append((label.strip(), rest.strip(), where))
             elif isinstance(text, str) and i + 1 < len(texts) and (text.endswith(":") or
@@ -180,5 +187,6 @@ def _block(sheet: Sheet, before: int) -> list[tuple[str, str, str]]:
                 i += 1
             else:
                 out.append(("", text, where))
+            first = False
             i += 1
     return out

@@ -28,10 +28,13 @@ class Words:
     columns: dict[str, tuple[str, ...]]        # field -> phrases (plain)
     header: dict[str, tuple[str, ...]]
     key_sheets: frozenset[str]
+    plan_sheets: frozenset[str]
     not_action_sheets: frozenset[str]
     meanings: tuple[Meaning, ...]
     colour_words: dict[str, str]               # "g" -> "green"
     kinds: tuple[tuple[str, tuple[str, ...]], ...]
+    kinds_first: tuple[tuple[str, tuple[str, ...]], ...]
+    placeholder_owners: frozenset[str]
     role_words: tuple[str, ...]
 
 
@@ -46,10 +49,13 @@ def words() -> Words:
         columns={field: phrases(items) for field, items in raw["columns"].items()},
         header={field: phrases(items) for field, items in raw["header"].items()},
         key_sheets=frozenset(plain(n) for n in raw["key_sheets"]),
+        plan_sheets=frozenset(plain(n) for n in raw["plan_sheets"]),
         not_action_sheets=frozenset(plain(n) for n in raw["not_action_sheets"]),
         meanings=tuple(Meaning(m["rag"], m["status"], phrases(m["words"])) for m in raw["meanings"]),
         colour_words={plain(word): colour for colour, items in raw["colour_words"].items() for word in items},
         kinds=tuple((kind, phrases(items)) for kind, items in raw["kinds"].items()),
+        kinds_first=tuple((kind, phrases(items)) for kind, items in raw["kinds_first"].items()),
+        placeholder_owners=frozenset(plain(p) for p in raw["placeholder_owners"]),
         role_words=phrases(raw["role_words"]),
     )
 
@@ -57,6 +63,27 @@ def words() -> Words:
 def has_phrase(text: str, phrase: str) -> bool:
     """`phrase` as whole words in plain `text`."""
     return f" {phrase} " in f" {text} "
+
+
+def header_field(label: object) -> tuple[str, int] | None:
+    """The plan field a header block's label names, and the rank of the phrase (0 is the best): the whole label,
+    else the longest phrase it starts with."""
+    text = plain(label)
+    if not text:
+        return None
+    table = words().header
+    raw_order = _header_order()
+    for field, items in table.items():
+        if text in items:
+            return field, raw_order[field].index(text)
+    field = field_of(label, table)
+    return (field, len(raw_order[field])) if field else None
+
+
+@lru_cache(maxsize=1)
+def _header_order() -> dict[str, list[str]]:
+    raw = yaml.safe_load(resources.files("compiler").joinpath("data", "tracker_words.yaml").read_text(encoding="utf-8"))
+    return {field: [plain(item) for item in items] for field, items in raw["header"].items()}
 
 
 def field_of(heading: object, table: dict[str, tuple[str, ...]]) -> str | None:

@@ -24,6 +24,12 @@ class Emitted:
     text: str
     cells: dict[int, str] = field(default_factory=dict)
 
+    def cell_at(self, line: int | None) -> str | None:
+        """The cell of a line, or of the nearest line above it that has one (an item of a list under its key)."""
+        if not line:
+            return None
+        return next((self.cells[n] for n in range(line, 0, -1) if n in self.cells), None)
+
 
 class _Writer:
     def __init__(self) -> None:
@@ -50,13 +56,14 @@ def emit(draft: PlanDraft, tracker: str, kept: dict[str, Any] | None = None) -> 
     out.line("plan:")
     head = {k: _chosen(v, old_head.get(k)) for k, v in draft.head.items()}
     for key, value in head.items():
-        out.line(f"  {key}: {_scalar(value.value)}", value.source)
+        _value_line(out, "  ", key, value, 4)
     for key, value in old_head.items():              # what the plan file has and the tracker does not
         if key not in head:
             _any(out, f"  {key}", value, 2)
-    for key in ("indicators",):
-        if kept and kept.get(key):
-            _any(out, key, kept[key], 0)
+    if draft.indicators is not None and draft.indicators.value:
+        _value_line(out, "", "indicators", draft.indicators, 2)
+    elif kept and kept.get("indicators"):
+        _any(out, "indicators", kept["indicators"], 2)
     old_actions = {a.get("id"): a for a in (kept or {}).get("actions") or [] if isinstance(a, dict)}
     out.line("actions:" if draft.actions or old_actions else "actions: []")
     done: set[str] = set()
@@ -90,10 +97,8 @@ def _action_lines(out: _Writer, action: dict[str, Value], old: dict[str, Any]) -
             parts = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in
                      (("name", value.value.name), ("role", value.value.role)) if v]
             out.line(f"{lead}owner: {{{', '.join(parts)}}}", value.source)
-        elif key == "requires" and isinstance(value.value, list):
-            out.line(f"{lead}requires:", value.source)
-            for req in value.value:
-                _any(out, "      -", req, 8, first_inline=True)
+        elif isinstance(value.value, (list, dict)):
+            _value_line(out, lead, key, value, 6)
         elif key == "narrative" and isinstance(value.value, str) and "\n" in value.value \
                 and _BLOCK_SAFE.match(value.value):
             out.line(f"{lead}narrative: |-", value.source)
@@ -104,6 +109,22 @@ def _action_lines(out: _Writer, action: dict[str, Value], old: dict[str, Any]) -
     for key, value in old.items():                    # reviews, waive, evidence... the user added
         if key not in values:
             _any(out, f"    {key}", value, 6)
+
+
+def _value_line(out: _Writer, lead: str, key: str, value: Value, indent: int) -> None:
+    """`key: value` with its source as a comment; a list or a mapping below it, item by item."""
+    if isinstance(value.value, list) and value.value:
+        out.line(f"{lead}{key}:", value.source)
+        for item in value.value:
+            _any(out, " " * (indent - 2) + "-", item, indent, first_inline=True)
+    elif isinstance(value.value, dict) and value.value:
+        out.line(f"{lead}{key}:", value.source)
+        for k, v in value.value.items():
+            _any(out, " " * indent + _key(k), v, indent + 2)
+    elif isinstance(value.value, (list, dict)):
+        out.line(f"{lead}{key}: {'[]' if isinstance(value.value, list) else '{}'}", value.source)
+    else:
+        out.line(f"{lead}{key}: {_scalar(value.value)}", value.source)
 
 
 def _chosen(new: Value, old: Any) -> Value:
