@@ -69,14 +69,22 @@ def read_rag(cell: Any, key: Key, where: str, report: Report) -> tuple[Value, Va
     return Value(meaning.rag, source), Value(meaning.status, source)
 
 
+_STATUSES = {"planned": "planned", "in progress": "in_progress", "completed": "completed", "closed": "closed"}
+
+
 def read_status(cell: Any, table: Table, where: str, report: Report) -> dict[str, Value]:
     text = "" if cell.value is None else str(cell.value).strip()
     out: dict[str, Value] = {}
-    meaning = meaning_of(table.key.words[plain(text)][0]) if plain(text) in table.key.words else meaning_of(text)
-    if meaning is not None:
-        out["status"] = Value(meaning.status, f"{where} {text!r}")
+    own = plain(text).replace("_", " ")
+    if own in _STATUSES:                           # sgpack's own word (its template's drop-down, its export)
+        out["status"] = Value(_STATUSES[own], f"{where} {text!r}")
     elif text:
-        report.warn(where, f"status {text!r} is not one sgpack knows: left unset")
+        words_key = table.key.words.get(plain(text))
+        meaning = meaning_of(words_key[0]) if words_key else meaning_of(text)
+        if meaning is not None:
+            out["status"] = Value(meaning.status, f"{where} {text!r}")
+        else:
+            report.warn(where, f"status {text!r} is not one sgpack knows: left unset")
     if table.column("rag") is None and colour_class(cell.fill):     # a status cell coloured by the key
         rag = read_rag(type(cell)(None, cell.fill), table.key, where, report)
         if rag is not None:

@@ -113,7 +113,8 @@ def _table(sheet: Sheet, book_key: Key, text_sheets: list[Sheet]) -> Table | Non
     block = _block(sheet, header_row)
     for text in text_sheets:
         if text is not sheet:
-            block = _block(text, len(text.rows) + 1) + block
+            block = (_pairs(text) if plain(text.name) in words().plan_sheets else
+                     _block(text, len(text.rows) + 1)) + block
     return Table(sheet, header_row, columns, rows, block, key, text_sheets)
 
 
@@ -162,6 +163,17 @@ def _rows(sheet: Sheet, header_row: int, columns: list[Column]) -> list[Row]:
         blank_run = 0
         rows.append(Row(r, cells, filled))
     return rows
+
+
+def _pairs(sheet: Sheet) -> list[tuple[str, str, str]]:
+    """A Plan sheet: a label in its first column and the value in its second, a row each (a third column of
+    guidance is not a value)."""
+    out: list[tuple[str, str, str]] = []
+    for r in range(1, len(sheet.rows) + 1):
+        label, value = sheet.cell(r, 1).value, sheet.cell(r, 2).value
+        if isinstance(label, str) and label.strip() and value not in (None, ""):
+            out.append((label.strip().rstrip(":"), value, f"{sheet.name}!B{r}"))
+    return out
 
 
 def _block(sheet: Sheet, before: int) -> list[tuple[str, str, str]]:

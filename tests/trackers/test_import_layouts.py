@@ -175,3 +175,33 @@ def test_the_export_round_trips_every_field(tmp_path):
     assert [fields(p) for p in back.plans] == [fields(p) for p in plans.plans]
     assert sorted((f.rule, f.action or "", f.message) for f in back.findings) == \
         sorted((f.rule, f.action or "", f.message) for f in plans.findings)
+
+
+def test_the_new_plan_template_imports_as_it_is_filled_in(tmp_path):
+    import openpyxl
+
+    made = CliRunner().invoke(cli, ["new", "plan", "--xlsx", "--out", str(tmp_path / "plan.xlsx")])
+    assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    values = {"Provider": "Example Care Ltd", "Plan ID": "SAP-2026-099", "Plan title": "Falls at Meadow Court",
+              "Service": "Meadow Court", "Risk": "medium", "Opened": dt.date(2026, 4, 1),
+              "Quality statements": "safeguarding; learning_culture"}
+    for row in book["Plan"].iter_rows(min_row=2):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+    action = ["MC-01", "Review falls every week at the handover", "oversight", "Ann Lee (Registered Manager)",
+              "medium", dt.date(2026, 4, 1), dt.date(2026, 12, 31), "in_progress", None, "green",
+              "Weekly reviews started.", "audit; governance minutes", None]
+    for column, value in enumerate(action, start=1):
+        book["Actions"].cell(2, column, value)
+    book.save(tmp_path / "filled.xlsx")
+    ((draft, emitted),) = read_tracker(tmp_path / "filled.xlsx").plans
+    head = {k: v.value for k, v in draft.head.items()}
+    assert (draft.provider.value, head["id"], head["service"], head["quality_statements"], head["opened"]) == (
+        "Example Care Ltd", "SAP-2026-099", "Meadow Court", ["safeguarding", "learning_culture"], dt.date(2026, 4, 1))
+    (got,) = [{k: v.value for k, v in a.items()} for a in draft.actions]
+    assert (got["id"], got["kind"], got["status"], got["rag"], got["due"]) == (
+        "MC-01", "oversight", "in_progress", "green", dt.date(2026, 12, 31))
+    assert [r["type"] for r in got["requires"]] == ["audit", "governance_minutes"]
+    plan = pipeline.check([tmp_path / "filled.xlsx"], ROOT / "examples" / "evidence", AS_OF).plans[0]
+    assert plan.id == "SAP-2026-099" and plan.actions[0].owner.name == "Ann Lee"
