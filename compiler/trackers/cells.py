@@ -93,8 +93,9 @@ def read_status(cell: Any, table: Table, where: str, report: Report) -> dict[str
     return out
 
 
-def read_when(value: Any, field_name: str, header: dt.date | None, where: str, report: Report) -> Value | None:
-    when, how = date_of(value, field_name == "due", header)
+def read_when(value: Any, field_name: str, header: dt.date | None, where: str, report: Report,
+              epoch_1904: bool = False) -> Value | None:
+    when, how = date_of(value, field_name == "due", header, epoch_1904)
     if when is None:
         if value not in (None, "") and how:
             report.warn(where, how)
@@ -102,7 +103,8 @@ def read_when(value: Any, field_name: str, header: dt.date | None, where: str, r
     return Value(when, where if not how else f"{where} ({how})")
 
 
-def date_of(value: Any, due: bool, header: dt.date | None = None) -> tuple[dt.date | None, str]:
+def date_of(value: Any, due: bool, header: dt.date | None = None,
+            epoch_1904: bool = False) -> tuple[dt.date | None, str]:
     """(the date a cell means, how it was read when that needs saying) or (None, why not). A due month or quarter
     is its last day; an Excel serial number in a cell not formatted as a date is read as one."""
     if value in (None, ""):
@@ -113,7 +115,9 @@ def date_of(value: Any, due: bool, header: dt.date | None = None) -> tuple[dt.da
         return value, ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1] and float(value).is_integer():
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value)), f"Excel day number {int(value)}"
+            start = dt.date(1904, 1, 1) if epoch_1904 else dt.date(1899, 12, 30)    # Excel's two day-number systems
+            system = " (the 1904 date system)" if epoch_1904 else ""
+            return start + dt.timedelta(days=int(value)), f"Excel day number {int(value)}{system}"
         return None, f"{value!r} is not a date"
     text = " ".join(str(value).split())
     reading = parse_period(text)

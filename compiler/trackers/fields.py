@@ -80,7 +80,7 @@ def plan_from_table(table: Table, file_stem: str, several: bool, options: Option
         report.warn(table.sheet.name, "no risk in the header block: give --risk (set to medium)")
     head["risk"] = risk
 
-    header_date = date_of(block["opened"][0], False)[0] if "opened" in block else None
+    header_date = date_of(block["opened"][0], False, None, table.epoch_1904)[0] if "opened" in block else None
     actions = [_action(table, row, head["id"].value, header_date, report) for row in table.rows]
     _unique_ids(actions, head["id"].value, report)
     if header_date is not None:
@@ -190,7 +190,7 @@ def _action(table: Table, row: Row, plan_id: str, header_date: dt.date | None, r
             else:
                 kept.append(f"{column.heading}: {text}")
         elif column.field in ("due", "opened", "closed"):
-            when = read_when(cells[column.index].value, column.field, header_date, where, report)
+            when = read_when(cells[column.index].value, column.field, header_date, where, report, table.epoch_1904)
             if when is not None:
                 out[column.field] = when
         elif column.field == "progress" and text:

@@ -10,6 +10,7 @@ from evidence_store.grid import Book, Cell, Sheet
 
 HEADER_SEARCH = 25          # rows from the top a header row is looked for in
 MIN_FIELDS = 3              # a header row names at least this many fields, one of them the action
+MAX_ACTIONS = 10_000        # actions read from one table: more is a log pasted in, not a plan (the rest: a note)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Table:
     block: list[tuple[str, str, str]]        # the header block: (label, value, cell) — label "" for a title line
     key: Key
     context: list[Sheet] = field(default_factory=list)   # the Text block of a Word document
+    epoch_1904: bool = False                # the workbook counts its day numbers from 1904
 
     def where(self, row: int, column: int) -> str:
         return f"{self.sheet.name}!{column_letter(column)}{row}"
@@ -75,6 +77,12 @@ def find_tables(book: Book, notes: list[str]) -> list[Table]:
         if not table.rows:
             notes.append(f"sheet {sheet.name!r}: a header row and no actions under it: skipped")
             continue
+        if len(table.rows) >= MAX_ACTIONS:
+            notes.append(f"sheet {sheet.name!r}: more than {MAX_ACTIONS:,} actions; the first {MAX_ACTIONS:,} "
+                         f"(to row {table.rows[-1].number}) are read, the rest are not (limit)")
+        if sheet.truncated:
+            notes.append(f"sheet {sheet.name!r}: cut short at the row limit for reading workbooks")
+        table.epoch_1904 = book.epoch_1904
         tables.append(table)
     return tables
 
@@ -162,6 +170,8 @@ def _rows(sheet: Sheet, header_row: int, columns: list[Column]) -> list[Row]:
             continue
         blank_run = 0
         rows.append(Row(r, cells, filled))
+        if len(rows) >= MAX_ACTIONS:
+            break
     return rows
 
 

@@ -205,3 +205,13 @@ def test_the_new_plan_template_imports_as_it_is_filled_in(tmp_path):
     assert [r["type"] for r in got["requires"]] == ["audit", "governance_minutes"]
     plan = pipeline.check([tmp_path / "filled.xlsx"], ROOT / "examples" / "evidence", AS_OF).plans[0]
     assert plan.id == "SAP-2026-099" and plan.actions[0].owner.name == "Ann Lee"
+
+
+def test_a_50000_row_tracker_is_read_within_bounds_and_says_where_it_stopped(made):
+    from compiler.trackers.layout import MAX_ACTIONS
+
+    out, truth = made
+    imported = read_tracker(out / "large-tracker.xlsx", _options(truth["files"]["large-tracker.xlsx"]))
+    ((draft, _),) = imported.plans
+    assert len(draft.actions) == MAX_ACTIONS
+    assert any(f"the first {MAX_ACTIONS:,}" in note and "(limit)" in note for note in imported.notes)

@@ -205,3 +205,13 @@ def test_every_phrase_in_the_vocabulary_is_text():
         else:
             yield value
     assert all(isinstance(v, str) for v in leaves(raw))          # "no" unquoted would be False
+
+
+def test_excel_day_numbers_in_both_date_systems():
+    header = [C("Action"), C("Owner"), C("Due"), C("Status")]
+    rows = [header, [C("Audit the log"), C("Ann Lee (Manager)"), C(46203), C("On track")]]
+    (draft,), _, _ = _import(Book("xlsx", [Sheet("Plan", rows)]), stem="p")
+    assert draft.actions[0]["due"].value == dt.date(2026, 6, 30)
+    (draft,), _, _ = _import(Book("xlsx", [Sheet("Plan", rows)], epoch_1904=True), stem="p")
+    assert draft.actions[0]["due"].value == dt.date(2030, 7, 1)          # 1,462 days later
+    assert "1904" in draft.actions[0]["due"].source
