@@ -215,3 +215,12 @@ def test_a_50000_row_tracker_is_read_within_bounds_and_says_where_it_stopped(mad
     ((draft, _),) = imported.plans
     assert len(draft.actions) == MAX_ACTIONS
     assert any(f"the first {MAX_ACTIONS:,}" in note and "(limit)" in note for note in imported.notes)
+
+
+def test_a_pack_builds_from_a_tracker(tmp_path):
+    tracker = ROOT / "examples" / "trackers" / "oakview-improvement-plan.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(tracker), "--evidence", str(ROOT / "examples" / "evidence"),
+                                      "--as-of", "2026-11-20", "--pack", "governance", "--out", str(tmp_path / "g")])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "g" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(p["id"], p["file"]) for p in manifest["plans"]] == [("SAP-2026-007", str(tracker))]
