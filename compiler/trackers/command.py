@@ -82,7 +82,7 @@ def _report(imported, paths: list[pathlib.Path], dry_run: bool) -> str:  # noqa:
         lines.append("  inferred (check these):")
         lines += [f"    {line}" for line in report.inferred]
     if report.kept:
-        lines.append("  columns kept as text in the narrative:")
+        lines.append("  kept as text, or not taken (no plan field for them):")
         lines += [f"    {line}" for line in report.kept]
     if report.warnings:
         lines.append("  warnings:")

@@ -9,7 +9,7 @@ from typing import Any
 from compiler.trackers.cells import date_of, evidence_types, infer_kind, read_owner, read_rag, read_status, read_when
 from compiler.trackers.key import Owner
 from compiler.trackers.layout import Column, Row, Table
-from compiler.trackers.values import Options, PlanDraft, Report, Value, one_line
+from compiler.trackers.values import Options, PlanDraft, Report, Value, cell_of, one_line
 from compiler.trackers.words import has_phrase, header_field, meaning_of, plain
 
 __all__ = ["Options", "PlanDraft", "Report", "Value", "date_of", "plan_from_table"]
@@ -95,6 +95,11 @@ def plan_from_table(table: Table, file_stem: str, several: bool, options: Option
             report.warn(table.sheet.name, "no date in the tracker: the plan is opened on the day of the import")
         report.inferred.append(f"{table.sheet.name}: plan opened {head['opened'].value} from "
                                f"{head['opened'].source}")
+    used = {cell_of(v.source) for v in (provider, *head.values())}
+    unused = [f"{label + ': ' if label else ''}{one_line(str(value), 60)} ({where})"
+              for label, value, where in table.block if where not in used and str(value).strip()]
+    if unused:                          # said, never dropped in silence: no plan field takes them
+        report.kept.append(f"{table.sheet.name}: header lines no plan field takes: " + "; ".join(unused))
     return PlanDraft(provider, head, actions, file_stem)
 
 

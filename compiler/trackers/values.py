@@ -1,8 +1,20 @@
 """What an import makes: each value with where it came from, the plan drafts, the options and the report."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+_CELL = re.compile(r"(.+?![A-Z]{1,3}[0-9]+)(?![0-9])")
+
+
+def cell_of(source: str | None) -> str | None:
+    """The cell a value's source starts with ("Action plan!F8 'PS' through Key!A3" -> "Action plan!F8"), or None
+    for a value sgpack inferred or defaulted."""
+    if not source or source.startswith(("inferred", "no ", "made from", "not in", "the ", "--")):
+        return None
+    match = _CELL.match(source)
+    return match.group(1) if match else None
 
 
 @dataclass
