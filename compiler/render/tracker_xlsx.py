@@ -71,7 +71,10 @@ def tracker_workbook(assessment: Assessment) -> bytes:
             result = assessment.action(action.id)
             rows.append([plan.id, action.id, action.title, action.kind,
                          action.owner.name if action.owner else None, action.owner.role if action.owner else None,
-                         action.risk, action.opened, action.due, action.status, action.closed, action.rag,
+                         # an action's own risk and opening only where they differ from its plan's, so
+                         # a re-import inherits them as the plan it came from did
+                         action.risk if action.risk != plan.risk else None,
+                         action.opened if action.opened != plan.opened else None, action.due, action.status, action.closed, action.rag,
                          action.narrative, ", ".join(action.indicators), ", ".join(action.evidence),
                          result.assessed_rag, "; ".join(result.rag_reasons), _found(result), _gaps(result),
                          _closure(result)])

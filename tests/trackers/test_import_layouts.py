@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from compiler import pipeline
@@ -175,6 +176,13 @@ def test_the_export_round_trips_every_field(tmp_path):
     assert [fields(p) for p in back.plans] == [fields(p) for p in plans.plans]
     assert sorted((f.rule, f.action or "", f.message) for f in back.findings) == \
         sorted((f.rule, f.action or "", f.message) for f in plans.findings)
+    # an action inherits its plan's risk and opening date on the way back, as it did on the way out
+    imported = CliRunner().invoke(cli, ["import", str(tmp_path / "tracker.xlsx"), "--out", str(tmp_path / "back")])
+    assert imported.exit_code == 0, imported.output
+    for plan in plans.plans:
+        written = yaml.safe_load((tmp_path / "back" / f"{plan.id.lower()}.yaml").read_text(encoding="utf-8"))
+        own = {a.id: (a.risk != plan.risk, a.opened != plan.opened) for a in plan.actions}
+        assert {a["id"]: ("risk" in a, "opened" in a) for a in written["actions"]} == own
 
 
 def test_the_new_plan_template_imports_as_it_is_filled_in(tmp_path):
