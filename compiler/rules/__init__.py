@@ -4,7 +4,7 @@ Importing the package registers every rule: the registry first, then the familie
 `rule` and `Hit` from it (the registry imports none of them)."""
 from __future__ import annotations
 
-from compiler.rules import closure, owned, reviewed, specific, tested  # noqa: F401 - registers the rules
+from compiler.rules import closure, hidden, owned, reviewed, specific, tested  # noqa: F401 - registers the rules
 from compiler.rules.registry import RULES, Hit, Rule, RuleContext, catalogue_table, explain, rule, run_rules
 
 __all__ = ["RULES", "Hit", "Rule", "RuleContext", "catalogue_table", "explain", "rule", "run_rules"]

@@ -86,6 +86,13 @@ def _tick_box(q: QuestionData) -> str:
             "and how is that change tested?")
 
 
+def _hidden(q: QuestionData) -> str:
+    # one question per action or plan however many of its fields hold them: the view drops repeated questions
+    subject = q.action.id if q.action else q.plan.id
+    return (f"{subject} has text with hidden characters that can make it read differently on screen: has it been "
+            "checked against what was agreed, and who will correct it?")
+
+
 def _board(q: QuestionData) -> str:
     return f"{q.plan.id} ({q.plan.risk} risk) has had no board report in 90 days: when will the Board see it?"
 
@@ -102,6 +109,7 @@ def generic(q: QuestionData) -> str:
 QUESTIONS: dict[str, Callable[[QuestionData], str | None]] = {
     "SG101": lambda q: f"{q.action.id} requires no evidence: how will the Committee know it worked?",
     "SG102": _tick_box,
+    "SG105": _hidden,
     "SG201": _owner,
     "SG202": lambda q: f"{q.action.id} has no due date: by when will it be delivered, and who agreed that?",
     "SG301": _missing,
