@@ -391,24 +391,26 @@ def test_T3_control_characters_in_a_narrative(tmp_path, case):
 
 
 def test_T4_bidi_and_zero_width_text_is_kept_as_typed_and_kept_out_of_file_names(hostile_build):
-    """Kept as typed in the Word pack (it is the user's text), and never in a file name the pack writes
-    (evidence titled `invoice\\u202efdp.exe`)."""
+    """Kept as typed in the Word pack (it is the user's text) and flagged escaped among its findings, and never in
+    a file name the pack writes (evidence titled `invoice\\u202efdp.exe`)."""
     pack = hostile_build.cqc.out
     docx = docx_text(pack / "cqc-pack.docx")
     assert "\u202eevil\u202c zero\u200bwidth" in docx
+    # and flagged where the pack lists its findings (SG105), the characters shown as codes
+    flagged = "RP-01 narrative holds hidden characters (\\u202e right-to-left override"
+    assert flagged in docx and flagged in pdf_text(pack / "cqc-pack.pdf").replace("\n", " ")
     names = [p.name for p in pack.rglob("*")]
     assert not [n for n in names if any(unicodedata.category(c) == "Cf" for c in n)], names
     assert any(n.endswith("invoicefdp.exe.md") for n in names), names
 
 
-@pytest.mark.xfail(strict=True, reason="T4: bidi overrides and zero-width characters in plan text are not flagged: "
-                   "no check finding names the field and line (docs/security.md, row T4: kept but flagged)")
 def test_T4_bidi_in_narratives_is_flagged(case):
     plan, evidence = case
     write(plan, plan_text().replace("narrative: Weekly reviews started 3 March.",
                                     'narrative: "Weekly \\u202eevil\\u202c reviews"'))
     run = check(plan, evidence)
     assert [f for f in run.findings() if f["file"] == str(plan) and f["line"] == 23 and "\\u202e" in f["message"]]
+    assert [f["rule"] for f in run.findings() if f["line"] == 23] == ["SG105"] and "\u202e" not in run.output
 
 
 @pytest.mark.parametrize("bad", ["RP\\u202e-01", "RP\\u200b-01"])
