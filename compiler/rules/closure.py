@@ -31,13 +31,15 @@ def _criterion_hits(ctx: RuleContext, part: str) -> Iterator[Hit]:
 
 
 @rule("SG501", "closure-indicators-not-improved", severity="error",
-      message="{action} is {state} but its risk indicators do not show improvement: {reason}",
-      hint="keep the action open until the indicator shows improvement (a special-cause signal and the last "
-           "3 points on the better side of the baseline mean)")
+      message="{action} is {state} but its risk indicators fall short of the closure test: {reason}",
+      hint="keep the action open until each linked indicator shows sustained improvement (a special-cause signal, "
+           "the last 3 points on the better side of the baseline mean, the target met); link one if none is")
 def closure_indicators_not_improved(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
-        A closed or blue action whose risk indicators have not improved. An action that is
+        A closed or blue action whose risk indicators fall short of closure criterion 1. They
+        have not improved, or improved without holding it or reaching the target, or none is
+        linked to a high-risk action. An action that is
         closed, or declared blue, must pass closure criterion 1: each
         linked risk indicator shows improvement over time, read the way NHS England's Making
         Data Count reads an XmR chart (a special-cause improvement after the action opened,
@@ -55,7 +57,7 @@ def closure_indicators_not_improved(ctx: RuleContext) -> Iterator[Hit]:
             status: closed
             indicators: [restrictive_interventions]
 
-        plans/oakview.yaml:33: SG501 error  RP-01 is closed but its risk indicators do not show improvement: restrictive_interventions has not improved: no special-cause improvement since the action opened
+        plans/oakview.yaml:33: SG501 error  RP-01 is closed but its risk indicators fall short of the closure test: restrictive_interventions improved after the action opened, but the last 3 months do not all meet the target of 4. ...
 
     Fix
         Reopen the action (status in_progress, rag amber or green) and keep collecting the
@@ -88,7 +90,7 @@ def closure_audit_not_confirmed(ctx: RuleContext) -> Iterator[Hit]:
             requires:
               - {type: audit, count: 4, target: 90}
 
-        plans/oakview.yaml:33: SG502 error  RP-01 is closed but audits do not confirm practice change: 3 audit results dated since 2026-02-20; the latest score, 78% on 2026-05-28, is below the 90% target
+        plans/oakview.yaml:33: SG502 error  RP-01 is closed but audits do not confirm practice change: 3 audit results dated since 2026-02-20; the latest score, 78% on 2026-05-28, is at or above the first post-opening score (64%) but is below the 90% target
 
     Fix
         Reopen the action, repeat the audit after the change has bedded in, and link the
@@ -98,7 +100,7 @@ def closure_audit_not_confirmed(ctx: RuleContext) -> Iterator[Hit]:
 
 
 @rule("SG503", "closure-staff-evidence-missing", severity="error",
-      message="{action} is {state} but staff evidence is missing: {reason}",
+      message="{action} is {state} but staff evidence falls short of the closure test: {reason}",
       hint="link supervision or competency records dated after the action opened (high risk: one of each)")
 def closure_staff_evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
     """
@@ -118,7 +120,7 @@ def closure_staff_evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
             status: closed
             risk: high
 
-        plans/oakview.yaml:58: SG503 error  RP-02 is closed but staff evidence is missing: 2 supervision records and 0 competency records dated since 2026-02-20; a high-risk action needs at least one of each
+        plans/oakview.yaml:58: SG503 error  RP-02 is closed but staff evidence falls short of the closure test: 2 supervision records dated since 2026-02-20, but no competency record; a high-risk action needs at least one of each
 
     Fix
         Reopen the action, carry out and record supervision discussions and competency
@@ -128,7 +130,7 @@ def closure_staff_evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
 
 
 @rule("SG504", "closure-governance-not-shown", severity="error",
-      message="{action} is {state} but governance review and challenge are not shown: {reason}",
+      message="{action} is {state} but governance review and challenge fall short of the closure test: {reason}",
       hint="keep it under governance review for the cycles its risk needs (low 1, medium 2, high 3) "
            "and record the challenge made")
 def closure_governance_not_shown(ctx: RuleContext) -> Iterator[Hit]:
@@ -151,7 +153,7 @@ def closure_governance_not_shown(ctx: RuleContext) -> Iterator[Hit]:
             reviews:
               - {date: 2026-03-12, rag: amber, narrative: Update noted.}
 
-        plans/oakview.yaml:33: SG504 error  RP-01 is closed but governance review and challenge are not shown: Reviewed in 1 review cycle of 28 days since 2026-02-20 (3 needed at high risk); no review records challenge
+        plans/oakview.yaml:33: SG504 error  RP-01 is closed but governance review and challenge fall short of the closure test: Reviewed in only 1 review cycle of 28 days since 2026-02-20 (3 needed at high risk), and no review records challenge
 
     Fix
         Reopen the action and keep it on the governance agenda until enough cycles have

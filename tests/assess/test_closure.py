@@ -1,6 +1,7 @@
 """The closure test (docs/judgement.md): each of the four checks passing, failing or not applying, with reasons."""
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date as D
 
 import pytest
@@ -10,7 +11,7 @@ from builders import (AS_OF, PLAN_ID, make_action, make_catalogue, make_item, ma
 from compiler.assess.closure import closure_test, records_challenge, review_cycle
 from compiler.assess.matching import match_requirement
 from compiler.model.assessment import IndicatorResult
-from compiler.model.spc import SpcResult
+from compiler.model.spc import SpcPoint, SpcResult
 
 OPENED = D(2026, 2, 20)
 
@@ -45,12 +46,67 @@ def test_indicators_pass_when_every_one_passed():
     assert "restrictive_interventions, prn_use" in c.reason
 
 
+def reading(values, *, better="lower", target=None, improvement=False, last3_better=False, meets_target=None,
+            concern_at=(), fallback=False, baseline_n=None, explanation="The reading in detail."):
+    """A reading of `values`, the first 6 (or `baseline_n`) before opening, with the flags given."""
+    base = 6 if baseline_n is None else baseline_n
+    points = [SpcPoint(period=D(2025, 9, 1) + dt.timedelta(days=31 * n), label=f"m{n}", value=v, baseline=n < base,
+                       point_type="baseline" if n < base else
+                       "special_cause_concern" if n in concern_at else
+                       "special_cause_improvement" if improvement else "common_cause")
+              for n, v in enumerate(values)]
+    passed = (last3_better and meets_target is not False and (fallback or (improvement and not concern_at)))
+    return SpcResult(better=better, target=target, points=points, baseline_n=base, after_n=len(values) - base,
+                     improvement=improvement, last3_better=last3_better, meets_target=meets_target,
+                     concern=bool(concern_at), fallback=fallback, passed=passed, explanation=explanation)
+
+
+def with_reading(id, spc):
+    return IndicatorResult(id=id, title=id, data=f"indicators/{id}.csv", evidence=f"indicators-{id}", spc=spc)
+
+
 def test_indicators_fail_when_one_has_not_improved():
     action = make_action(indicators=["restrictive_interventions", "prn_use"])
-    c = run(action, indicators=[ind(), ind("prn_use", passed=False,
-                                            explanation="No special cause after opening.")]).indicators
+    flat = reading([5] * 10, explanation="No special cause after opening.")
+    c = run(action, indicators=[ind(), with_reading("prn_use", flat)]).indicators
     assert c.result == "fail"
-    assert c.reason == "prn_use has not improved: No special cause after opening."
+    assert c.reason == ("restrictive_interventions shows sustained improvement. prn_use shows no special-cause "
+                        "improvement after the action opened and the last 3 months are not all below the baseline "
+                        "mean. No special cause after opening.")
+
+
+def test_an_indicator_that_improved_but_missed_its_target_is_said_to_have_improved():
+    action = make_action(indicators=["med_errors"])
+    spc = reading([9, 8, 9, 10, 9, 8, 6, 5, 4, 4, 3, 3], target=3, improvement=True, last3_better=True,
+                  meets_target=False, explanation="Improved (shift) but the target is missed.")
+    c = run(action, indicators=[with_reading("med_errors", spc)]).indicators
+    assert c.result == "fail"
+    assert c.reason == ("med_errors improved after the action opened, but the last 3 months do not all meet the "
+                        "target of 3. Improved (shift) but the target is missed.")
+    assert "not improved" not in c.reason
+
+
+def test_an_indicator_with_a_late_concern_says_which_month():
+    spc = reading([5, 6, 5, 6, 5, 6, 3, 3, 3, 9], improvement=True, concern_at=(9,))
+    c = run(make_action(indicators=["falls"]), indicators=[with_reading("falls", spc)]).indicators
+    assert c.reason.startswith("falls improved after the action opened, but the last 3 months are not all below the "
+                               "baseline mean and m9 among them is a special-cause concern.")
+
+
+def test_an_indicator_read_before_and_after_says_so():
+    spc = reading([7, 8, 4, 4, 4], baseline_n=2, target=3, last3_better=True, meets_target=False, fallback=True)
+    c = run(make_action(indicators=["falls"]), indicators=[with_reading("falls", spc)]).indicators
+    assert c.reason.startswith("falls, compared before and after (too few months for a control chart): the last 3 "
+                               "months are all below the baseline mean, but they do not all meet the target of 3.")
+    spc = reading([7, 4, 4], baseline_n=0, fallback=True, better="higher")
+    c = run(make_action(indicators=["falls"]), indicators=[with_reading("falls", spc)]).indicators
+    assert "the last 3 months are not all above the first month." in c.reason
+
+
+def test_an_indicator_with_nothing_after_opening_cannot_show_improvement_yet():
+    spc = reading([5, 6, 5, 6, 5, 6])
+    c = run(make_action(indicators=["falls"]), indicators=[with_reading("falls", spc)]).indicators
+    assert c.reason.startswith("falls has no months after the action opened yet, so improvement cannot be shown.")
 
 
 def test_indicators_fail_with_the_missing_data_problem():
@@ -73,20 +129,26 @@ def test_audit_passes_when_latest_meets_target_and_improves():
             [audit_table((D(2026, 1, 12), 95), (D(2026, 3, 9), 72), (D(2026, 4, 6), 85), (D(2026, 5, 4), 94))]).audit
     assert c.result == "pass"
     assert c.evidence == ["rp-log-audit-scores"]
-    assert "3 audit results" in c.reason and "94% on 2026-05-04" in c.reason and "90% target" in c.reason
+    assert c.reason == ("3 audit results dated since 2026-02-20; the latest score, 94% on 2026-05-04, meets the 90% "
+                        "target and is at or above the first post-opening score (72%).")
 
 
 def test_audit_fails_below_the_requirement_target():
     c = run(make_action(requires=[make_requirement("audit", target=95)]),
             [audit_table((D(2026, 3, 9), 72), (D(2026, 5, 4), 94))]).audit
     assert c.result == "fail"
-    assert "below the 95% target" in c.reason
+    assert c.reason == ("2 audit results dated since 2026-02-20; the latest score, 94% on 2026-05-04, is at or above "
+                        "the first post-opening score (72%) but is below the 95% target.")
 
 
 def test_audit_fails_when_latest_is_below_the_first_post_opening_score():
     c = run(make_action(), [audit_table((D(2026, 3, 9), 96), (D(2026, 5, 4), 92))]).audit
     assert c.result == "fail"
-    assert "below the first post-opening score (96% on 2026-03-09)" in c.reason
+    assert c.reason == ("2 audit results dated since 2026-02-20; the latest score, 92% on 2026-05-04, meets the 90% "
+                        "target but is below the first post-opening score (96% on 2026-03-09).")
+    c = run(make_action(), [audit_table((D(2026, 3, 9), 96), (D(2026, 5, 4), 80))]).audit
+    assert c.reason.endswith("80% on 2026-05-04, is below the 90% target and is below the first post-opening score "
+                             "(96% on 2026-03-09).")
 
 
 def test_audit_fails_with_fewer_than_two_results_after_opening():
@@ -95,7 +157,8 @@ def test_audit_fails_with_fewer_than_two_results_after_opening():
              make_item("undated", links=["RP-01"])]
     c = run(make_action(), items).audit
     assert c.result == "fail"
-    assert c.reason == "1 audit result dated since 2026-02-20; at least 2 are needed."
+    assert c.reason == "Only 1 audit result dated since 2026-02-20; at least 2 are needed."
+    assert run(make_action(), []).audit.reason == "No audit results dated since 2026-02-20; at least 2 are needed."
 
 
 def test_audit_documents_without_scores_count_once_each():
@@ -137,8 +200,10 @@ def test_staff_high_risk_reason_counts_each_kind():
     items = [make_item("sup-1", "supervision", date=D(2026, 4, 1), links=["RP-01"]),
              make_item("sup-2", "supervision", date=D(2026, 5, 1), links=["RP-01"])]
     c = run(make_action(risk="high"), items).staff
-    assert c.reason == ("2 supervision records and 0 competency records dated since 2026-02-20; "
+    assert c.reason == ("2 supervision records dated since 2026-02-20, but no competency record; "
                         "a high-risk action needs at least one of each.")
+    assert run(make_action(risk="high")).staff.reason == (
+        "No supervision or competency record dated since 2026-02-20; a high-risk action needs at least one of each.")
 
 
 # --- 4. governance --------------------------------------------------------------------------
@@ -158,7 +223,8 @@ def test_two_minutes_in_one_cycle_count_once():
              minutes("m2", D(2026, 3, 15))]
     c = run(make_action(risk="medium"), items).governance
     assert c.result == "fail"
-    assert c.reason.startswith("Reviewed in 1 review cycle of 28 days since 2026-02-20 (2 needed at medium risk)")
+    assert c.reason == ("Challenge recorded on 2026-03-01 ('challenged' in minutes 'm1'), but reviewed in only "
+                        "1 review cycle of 28 days since 2026-02-20 (2 needed at medium risk).")
     assert c.evidence == ["m1", "m2"]
 
 
@@ -185,7 +251,14 @@ def test_governance_fails_without_challenge_however_many_cycles():
     items = [minutes("m1", D(2026, 3, 1)), minutes("m2", D(2026, 4, 1)), minutes("m3", D(2026, 5, 1))]
     c = run(make_action(risk="high"), items).governance
     assert c.result == "fail"
-    assert c.reason.endswith("no review records challenge.")
+    assert c.reason == ("Reviewed in 3 review cycles of 28 days since 2026-02-20 (3 needed at high risk), "
+                        "but no review records challenge.")
+
+
+def test_governance_short_of_cycles_and_challenge_says_both():
+    c = run(make_action(risk="high"), [minutes("m1", D(2026, 3, 1))]).governance
+    assert c.reason == ("Reviewed in only 1 review cycle of 28 days since 2026-02-20 (3 needed at high risk), "
+                        "and no review records challenge.")
 
 
 def test_governance_ignores_reviews_before_opening_and_after_as_of():
@@ -193,7 +266,8 @@ def test_governance_ignores_reviews_before_opening_and_after_as_of():
     items = [minutes("future", D(2026, 6, 20), "Challenged.")]
     c = run(action, items).governance
     assert c.result == "fail"
-    assert "0 review cycles" in c.reason
+    assert c.reason == ("No governance review dated since 2026-02-20; reviews in 1 review cycle of 28 days are "
+                        "needed at low risk.")
 
 
 def test_review_cycle_length_comes_from_the_plan():
@@ -237,4 +311,4 @@ def test_closure_applies_to_open_actions_and_ready_is_derived():
 def test_indicators_fail_when_a_linked_indicator_was_not_analysed():
     c = run(make_action(indicators=["restrictive_interventions", "prn_use"]), indicators=[ind()]).indicators
     assert c.result == "fail"
-    assert c.reason == "prn_use: not analysed."
+    assert c.reason == "restrictive_interventions shows sustained improvement. prn_use: not analysed."
