@@ -1,13 +1,24 @@
 """The assessed RAG of an action (docs/judgement.md), with its reasons in words.
 
+The contract, first line that applies:
+- blue: completed or closed, and the closure test passes;
+- red: overdue with a requirement unmet, or a linked indicator shows special-cause concern;
+- amber: a requirement unmet (missing, insufficient or stale), or overdue;
+- green: every requirement met with current evidence, on time, no indicator concern.
+
 Decisions of sgpack's own (docs/judgement.md states them for users):
 - Indicator concern = a special-cause concern among the last 3 points after the action
   opened (baseline points never count). An old concern followed by recovery is history
   shown on the chart, not a reason to keep the action red.
-- Overdue = a due date before as-of and status not completed/closed.
+- Overdue = a due date before as-of and status not completed/closed, so a completed or
+  closed action is on time.
 - Overdue with every requirement met is amber, not green ("on time" is part of green).
-- A completed/closed action whose closure test fails is at best amber (red still applies
-  when an indicator shows concern).
+- A completed or closed action whose closure test fails is judged by the red, amber and
+  green lines like any other: the failed test is not a cause of amber. Its reasons say
+  the test does not pass yet, and the rules report it (SG501-SG504 when closed or declared
+  blue; SG402 when declared blue).
+- The reasons say what held before what failed: "every requirement met with current evidence,
+  but overdue since ..." when the requirements are met and something else holds the rating down.
 """
 from __future__ import annotations
 
@@ -17,6 +28,13 @@ from compiler.model.assessment import Closure, IndicatorResult, RequirementResul
 from compiler.model.plan import RAG, Action
 
 CONCERN_WINDOW = 3
+CLOSURE_PARTS = ("indicators", "audit", "staff", "governance")
+# The rule that reports each failing part of the closure test for an action closed or declared
+# blue (compiler/rules/closure.py; tests/rules/test_closure.py holds the two together).
+CLOSURE_RULES = {"indicators": "SG501", "audit": "SG502", "staff": "SG503", "governance": "SG504"}
+ALL_MET = "every requirement met with current evidence"
+GREEN = f"{ALL_MET}, on time, no indicator concern"
+NO_REQUIREMENT = "no requirement unmet, on time, no indicator concern"
 
 
 def is_overdue(action: Action, as_of: dt.date) -> bool:
@@ -36,32 +54,48 @@ def requirement_words(r: RequirementResult) -> str:
     return f"requirement {r.type} ×{r.count}{within}: {r.found} found, {r.current} current"
 
 
+def closure_note(action: Action, closure: Closure) -> str | None:
+    """Why a completed, closed or declared-blue action is not blue, else None: a note beside the
+    rating, never its cause."""
+    finished = not action.is_open
+    if not finished and action.rag != "blue":
+        return None
+    failed = [name for name in CLOSURE_PARTS if getattr(closure, name).result == "fail"]
+    # SG501-SG504 report the failed parts only of an action closed or declared blue
+    see = (f": see {', '.join(CLOSURE_RULES[name] for name in failed)}"
+           if failed and (action.status == "closed" or action.rag == "blue") else "")
+    if finished:
+        return f"{action.status}; the closure test does not pass yet ({', '.join(failed)}){see}" if failed else None
+    state = action.status.replace("_", " ")
+    if failed:
+        return f"declared blue while {state}; the closure test does not pass yet ({', '.join(failed)}){see}"
+    return f"declared blue while {state}: blue needs the action completed or closed"
+
+
 def assessed_rag(action: Action, requirements: list[RequirementResult], indicators: list[IndicatorResult],
                  closure: Closure, as_of: dt.date) -> tuple[RAG, list[str]]:
-    """(rag, reasons): the first of blue, red, amber, green that applies (docs/judgement.md), and why."""
-    finished = not action.is_open
+    """(rag, reasons): the first of blue, red, amber, green that applies (docs/judgement.md), and why:
+    what held, then what failed, then why a finished action is not blue."""
     overdue = is_overdue(action, as_of)
     unmet = [r for r in requirements if not r.met]
     concern = [(i, labels) for i in indicators if (labels := indicator_concern(i))]
-    failed = [name for name in ("indicators", "audit", "staff", "governance")
-              if getattr(closure, name).result == "fail"]
 
-    if finished and closure.ready:
+    if not action.is_open and closure.ready:
         return "blue", [f"{action.status} and the closure test passes"]
 
-    reasons: list[str] = []
-    if concern:
-        reasons += [f"indicator {i.id} shows special-cause concern ({', '.join(labels)})" for i, labels in concern]
+    failures = [f"indicator {i.id} shows special-cause concern ({', '.join(labels)})" for i, labels in concern]
     if overdue and action.due is not None:
-        reasons.append(f"overdue since {action.due.isoformat()}")
-    reasons += [requirement_words(r) for r in unmet]
-    if finished:
-        reasons.append(f"{action.status} but the closure test fails ({', '.join(failed)})")
+        failures.append(f"overdue since {action.due.isoformat()}")
+    failures += [requirement_words(r) for r in unmet]
+    note = closure_note(action, closure)
+    notes = [note] if note else []
 
     if concern or (overdue and unmet):
-        return "red", reasons
-    if unmet or overdue or finished:
-        return "amber", reasons
-    if requirements:
-        return "green", ["every requirement met with current evidence, on time, no indicator concern"]
-    return "green", ["no requirement unmet, on time, no indicator concern"]
+        rag: RAG = "red"
+    elif unmet or overdue:
+        rag = "amber"
+    else:
+        return "green", [GREEN if requirements else NO_REQUIREMENT] + notes
+    if requirements and not unmet:   # what held, then what held the rating down, in one reason
+        failures[0] = f"{ALL_MET}, but {failures[0]}"
+    return rag, failures + notes

@@ -58,10 +58,12 @@ def rag_overstated(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
         A declared RAG rating better than the rating assessed from the evidence. The
-        assessed rating is (blue: closed and the closure test passes; red: overdue with a
-        requirement unmet, or an indicator shows special-cause concern; amber: any
-        requirement unmet, insufficient or stale; green: every requirement met with current
-        evidence, on time); blue > green > amber > red.
+        assessed rating is the first that applies: blue, completed or closed and the closure
+        test passes; red, overdue with a requirement unmet, or an indicator shows special-cause
+        concern; amber, any requirement unmet, insufficient or stale, or overdue; green, every
+        requirement met with current evidence, on time, no indicator concern. Better is
+        blue > green > amber > red, so a completed or closed action declared blue whose
+        closure test fails is reported here (and each failing part as SG501-SG504).
 
     Why it matters
         Optimistic ratings are how Boards come to see updates but no evidence of impact. An

@@ -44,10 +44,40 @@ def test_blue_even_when_a_window_requirement_has_gone_stale():
     assert rag == "blue"
 
 
-def test_closed_but_closure_fails_is_at_best_amber():
+def test_closed_with_every_requirement_met_but_the_closure_test_failing_is_green_with_a_note():
     rag, reasons = assessed_rag(make_action(status="closed"), [req()], [], NOT_READY, AS_OF)
+    assert rag == "green"
+    assert reasons == ["every requirement met with current evidence, on time, no indicator concern",
+                       "closed; the closure test does not pass yet (audit, governance): see SG502, SG504"]
+
+
+def test_completed_and_not_declared_blue_names_no_finding():
+    rag, reasons = assessed_rag(make_action(status="completed", rag="green"), [req()], [], NOT_READY, AS_OF)
+    assert rag == "green"
+    assert reasons[-1] == "completed; the closure test does not pass yet (audit, governance)"
+
+
+def test_a_completed_action_is_never_overdue():
+    action = make_action(status="completed", due=D(2026, 3, 31))
+    rag, reasons = assessed_rag(action, [req()], [], NOT_READY, AS_OF)
+    assert rag == "green"
+    assert not any("overdue" in r for r in reasons)
+
+
+def test_completed_with_a_requirement_unmet_is_amber_for_the_requirement_not_the_closure_test():
+    action = make_action(status="completed", rag="blue")
+    rag, reasons = assessed_rag(action, [req(found=5, current=4, status="insufficient")], [], NOT_READY, AS_OF)
     assert rag == "amber"
-    assert reasons == ["closed but the closure test fails (audit, governance)"]
+    assert reasons == ["requirement audit ×8: 5 found, 4 current",
+                       "completed; the closure test does not pass yet (audit, governance): see SG502, SG504"]
+
+
+def test_declared_blue_while_open_says_why_it_is_not_blue():
+    _, reasons = assessed_rag(make_action(rag="blue", due=D(2026, 9, 30)), [req()], [], READY, AS_OF)
+    assert reasons[-1] == "declared blue while in progress: blue needs the action completed or closed"
+    _, reasons = assessed_rag(make_action(rag="blue", due=D(2026, 9, 30)), [req()], [], NOT_READY, AS_OF)
+    assert reasons[-1] == ("declared blue while in progress; the closure test does not pass yet (audit, governance): "
+                           "see SG502, SG504")
 
 
 def test_red_when_overdue_and_a_requirement_unmet():
@@ -61,7 +91,8 @@ def test_red_on_recent_indicator_concern_even_when_on_time_and_met():
     ind = indicator("common_cause", "common_cause", "special_cause_concern")
     rag, reasons = assessed_rag(make_action(due=D(2026, 9, 30)), [req()], [ind], READY, AS_OF)
     assert rag == "red"
-    assert reasons == ["indicator restrictive_interventions shows special-cause concern (2026-05)"]
+    assert reasons == ["every requirement met with current evidence, but indicator restrictive_interventions shows "
+                       "special-cause concern (2026-05)"]
 
 
 def test_concern_red_beats_blue():
@@ -95,7 +126,7 @@ def test_amber_when_a_requirement_is_stale_but_not_overdue():
 def test_amber_when_overdue_with_everything_met():
     rag, reasons = assessed_rag(make_action(due=D(2026, 5, 1)), [req()], [], NOT_READY, AS_OF)
     assert rag == "amber"
-    assert reasons == ["overdue since 2026-05-01"]
+    assert reasons == ["every requirement met with current evidence, but overdue since 2026-05-01"]
 
 
 def test_due_on_as_of_is_not_overdue():

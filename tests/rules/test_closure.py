@@ -77,3 +77,35 @@ def test_sg505_uses_as_of_when_no_closed_date_is_given():
 ])
 def test_sg505_does_not_fire(update):
     assert run(change(clean_plan(), "OV-01", **update), "SG505") == []
+
+
+# The assessed RAG names the closure rules: they are the same codes ------------------------------------
+
+def test_the_assessed_rag_names_the_rule_that_reports_each_part():
+    from compiler.assess.rag import CLOSURE_RULES
+
+    assert CLOSURE_RULES == {part: code for code, part in PARTS.items()}
+
+
+def test_a_closed_blue_action_failing_the_closure_test_is_assessed_on_its_evidence_and_reported():
+    """Every requirement met, the closure test failing: assessed green, not amber; declared blue is SG402 (blue is
+    better than green), and each failing part is its SG50x."""
+    from compiler.pipeline import assess
+
+    from .kit import AS_OF, make_action, make_catalogue, make_plan
+
+    action = make_action(status="closed", rag="blue", narrative="Closed at QSC.", opened=D(2026, 1, 5),
+                         due=D(2026, 3, 31), closed=D(2026, 5, 20))
+    a = assess([make_plan([action])], make_catalogue([]), AS_OF)
+    result = a.action(action.id)
+    assert result.assessed_rag == "green" and not result.overdue
+    assert result.rag_reasons == ["no requirement unmet, on time, no indicator concern",
+                                  "closed; the closure test does not pass yet (indicators, audit, staff, governance): "
+                                  "see SG501, SG502, SG503, SG504"]
+    codes = sorted(f.rule for f in a.findings if f.action == action.id and f.rule.startswith(("SG4", "SG5")))
+    assert codes == ["SG402", "SG501", "SG502", "SG503", "SG504"]
+    (sg402,) = [f for f in a.findings if f.rule == "SG402"]
+    assert sg402.message.startswith("RP-01 declared blue but assessed green: no requirement unmet")
+    (sg501,) = [f for f in a.findings if f.rule == "SG501"]
+    assert sg501.message.startswith("RP-01 is closed but its risk indicators fall short of the closure test: "
+                                    "No risk indicator is linked")
