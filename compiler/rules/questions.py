@@ -10,11 +10,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from compiler.assess.closure import CYCLES_NEEDED, review_cycle
+from compiler.assess.rag import closure_note
 from compiler.model.assessment import ActionResult
 from compiler.model.finding import Finding
 from compiler.model.plan import Action, Plan
-from compiler.views.words import (RAG_NAMES, STATUS_WORDS, day, last_review, more_needed, records, type_words,
-                                  unmet)
+from compiler.rules.closure import closing_state
+from compiler.views.words import (RAG_NAMES, STATUS_WORDS, closure_gaps, day, indicator_gaps, last_review,
+                                  more_needed, records, type_words, unmet)
 
 
 @dataclass(frozen=True)
@@ -30,12 +33,22 @@ def _declared_vs_evidence(q: QuestionData) -> str:
     a, r = q.action, q.result
     gaps = unmet(r)
     declared = RAG_NAMES[a.rag]
+    # the reasons that held the rating down, without the note on the closure test
+    held_down = [x.rstrip(".") for x in r.rag_reasons if x != closure_note(a, r.closure)]
+    if r.assessed_rag == "red" and held_down:
+        return (f"{a.id} is declared {declared} but assessed red ({'; '.join(held_down[:2])}): "
+                f"what evidence supports {declared}?")
     if gaps:
         g = gaps[0]
         has = (f"{g.current} of the {records(g.count, g.type)}" if g.count > 1
                else f"no current {type_words(g.type)[0]}")
         return f"{a.id} is declared {declared} but has {has} it requires: {type_words(g.type)[2]}"
-    reason = (r.rag_reasons[0] if r.rag_reasons else f"the evidence supports {r.assessed_rag}").rstrip(".")
+    if a.rag == "blue" and not r.closure.ready:
+        return (f"{a.id} is declared blue but the closure test does not pass yet ({'; '.join(closure_gaps(r))}): "
+                "what shows the change is sustained?")
+    if a.rag == "blue" and a.is_open:
+        return f"{a.id} is declared blue but is still {STATUS_WORDS[a.status].lower()}: when will it be closed?"
+    reason = held_down[0] if held_down else f"the evidence supports {r.assessed_rag}"
     return f"{a.id} is declared {declared} but assessed {r.assessed_rag} ({reason}): what evidence supports {declared}?"
 
 
@@ -63,6 +76,8 @@ def _stale(q: QuestionData) -> str | None:
 
 
 def _overdue(q: QuestionData) -> str:
+    if q.action.due is None:
+        return generic(q)
     status = STATUS_WORDS[q.action.status].lower()
     return (f"{q.action.id} was due on {day(q.action.due, q.as_of)} and is still {status}: "
             "what is the revised date and who agreed it?")
@@ -75,8 +90,43 @@ def _review_overdue(q: QuestionData) -> str:
 
 
 def _owner(q: QuestionData) -> str:
-    shown = q.action.owner.raw if q.action.owner and q.action.owner.raw else "nobody"
+    shown = q.action.owner.raw if q.action.owner and q.action.owner.raw else None
+    if shown is None:
+        return f"{q.action.id} has no owner: who owns it, and will they be named in the plan?"
     return f"{q.action.id} is owned by “{shown}”: which named person is accountable for delivering it?"
+
+
+def _unexplained(q: QuestionData) -> str:
+    m = re.search(r"the review of (\S+) is rated", q.finding.message) if q.finding else None
+    if m:
+        return f"{q.action.id}'s review of {m.group(1)} has a RAG rating with no narrative: what was it based on?"
+    return f"{q.action.id} has a RAG rating with no narrative: what is the rating based on?"
+
+
+def _claims(q: QuestionData) -> tuple[str, str]:
+    """(what the action claims, the question that follows when the evidence does not bear it out)."""
+    state = closing_state(q.action) or "closed"
+    return state, "should it be reopened?" if state == "closed" else "should it be rated blue yet?"
+
+
+def _indicators_short(q: QuestionData) -> str:
+    state, ask = _claims(q)
+    if not q.action.indicators:
+        return f"{q.action.id} is {state} with no linked risk indicator: what shows the risk it addresses is reducing?"
+    gaps = "; ".join(indicator_gaps(q.result)) if q.result else "see the chart"
+    return (f"{q.action.id} is {state} but its risk indicators do not yet show sustained improvement ({gaps}): "
+            f"{ask}")
+
+
+def _governance_short(q: QuestionData) -> str:
+    state, _ = _claims(q)
+    reviews = q.result.governance_reviews if q.result else []
+    cycles = {review_cycle(dt.date.fromisoformat(d), q.action.opened, q.plan.review_every_days) for d in reviews}
+    needed = CYCLES_NEEDED[q.action.risk]
+    if len(cycles) < needed:
+        return (f"{q.action.id} is {state} after governance review in {len(cycles)} of the {needed} review cycles "
+                f"its {q.action.risk} risk needs: who tested the closure?")
+    return f"{q.action.id} is {state} without governance challenge recorded: who tested the closure?"
 
 
 def _tick_box(q: QuestionData) -> str:
@@ -122,19 +172,21 @@ QUESTIONS: dict[str, Callable[[QuestionData], str | None]] = {
                         "when was it produced, and is it current?"),
     "SG309": lambda q: (f"Evidence {q.finding.evidence} for {q.action.id if q.action else q.plan.id} is not a record "
                         "(an agenda or a blank form): where is the record of what was done?"),
-    "SG401": lambda q: f"{q.action.id} has a RAG rating with no narrative: what is the rating based on?",
+    "SG401": _unexplained,
     "SG402": _declared_vs_evidence,
     "SG403": _overdue,
     "SG404": _review_overdue,
     "SG405": _board,
     "SG406": lambda q: (f"Minutes review {q.action.id} but none records challenge: what did the Committee test, "
                         "and what assurance did it ask for?"),
-    "SG501": lambda q: f"{q.action.id} is closed but its risk indicators have not improved: should it be reopened?",
-    "SG502": lambda q: f"{q.action.id} is closed but audits do not confirm practice change: should it be reopened?",
-    "SG503": lambda q: f"{q.action.id} is closed without staff evidence: what shows staff practise it consistently?",
-    "SG504": lambda q: f"{q.action.id} is closed without governance challenge recorded: who tested the closure?",
-    "SG505": lambda q: (f"{q.action.id} is a high-risk action closed after a short oversight period: "
-                        "what shows the improvement will last?"),
+    "SG501": _indicators_short,
+    "SG502": lambda q: (f"{q.action.id} is {_claims(q)[0]} but audits do not yet confirm practice change: "
+                        f"{_claims(q)[1]}"),
+    "SG503": lambda q: (f"{q.action.id} is {_claims(q)[0]} but staff evidence falls short of the closure test: "
+                        "what shows staff practise it consistently?"),
+    "SG504": _governance_short,
+    "SG505": lambda q: (f"{q.action.id} is a high-risk action {_claims(q)[0]} after a short oversight period: "
+                        "what shows the change will last?"),
 }
 
 # Rules about one action that a finding on a whole plan does not make a question of.

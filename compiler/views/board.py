@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from compiler.assess.closure import indicator_sentence
 from compiler.model.assessment import ActionResult
 from compiler.model.finding import Finding
 from compiler.model.pack import Pack
 from compiler.model.plan import RAG_ORDER
 from compiler.rules.codes import BOARD_EXCEPTIONS
 from compiler.views.common import ChartData, Head, Options, chart_data, head
-from compiler.views.words import CLOSURE_PARTS, CLOSURE_SHORT, anchor_for
+from compiler.views.words import CLOSURE_PARTS, CLOSURE_SHORT, anchor_for, closure_gaps
 
 ASSURANCE_LEVELS = ("Substantial assurance", "Reasonable assurance", "Limited assurance", "No assurance")
 ASSURANCE_RULE = ("Assurance: Substantial = every action green or blue on evidence, no errors, nothing overdue "
@@ -116,17 +117,21 @@ class BoardView:
 
 
 def _impact(result: ActionResult) -> str:
+    """The requirements met, then what each indicator's reading shows."""
     met = sum(1 for r in result.requirements if r.status == "met")
     parts = [f"{met} of {len(result.requirements)} evidence requirements met"] if result.requirements else \
         ["no evidence requirements set"]
-    shown = [CLOSURE_SHORT[k] for k, _ in CLOSURE_PARTS if getattr(result.closure, k).result == "pass"]
-    if shown:
-        parts.append("Shown: " + "; ".join(shown))
-    for ind in result.indicators:
-        if ind.spc is not None and ind.spc.explanation:
-            parts.append(ind.spc.explanation.split(". ")[0].rstrip(".") + ".")
-            break
+    parts += [indicator_sentence(ind, ind.title) for ind in result.indicators]
     return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def sustained(result: ActionResult) -> str:
+    """Whether the closure test passes; if not, what it shows, then what it lacks."""
+    if result.closure.ready:
+        return "Yes: the closure test passes"
+    shown = [CLOSURE_SHORT[k] for k, _ in CLOSURE_PARTS if getattr(result.closure, k).result == "pass"]
+    held = [f"{', '.join(shown)} shown"] if shown else []
+    return "Not yet: " + "; ".join(held + closure_gaps(result))
 
 
 def board_view(pack: Pack, options: Options) -> BoardView:
@@ -162,10 +167,8 @@ def board_view(pack: Pack, options: Options) -> BoardView:
         sight = []
         for i, act in enumerate(plan.actions):
             r = a.action(act.id)
-            fails = [CLOSURE_SHORT[k] for k, _ in CLOSURE_PARTS if getattr(r.closure, k).result == "fail"]
-            sustained = "Yes: the closure test passes" if r.closure.ready else "Not yet: no " + "; no ".join(fails)
             sight.append(SightRow(plan.origin or "Origin not recorded" if i == 0 else "", act.id, act.title,
-                                  _impact(r), sustained, r.closure.ready))
+                                  _impact(r), sustained(r), r.closure.ready))
         views.append(PlanBoardView(
             id=plan.id, anchor=anchor_for("plan", plan.id), title=plan.title, service=plan.service,
             origin=plan.origin or "Origin not recorded", risk=plan.risk, level=level, reasons=reasons,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from compiler.model.pack import Pack
 from compiler.model.plan import RAG_ORDER, Plan
 from compiler.rules.codes import RAG_OVERSTATED, REVIEW_OVERDUE
+from compiler.rules.owned import owner_problem
 from compiler.rules.questions import ACTION_ONLY, QuestionData, question
 from compiler.views.common import (FindingView, Head, Options, OverdueRow, actions_in, finding_view, head,
                                    overdue_row)
@@ -128,9 +129,11 @@ def challenge_questions(pack: Pack, as_of: dt.date) -> list[Question]:
         result = a.action(aid)
         if act.rag and act.rag != result.assessed_rag and aid not in seen_402:
             worse = RAG_ORDER[act.rag] < RAG_ORDER[result.assessed_rag]
+            # an action with no named owner has nobody to ask what they know
+            ask = ("what does the owner know that the evidence does not show?" if owner_problem(act.owner) is None
+                   else "who owns it, and what do they know that the evidence does not show?")
             text = (f"{aid} is declared {act.rag} but the evidence supports {result.assessed_rag}: "
-                    + ("what does the owner know that the evidence does not show?" if worse
-                       else "what evidence supports the declared rating?"))
+                    + (ask if worse else "what evidence supports the declared rating?"))
             add((0, order[aid], "declared"), aid, "declared", text)
         if act.is_open and not act.indicators and result.closure.indicators.result == "fail":
             add((0, order[aid], "closure"), aid, "closure",

@@ -21,8 +21,13 @@ CLOSURE_PARTS = (("indicators", "Risk indicators improved over time"),
                  ("audit", "Audit findings confirm practice change"),
                  ("staff", "Staff evidence shows confidence and consistency"),
                  ("governance", "Governance shows review and challenge"))
+# What each part of the closure test shows when it passes, and what is short when it fails: true of
+# every way the part can fail (the indicator part says which way: closure_gaps).
 CLOSURE_SHORT = {"indicators": "risk indicator improvement", "audit": "audits confirming practice change",
                  "staff": "staff supervision or competency evidence", "governance": "governance review and challenge"}
+CLOSURE_GAPS = {"audit": "audits do not yet confirm practice change",
+                "staff": "not enough staff supervision or competency evidence yet",
+                "governance": "governance review and challenge not yet shown in full"}
 RESULT_WORDS = {"pass": "PASS", "fail": "FAIL", "n/a": "n/a"}
 KIND_WORDS = {"risk_control": "Risk control", "practice_change": "Practice change",
               "oversight": "Oversight", "evidence_measure": "Evidence measure"}
@@ -139,6 +144,41 @@ def missing_text(req: RequirementResult, action: Action) -> str:
     if req.status == "insufficient":
         return f"{need} {since} ({req.current} of {req.count} so far)"
     return f"{need} {since} (none found)"
+
+
+def indicator_gaps(result: ActionResult) -> list[str]:
+    """Why the indicator part of the closure test fails, in a few words per indicator, each saying
+    what held before what did not ("indicator improved, not yet to its target")."""
+    if not result.indicators:
+        return ["no indicator linked"]
+    out = []
+    for ind in result.indicators:
+        name = "indicator" if len(result.indicators) == 1 else f"indicator {ind.id}"
+        spc = ind.spc
+        if spc is None:
+            out.append(f"no usable data for the {name}")
+        elif spc.passed:
+            continue
+        elif spc.after_n == 0:
+            out.append(f"no {name} data since the action opened")
+        elif spc.improvement and not spc.fallback:
+            why = "not yet to its target" if spc.last3_better and spc.meets_target is False else "not yet sustained"
+            out.append(f"{name} improved, {why}")
+        elif spc.fallback:
+            out.append(f"{name} not yet better than before" if not spc.last3_better
+                       else f"{name} better than before, not yet to its target")
+        else:
+            out.append(f"no special-cause improvement in the {name} yet")
+    return out or ["risk indicators not yet showing sustained improvement"]
+
+
+def closure_gaps(result: ActionResult) -> list[str]:
+    """What each failing part of the closure test lacks, in the order of the test."""
+    out: list[str] = []
+    for key, _ in CLOSURE_PARTS:
+        if getattr(result.closure, key).result == "fail":
+            out += indicator_gaps(result) if key == "indicators" else [CLOSURE_GAPS[key]]
+    return out
 
 
 def last_review(result: ActionResult) -> dt.date | None:
