@@ -130,11 +130,12 @@ def check_indicators(action: Action, indicators: list[IndicatorResult]) -> Closu
         names = ", ".join(i.id for i in indicators)
         return ClosureCheck(result="pass", evidence=evidence,
                             reason=f"Every linked indicator shows sustained improvement ({names}).")
-    # what held first, then what failed; the reading's own explanation is the detail of each failure
+    # what held first, then what failed; a reading's own explanation already says what held then what
+    # failed, with its signals and values, so it is the whole account of that indicator
     parts = [indicator_sentence(i) for i in passing] + missing
     for ind in failing:
         detail = ind.spc.explanation.strip() if ind.spc is not None else ""
-        parts.append(f"{indicator_sentence(ind)} {detail}".strip())
+        parts.append(f"{ind.id}: {detail[0].lower()}{detail[1:]}" if detail else indicator_sentence(ind))
     return ClosureCheck(result="fail", reason=" ".join(parts), evidence=evidence)
 
 

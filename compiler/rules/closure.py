@@ -57,7 +57,7 @@ def closure_indicators_not_improved(ctx: RuleContext) -> Iterator[Hit]:
             status: closed
             indicators: [restrictive_interventions]
 
-        plans/oakview.yaml:33: SG501 error  RP-01 is closed but its risk indicators fall short of the closure test: restrictive_interventions improved after the action opened, but the last 3 months do not all meet the target of 4. ...
+        plans/oakview.yaml:33: SG501 error  RP-01 is closed but its risk indicators fall short of the closure test: restrictive_interventions: improved (shift: …) and the last 3 months (…) are below the baseline mean of …, but they do not all meet the target of 4.
 
     Fix
         Reopen the action (status in_progress, rag amber or green) and keep collecting the

@@ -367,8 +367,10 @@ def _sight(a: Assessment) -> dict[str, tuple[str, str]]:
 
 def test_the_example_says_what_held_then_what_failed(assessed) -> None:
     a = _case(assessed, "example")
-    assert a.action("RQ-01").closure.indicators.reason.startswith(
-        "escalation_24h improved after the action opened, but the last 3 months do not all meet the target of 95. ")
+    assert a.action("RQ-01").closure.indicators.reason == (
+        "escalation_24h: improved (beyond a limit: 3 months above the upper process limit of 87.5, the first 2026-08 "
+        "at 88) and the last 3 months (88, 91, 93) are above the baseline mean of 79.5, but they do not all meet the "
+        "target of 95.")
     assert a.action("RQ-04").rag_reasons == ["every requirement met with current evidence, but overdue since 2026-10-31"]
     sight = _sight(a)
     assert sight["RQ-01"] == (
