@@ -10,6 +10,7 @@ RAG = Literal["red", "amber", "green", "blue"]
 Risk = Literal["low", "medium", "high"]
 Kind = Literal["risk_control", "practice_change", "oversight", "evidence_measure"]
 Status = Literal["planned", "in_progress", "completed", "closed"]
+Counts = Literal["people", "events"]
 
 # better -> worse, for comparing declared and assessed RAG
 RAG_ORDER: dict[str, int] = {"blue": 3, "green": 2, "amber": 1, "red": 0}
@@ -61,6 +62,7 @@ class Indicator(_Model):
     better: Literal["lower", "higher"]
     data: str                            # path relative to the evidence folder
     target: float | None = None
+    counts: Counts = "events"            # what a count series counts: people (1-4 are suppressed) or events
     sheet: str | None = None             # the workbook's sheet that holds the series (default: the one that does)
     period_column: str | None = None     # the table's columns, where the plan names them
     value_column: str | None = None
@@ -84,6 +86,8 @@ class Action(_Model):
     evidence: list[str] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
     waive: list[Waiver] = Field(default_factory=list)
+    quality_statements: list[str] = Field(default_factory=list)   # the action's own; none: its plan's
+    commissioner_update: str | None = None   # said to the commissioner instead of the narrative
     # where it is: the field path of the action ("actions[2]") and the line of every field under it
     path: str = ""
     line: int | None = None
@@ -107,6 +111,7 @@ class Plan(_Model):
     title: str
     service: str
     contract: str | None = None
+    location_id: str | None = None       # the CQC location id of `service`, e.g. "1-123456789"
     origin: str | None = None
     abuse_types: list[str] = Field(default_factory=list)
     risk: Risk
@@ -132,6 +137,10 @@ class Plan(_Model):
         if not self.cells:
             return line, None
         return None, self.cells.get(line) if line is not None else None
+
+    def quality_statements_of(self, action: Action) -> list[str]:
+        """The quality statements an action addresses: its own, else its plan's."""
+        return action.quality_statements or self.quality_statements
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)

@@ -166,7 +166,8 @@ def _plan(parsed: schema.PlanFileIn, doc: Document, file: str) -> Plan:
     # plan-level waivers are written under `plan:` but are the plan's own: `waive[0]` as for actions
     lines.update({key[len("plan."):]: line for key, line in lines.items() if key.startswith("plan.waive")})
     indicators = [
-        Indicator(id=i.id, title=i.title, better=i.better, data=i.data.file, target=i.target, sheet=i.data.sheet,
+        Indicator(id=i.id, title=i.title, better=i.better, data=i.data.file, target=i.target, counts=i.counts,
+                  sheet=i.data.sheet,
                   period_column=i.data.period, value_column=i.data.value, line=doc.line_of(("indicators", n)))
         for n, i in enumerate(parsed.indicators)]
     _check_indicator_ids(indicators, file)
@@ -174,7 +175,7 @@ def _plan(parsed: schema.PlanFileIn, doc: Document, file: str) -> Plan:
                for n, a in enumerate(parsed.actions)]
     return Plan(
         format=parsed.format, provider=parsed.provider, id=head.id, title=head.title,
-        service=head.service, contract=head.contract, origin=head.origin,
+        service=head.service, contract=head.contract, location_id=head.location_id, origin=head.origin,
         abuse_types=head.abuse_types, risk=head.risk, opened=head.opened,
         review_every_days=head.review_every_days, governance_forum=head.governance_forum,
         quality_statements=head.quality_statements, indicators=indicators, actions=actions,
@@ -210,6 +211,7 @@ def _action(a: schema.ActionIn, n: int, head: schema.PlanHeadIn, indicators: lis
                         line=doc.line_of(at + ("reviews", k)))
                  for k, r in enumerate(a.reviews)],
         waive=_waivers(a.waive, doc, at + ("waive",)),
+        quality_statements=a.quality_statements, commissioner_update=a.commissioner_update,
         path=field_path(at), line=doc.line_of(at), lines=lines)
 
 

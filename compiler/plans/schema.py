@@ -17,6 +17,7 @@ from compiler.vocab import vocab
 
 FORMAT = "sgpack/plan@1"
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_LOCATION_ID = re.compile(r"1-[0-9]{9,11}")
 _OWNER_TEXT = re.compile(r"(?P<name>.*?)\s*\((?P<role>[^()]*)\)\Z", re.DOTALL)
 
 
@@ -104,6 +105,13 @@ def _rule_code(value: str) -> str:
     return value
 
 
+def _location_id(value: str | None) -> str | None:
+    if value is not None and not _LOCATION_ID.fullmatch(value):
+        raise _fail(f"'{value}' is not a CQC location id; it is 1- and 9 to 11 digits, as in the location's "
+                    "address on the CQC website, e.g. 1-123456789")
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_as_text), Strict(), AfterValidator(_not_blank)]
 OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Id = Annotated[Text, AfterValidator(_one_word)]
@@ -114,6 +122,7 @@ EvidenceType = Annotated[Text, _known("evidence type", lambda: vocab().evidence_
 AbuseType = Annotated[Text, _known("abuse type", lambda: vocab().abuse_types)]
 QualityStatement = Annotated[Text, _known("quality statement", lambda: vocab().quality_statements)]
 RuleCode = Annotated[Text, AfterValidator(_rule_code)]
+LocationId = Annotated[OptText, AfterValidator(_location_id)]
 
 
 def ListOf(item: Any) -> Any:   # noqa: N802 - reads like a type
@@ -198,6 +207,7 @@ class IndicatorIn(_In):
     better: Literal["lower", "higher"]
     data: DataIn
     target: Number | None = None
+    counts: Literal["people", "events"] = "events"
 
 
 class ActionIn(_In):
@@ -217,6 +227,8 @@ class ActionIn(_In):
     evidence: ListOf(Id) = []
     reviews: ListOf(ReviewIn) = []
     waive: ListOf(WaiverIn) = []
+    quality_statements: ListOf(QualityStatement) = []
+    commissioner_update: OptText = None
 
 
 class PlanHeadIn(_In):
@@ -224,6 +236,7 @@ class PlanHeadIn(_In):
     title: Text
     service: Text
     contract: OptText = None
+    location_id: LocationId = None
     origin: OptText = None
     abuse_types: ListOf(AbuseType) = []
     risk: Risk

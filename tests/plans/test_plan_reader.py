@@ -219,6 +219,73 @@ def test_a_file_given_twice_is_read_once(work):
     assert len(load_plans(["plans", "plans/oakview.yaml", pathlib.Path("plans")])) == 1
 
 
+# --- the fields for commissioners: location_id, an action's quality_statements and commissioner_update, counts ----
+
+FOR_COMMISSIONERS = (
+    ("  contract: LA-DOM-2025-12\n", "  contract: LA-DOM-2025-12\n  location_id: 1-123456789\n"),
+    ("    target: 4\n", "    target: 4\n    counts: people\n"),
+    ("    waive: [{rule: SG406, reason: first review cycle only}]\n",
+     "    waive: [{rule: SG406, reason: first review cycle only}]\n"
+     "    quality_statements: [involving_people_to_manage_risks, safeguarding]\n"
+     "    commissioner_update: Weekly reviews since 3 March; two missed in April, both made up in May.\n"),
+)
+
+
+def with_commissioner_fields(text: str = OAKVIEW) -> str:
+    for old, new in FOR_COMMISSIONERS:
+        text = edit(old, new, text)
+    return text
+
+
+def test_the_fields_for_commissioners_are_read(work):
+    plan = load_one(work, with_commissioner_fields())
+    rp1, rp2 = plan.actions[:2]
+    assert plan.location_id == "1-123456789"
+    assert plan.indicator("restrictive_interventions").counts == "people"
+    assert rp1.quality_statements == ["involving_people_to_manage_risks", "safeguarding"]
+    assert rp1.commissioner_update == "Weekly reviews since 3 March; two missed in April, both made up in May."
+    assert plan.quality_statements_of(rp1) == ["involving_people_to_manage_risks", "safeguarding"]
+    # none given: no location id, events, and the plan's quality statements
+    assert rp2.quality_statements == [] and rp2.commissioner_update is None
+    assert plan.quality_statements_of(rp2) == ["safeguarding", "learning_culture"]
+    plain = load_one(work, OAKVIEW, "plans/plain.yaml")
+    assert plain.location_id is None and plain.indicator("restrictive_interventions").counts == "events"
+
+
+UPDATE = "    commissioner_update: Weekly reviews since 3 March; two missed in April, both made up in May."
+STATEMENTS = "    quality_statements: [involving_people_to_manage_risks, safeguarding]"
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  location_id: 1-123456789", "  location_id: 123456789",
+     "plan.location_id: '123456789' is not a CQC location id; it is 1- and 9 to 11 digits, as in the "
+     "location's address on the CQC website, e.g. 1-123456789"),
+    ("  location_id: 1-123456789", "  location_id: 1-1234", "plan.location_id: '1-1234' is not a CQC location id;"),
+    ("  location_id: 1-123456789", "  location_id: RXH01", "plan.location_id: 'RXH01' is not a CQC location id;"),
+    ("  location_id: 1-123456789", "  location_id: [1-123456789]", "plan.location_id: expected text, got a list"),
+    ("    counts: people", "    counts: persons",
+     "indicators[0].counts: 'persons' is not allowed; expected one of: people, events"),
+    ("    counts: people", "    counts: People",
+     "indicators[0].counts: 'People' is not allowed; expected one of: people, events (did you mean 'people'?)"),
+    (STATEMENTS, "    quality_statements: [safeguard]",
+     "actions[0].quality_statements[0]: unknown quality statement 'safeguard'; did you mean 'safeguarding'?"),
+    (STATEMENTS, "    quality_statements: safeguarding",
+     "actions[0].quality_statements: expected a list, got 'safeguarding'"),
+    (UPDATE, "    commissioner_update: [Weekly reviews]", "actions[0].commissioner_update: expected text, got a list"),
+])
+def test_the_fields_for_commissioners_refuse_bad_values(work, old, new, expected):
+    text = edit(old, new, with_commissioner_fields())
+    write(work, "plans/oakview.yaml", text)
+    assert error_of(["plans/oakview.yaml"]).startswith(f"plans/oakview.yaml:{line_of(text, new)}: {expected}")
+
+
+def test_a_blank_location_id_or_commissioner_update_is_none(work):
+    text = edit("  location_id: 1-123456789", "  location_id:", with_commissioner_fields())
+    text = edit(UPDATE, "    commissioner_update: ''", text)
+    plan = load_one(work, text)
+    assert plan.location_id is None and plan.actions[0].commissioner_update is None
+
+
 def test_yaml_1_1_surprises_are_not_applied(work):
     text = edit("  contract: LA-DOM-2025-12", "  contract: 0755")
     text = edit("  origin: Section 42 enquiry LA-2026-0042", "  origin: 1:30", text)
@@ -257,7 +324,7 @@ def test_unknown_key_without_close_match_lists_the_keys(work):
     write(work, "plans/oakview.yaml", edit("    target: 4\n", "    target: 4\n    colour: red\n"))
     assert error_of(["plans/oakview.yaml"]) == (
         "plans/oakview.yaml:23: indicators[0].colour: unknown key 'colour'; "
-        "expected one of: better, data, id, target, title")
+        "expected one of: better, counts, data, id, target, title")
 
 
 def test_unknown_top_level_key(work):
