@@ -26,14 +26,15 @@ __all__ = ["ACTION_HEADINGS", "LISTS", "PLAN_LABELS", "new", "starter_plan", "te
 # The Excel template's headings and the plan field each one holds (an importer reads them back by these words).
 PLAN_LABELS: dict[str, str] = {
     "Provider": "provider", "Plan ID": "plan.id", "Plan title": "plan.title", "Service": "plan.service",
-    "Contract": "plan.contract", "Origin": "plan.origin", "Abuse types": "plan.abuse_types", "Risk": "plan.risk",
+    "CQC location ID": "plan.location_id", "Contract": "plan.contract", "Origin": "plan.origin", "Abuse types": "plan.abuse_types", "Risk": "plan.risk",
     "Opened": "plan.opened", "Review every (days)": "plan.review_every_days",
     "Governance forum": "plan.governance_forum", "Quality statements": "plan.quality_statements",
 }
 ACTION_HEADINGS: dict[str, str] = {
     "ID": "id", "Action": "title", "Kind": "kind", "Owner": "owner", "Risk": "risk", "Opened": "opened",
     "Due": "due", "Status": "status", "Closed": "closed", "RAG": "rag", "Progress update": "narrative",
-    "Evidence required": "requires", "Indicators": "indicators",
+    "Evidence required": "requires", "Indicators": "indicators", "Quality statements": "quality_statements",
+    "Update for commissioner": "commissioner_update",
 }
 # The Lists sheet: one column per drop-down list, heading in row 1 (the order is the columns' order).
 LISTS: dict[str, str] = {
@@ -47,7 +48,8 @@ _SEVERAL = {"Evidence required", "Abuse types", "Quality statements"}   # a cell
 _DATES = {"Opened", "Due", "Closed"}
 _ACTION_ROWS = 500          # rows of the Actions sheet that get the drop-downs and date checks
 _WIDTHS = {"ID": 10, "Action": 60, "Kind": 18, "Owner": 32, "Risk": 10, "Opened": 12, "Due": 12, "Status": 14,
-           "Closed": 12, "RAG": 9, "Progress update": 60, "Evidence required": 36, "Indicators": 24}
+           "Closed": 12, "RAG": 9, "Progress update": 60, "Evidence required": 36, "Indicators": 24,
+           "Quality statements": 36, "Update for commissioner": 60}
 # A template has no as-of date: a fixed one keeps its bytes the same from run to run.
 _TEMPLATE_DATE = "2026-04-01"
 _TITLE = "sgpack action plan template"
@@ -70,6 +72,7 @@ def vocabularies() -> dict[str, list[str]]:
         "kinds": list(typing.get_args(Kind)), "statuses": list(typing.get_args(Status)),
         "rags": list(typing.get_args(RAG)), "risks": list(typing.get_args(Risk)),
         "better": list(typing.get_args(IndicatorIn.model_fields["better"].annotation)),
+        "counts": list(typing.get_args(IndicatorIn.model_fields["counts"].annotation)),
         "evidence_types": list(v.evidence_categories), "abuse_types": list(v.abuse_profiles),
         "quality_statements": list(v.quality_statements),
     }
@@ -226,7 +229,7 @@ def _actions_sheet(ws, prompts: dict[str, str], lists: dict[str, list[str]]) -> 
         dimension = ws.column_dimensions[letter]
         if heading in _DATES:
             dimension.number_format = "DD/MM/YYYY"
-        elif heading in ("Action", "Progress update", "Evidence required"):
+        elif heading in ("Action", "Progress update", "Evidence required", "Update for commissioner"):
             dimension.alignment = Alignment(wrap_text=True, vertical="top")
         if heading == "RAG":
             for rag, (fill, text) in _rag_fills().items():

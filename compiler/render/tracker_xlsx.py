@@ -20,16 +20,17 @@ RAG_FILLS = {"blue": "0070C0", "green": "00B050", "amber": "FFC000", "red": "FF0
 RAG_MEANINGS = (("blue", "Blue", "Complete and impact evidenced"), ("green", "Green", "On track (or complete)"),
                 ("amber", "Amber", "At risk"), ("red", "Red", "Off track"))
 
-PLAN_COLUMNS = ("Plan ID", "Provider", "Plan title", "Service", "Contract", "Origin", "Abuse types", "Risk",
-                "Opened", "Review every (days)", "Governance forum", "Quality statements")
+PLAN_COLUMNS = ("Plan ID", "Provider", "Plan title", "Service", "CQC location ID", "Contract", "Origin",
+                "Abuse types", "Risk", "Opened", "Review every (days)", "Governance forum", "Quality statements")
 ACTION_COLUMNS = ("Plan ID", "ID", "Action", "Kind", "Owner", "Owner role", "Risk", "Opened", "Due", "Status",
-                  "Closed", "RAG", "Progress update", "Indicators", "Evidence ids")
+                  "Closed", "RAG", "Progress update", "Indicators", "Evidence ids", "Quality statements",
+                  "Update for commissioner")
 SGPACK_COLUMNS = ("Assessed RAG", "Why", "Evidence found", "Gaps", "Closure test")
 REQUIREMENT_COLUMNS = ("Plan ID", "Action ID", "Type", "Count", "Within days", "Target", "Note")
 REVIEW_COLUMNS = ("Plan ID", "Action ID", "Date", "Forum", "RAG", "Narrative")
 WAIVER_COLUMNS = ("Plan ID", "Action ID", "Rule", "Reason")
 INDICATOR_COLUMNS = ("Plan ID", "Indicator ID", "Title", "Better", "Data file", "Sheet", "Period column",
-                     "Value column", "Target")
+                     "Value column", "Target", "Counts")
 
 
 def tracker_workbook(assessment: Assessment) -> bytes:
@@ -76,10 +77,12 @@ def tracker_workbook(assessment: Assessment) -> bytes:
                          action.risk if action.risk != plan.risk else None,
                          action.opened if action.opened != plan.opened else None, action.due, action.status, action.closed, action.rag,
                          action.narrative, ", ".join(action.indicators), ", ".join(action.evidence),
+                         # an action's own quality statements only: none means its plan's, on the way back too
+                         ", ".join(action.quality_statements), action.commissioner_update,
                          result.assessed_rag, "; ".join(result.rag_reasons), _found(result), _gaps(result),
                          _closure(result)])
     put(actions, ACTION_COLUMNS + SGPACK_COLUMNS, rows,
-        (14, 14, 50, 16, 22, 22, 9, 11, 11, 12, 11, 9, 50, 16, 24, 12, 40, 40, 40, 40))
+        (14, 14, 50, 16, 22, 22, 9, 11, 11, 12, 11, 9, 50, 16, 24, 30, 50, 12, 40, 40, 40, 40))
     rag_col = get_column_letter(ACTION_COLUMNS.index("RAG") + 1)
     assessed_col = get_column_letter(len(ACTION_COLUMNS) + 1)
     for r in range(2, actions.max_row + 1):
@@ -91,9 +94,9 @@ def tracker_workbook(assessment: Assessment) -> bytes:
         header_cell.fill = PatternFill("solid", fgColor="FFD9D9D9")     # sgpack's columns: read, not edited
 
     put(sheet("Plans"), PLAN_COLUMNS,
-        [[p.id, p.provider, p.title, p.service, p.contract, p.origin, ", ".join(p.abuse_types), p.risk, p.opened,
-          p.review_every_days, p.governance_forum, ", ".join(p.quality_statements)] for p in plans],
-        (16, 22, 40, 22, 18, 30, 24, 9, 11, 10, 30, 40))
+        [[p.id, p.provider, p.title, p.service, p.location_id, p.contract, p.origin, ", ".join(p.abuse_types), p.risk,
+          p.opened, p.review_every_days, p.governance_forum, ", ".join(p.quality_statements)] for p in plans],
+        (16, 22, 40, 22, 16, 18, 30, 24, 9, 11, 10, 30, 40))
     put(sheet("Requirements"), REQUIREMENT_COLUMNS,
         [[p.id, a.id, r.type, r.count, r.within_days, r.target, r.note]
          for p in plans for a in p.actions for r in a.requires], (16, 14, 20, 8, 10, 8, 40))
@@ -104,8 +107,8 @@ def tracker_workbook(assessment: Assessment) -> bytes:
         [[p.id, None, w.rule, w.reason] for p in plans for w in p.waive]
         + [[p.id, a.id, w.rule, w.reason] for p in plans for a in p.actions for w in a.waive], (16, 14, 8, 60))
     put(sheet("Indicators"), INDICATOR_COLUMNS,
-        [[p.id, i.id, i.title, i.better, i.data, i.sheet, i.period_column, i.value_column, i.target]
-         for p in plans for i in p.indicators], (16, 24, 40, 8, 40, 14, 16, 16, 8))
+        [[p.id, i.id, i.title, i.better, i.data, i.sheet, i.period_column, i.value_column, i.target, i.counts]
+         for p in plans for i in p.indicators], (16, 24, 40, 8, 40, 14, 16, 16, 8, 9))
 
     key = sheet("Key")
     key.append([MARK])
@@ -122,7 +125,8 @@ def tracker_workbook(assessment: Assessment) -> bytes:
     v = vocab()
     columns = {"Status": ["planned", "in_progress", "completed", "closed"], "RAG": list(RAG_FILLS),
                "Kind": ["risk_control", "practice_change", "oversight", "evidence_measure"],
-               "Risk": ["low", "medium", "high"], "Evidence types": sorted(v.evidence_types)}
+               "Risk": ["low", "medium", "high"], "Evidence types": sorted(v.evidence_types),
+               "Counts": ["events", "people"]}
     for i, (name, values) in enumerate(columns.items(), 1):
         lists.cell(1, i, name).font = bold
         for r, value in enumerate(values, 2):
@@ -135,6 +139,12 @@ def tracker_workbook(assessment: Assessment) -> bytes:
                               allow_blank=True, showErrorMessage=True)
         rule.add(f"{letter}2:{letter}{last}")
         actions.add_data_validation(rule)
+    source, letter = (get_column_letter(list(columns).index("Counts") + 1),
+                      get_column_letter(INDICATOR_COLUMNS.index("Counts") + 1))
+    rule = DataValidation(type="list", formula1=f"Lists!${source}$2:${source}$3", allow_blank=True,
+                          showErrorMessage=True)
+    rule.add(f"{letter}2:{letter}{wb['Indicators'].max_row + 200}")
+    wb["Indicators"].add_data_validation(rule)
     for rag, fill in RAG_FILLS.items():                 # a RAG typed in later is coloured too
         actions.conditional_formatting.add(
             f"{rag_col}2:{rag_col}{last}",

@@ -64,7 +64,7 @@ def plan_from_table(table: Table, file_stem: str, several: bool, options: Option
             service = Value(provider.value, "no service in the tracker: the provider's name")
             report.warn(table.sheet.name, "no service in the header block: give --service (set to the provider)")
     head["service"] = service
-    for key in ("contract", "origin", "governance_forum"):
+    for key in ("contract", "location_id", "origin", "governance_forum"):
         if key in block and str(block[key][0]).strip():
             head[key] = Value(str(block[key][0]).strip(), block[key][1])
     for key in ("abuse_types", "quality_statements"):          # several, split on ; (or , between names)
@@ -224,6 +224,10 @@ def _action(table: Table, row: Row, plan_id: str, header_date: dt.date | None, r
                 kept.append(f"{column.heading}: {text}")
         elif column.field == "indicators" and text:
             kept.append(f"{column.heading}: {text}")
+        elif column.field == "quality_statements" and text:
+            out["quality_statements"] = Value(_names(text, "quality_statements"), where)
+        elif column.field == "commissioner_update" and text:
+            out["commissioner_update"] = Value(text, where)
         elif column.field is None and text:
             kept.append(f"{column.heading}: {text}")
     _finish(out, kept, table, row, report)

@@ -32,7 +32,7 @@ def plans_from_export(book: Book, report: Report) -> list[PlanDraft]:
             continue
         head: dict[str, Value] = {}
         for key, column in (("id", "Plan ID"), ("title", "Plan title"), ("service", "Service"),
-                            ("contract", "Contract"), ("origin", "Origin")):
+                            ("location_id", "CQC location ID"), ("contract", "Contract"), ("origin", "Origin")):
             _put(head, key, plan, column)
         _put(head, "abuse_types", plan, "Abuse types", kind="list")
         _put(head, "risk", plan, "Risk")
@@ -73,6 +73,8 @@ def _action(row: dict, requires: list[dict], reviews: list[dict], waivers: list[
     _put(out, "narrative", row, "Progress update")
     _put(out, "indicators", row, "Indicators", kind="list")
     _put(out, "evidence", row, "Evidence ids", kind="list")
+    _put(out, "quality_statements", row, "Quality statements", kind="list")
+    _put(out, "commissioner_update", row, "Update for commissioner")
     mine = [r for r in requires if _text(r, "Plan ID") == pid and _text(r, "Action ID") == aid]
     if mine:
         out["requires"] = Value([_clean({"type": _text(r, "Type"), "count": _int(r, "Count"),
@@ -96,7 +98,7 @@ def _indicator(row: dict) -> dict:
     if any(extra.values()):
         data = {"file": data, **{k: v for k, v in extra.items() if v}}
     return _clean({"id": _text(row, "Indicator ID"), "title": _text(row, "Title"), "better": _text(row, "Better"),
-                   "data": data, "target": _number(row, "Target")})
+                   "data": data, "target": _number(row, "Target"), "counts": _text(row, "Counts") or None})
 
 
 def _records(sheet: Sheet | None) -> list[dict]:

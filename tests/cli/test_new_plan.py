@@ -23,15 +23,17 @@ from compiler.plans.loader import load_plan_file
 from compiler.starter import ACTION_HEADINGS, LISTS, PLAN_LABELS, new, starter_plan, template_xlsx, vocabularies
 
 # The headings the importer recognises (its synonym list holds these exact words).
-PLAN_SHEET_LABELS = ["Provider", "Plan ID", "Plan title", "Service", "Contract", "Origin", "Abuse types", "Risk",
-                     "Opened", "Review every (days)", "Governance forum"]
+PLAN_SHEET_LABELS = ["Provider", "Plan ID", "Plan title", "Service", "CQC location ID", "Contract", "Origin",
+                     "Abuse types", "Risk", "Opened", "Review every (days)", "Governance forum"]
 ACTIONS_SHEET_HEADINGS = ["ID", "Action", "Kind", "Owner", "Risk", "Opened", "Due", "Status", "Closed", "RAG",
-                          "Progress update", "Evidence required", "Indicators"]
+                          "Progress update", "Evidence required", "Indicators", "Quality statements",
+                          "Update for commissioner"]
 # The drop-downs the template must have: (sheet, heading, vocabulary)
 DROP_DOWNS = [("Actions", "Status", "statuses"), ("Actions", "RAG", "rags"), ("Actions", "Kind", "kinds"),
               ("Actions", "Risk", "risks"), ("Actions", "Evidence required", "evidence_types"),
               ("Plan", "Risk", "risks"), ("Plan", "Abuse types", "abuse_types"),
-              ("Plan", "Quality statements", "quality_statements")]
+              ("Plan", "Quality statements", "quality_statements"),
+              ("Actions", "Quality statements", "quality_statements")]
 
 
 def invoke(*args: str, cwd: Path | None = None):

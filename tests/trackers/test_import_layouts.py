@@ -185,6 +185,52 @@ def test_the_export_round_trips_every_field(tmp_path):
         assert {a["id"]: ("risk" in a, "opened" in a) for a in written["actions"]} == own
 
 
+PEOPLE_PLAN = """\
+format: sgpack/plan@1
+provider: Example Care Ltd
+plan:
+  id: SAP-2026-120
+  title: Falls at Meadow Court
+  service: Meadow Court
+  location_id: 1-5550001234
+  risk: medium
+  opened: 2026-04-01
+  quality_statements: [safeguarding]
+indicators:
+  - {id: fallers, title: People who fell in the month, better: lower, data: indicators/fallers.csv, counts: people}
+  - {id: falls, title: Falls per month, better: lower, data: indicators/falls.csv}
+actions:
+  - id: MC-01
+    title: Falls reviewed every week at the handover
+    kind: oversight
+    quality_statements: [learning_culture, safeguarding]
+    commissioner_update: Weekly falls reviews since April.
+  - id: MC-02
+    title: Falls risk assessments rewritten with each person
+    kind: practice_change
+"""
+
+
+def test_the_export_round_trips_what_a_plan_says_to_its_commissioner(tmp_path):
+    """The fields for commissioners out and back: location id, what an indicator counts (people; events by
+    default), an action's own quality statements and update for the commissioner; an action with none inherits
+    its plan's statements on the way back as on the way out."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "plans" / "meadow.yaml").write_text(PEOPLE_PLAN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "plans"), "--evidence", str(tmp_path / "evidence"),
+                                      "--as-of", "2026-11-20", "--xlsx", str(tmp_path / "tracker.xlsx")])
+    assert result.exit_code == 0, result.output
+    (plan,) = pipeline.check([tmp_path / "tracker.xlsx"], tmp_path / "evidence", AS_OF).plans
+    assert plan.location_id == "1-5550001234"
+    assert [(i.id, i.counts) for i in plan.indicators] == [("fallers", "people"), ("falls", "events")]
+    first, second = plan.actions
+    assert (first.quality_statements, first.commissioner_update) == (
+        ["learning_culture", "safeguarding"], "Weekly falls reviews since April.")
+    assert (second.quality_statements, second.commissioner_update) == ([], None)
+    assert plan.quality_statements_of(second) == ["safeguarding"]
+
+
 def test_the_new_plan_template_imports_as_it_is_filled_in(tmp_path):
     import openpyxl
 
@@ -193,13 +239,14 @@ def test_the_new_plan_template_imports_as_it_is_filled_in(tmp_path):
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
     values = {"Provider": "Example Care Ltd", "Plan ID": "SAP-2026-099", "Plan title": "Falls at Meadow Court",
               "Service": "Meadow Court", "Risk": "medium", "Opened": dt.date(2026, 4, 1),
-              "Quality statements": "safeguarding; learning_culture"}
+              "Quality statements": "safeguarding; learning_culture", "CQC location ID": "1-123456789"}
     for row in book["Plan"].iter_rows(min_row=2):
         if row[0].value in values:
             row[1].value = values[row[0].value]
     action = ["MC-01", "Review falls every week at the handover", "oversight", "Ann Lee (Registered Manager)",
               "medium", dt.date(2026, 4, 1), dt.date(2026, 12, 31), "in_progress", None, "green",
-              "Weekly reviews started.", "audit; governance minutes", None]
+              "Weekly reviews started.", "audit; governance minutes", None, "Learning culture; safeguarding",
+              "Falls reviewed every week since April."]
     for column, value in enumerate(action, start=1):
         book["Actions"].cell(2, column, value)
     book.save(tmp_path / "filled.xlsx")
@@ -207,12 +254,18 @@ def test_the_new_plan_template_imports_as_it_is_filled_in(tmp_path):
     head = {k: v.value for k, v in draft.head.items()}
     assert (draft.provider.value, head["id"], head["service"], head["quality_statements"], head["opened"]) == (
         "Example Care Ltd", "SAP-2026-099", "Meadow Court", ["safeguarding", "learning_culture"], dt.date(2026, 4, 1))
+    assert head["location_id"] == "1-123456789"
     (got,) = [{k: v.value for k, v in a.items()} for a in draft.actions]
     assert (got["id"], got["kind"], got["status"], got["rag"], got["due"]) == (
         "MC-01", "oversight", "in_progress", "green", dt.date(2026, 12, 31))
     assert [r["type"] for r in got["requires"]] == ["audit", "governance_minutes"]
+    assert got["quality_statements"] == ["learning_culture", "safeguarding"]      # CQC's names read as ids
+    assert got["commissioner_update"] == "Falls reviewed every week since April."
     plan = pipeline.check([tmp_path / "filled.xlsx"], ROOT / "examples" / "evidence", AS_OF).plans[0]
     assert plan.id == "SAP-2026-099" and plan.actions[0].owner.name == "Ann Lee"
+    assert plan.location_id == "1-123456789"
+    assert (plan.actions[0].quality_statements, plan.actions[0].commissioner_update) == (
+        ["learning_culture", "safeguarding"], "Falls reviewed every week since April.")
 
 
 def test_a_50000_row_tracker_is_read_within_bounds_and_says_where_it_stopped(made):
