@@ -52,9 +52,10 @@ TYPE_WORDS = {
     "spot_check": ("spot check", "spot checks"), "other": ("other record", "other records"),
 }
 HEADINGS = ["Ref", "Action", "Type of action", "Owner", "Start date", "Target date", "Status", "Date closed", "RAG",
-            "Progress update", "Evidence needed", "Indicator", "Linked evidence"]
-WIDTHS = [8, 50, 16, 30, 12, 12, 12, 12, 8, 60, 60, 30, 28]
-TABLE_ROW = 15      # the action table's header row, under the header block
+            "Progress update", "Update for commissioner", "Evidence needed", "Indicator", "Linked evidence",
+            "Quality statements"]
+WIDTHS = [8, 50, 16, 30, 12, 12, 12, 12, 8, 60, 50, 60, 30, 28, 36]
+TABLE_ROW = 16      # the action table's header row, under the header block
 
 
 def requirement_words(req: dict[str, Any]) -> str:
@@ -101,7 +102,8 @@ def workbook_bytes(plan_file: Path = PLAN) -> bytes:
     ws.title = "Improvement plan"
     ws["A1"] = f"{plan['service']} – improvement plan"
     ws["A1"].font = Font(bold=True, size=14)
-    block = [("Provider", data["provider"]), ("Service", plan["service"]), ("Plan ID", plan["id"]),
+    block = [("Provider", data["provider"]), ("Service", plan["service"]),
+             ("CQC location ID", plan.get("location_id")), ("Plan ID", plan["id"]),
              ("Plan title", plan["title"]), ("Origin", plan.get("origin")),
              ("Abuse types", "; ".join(_words(t) for t in plan.get("abuse_types", []))),
              ("Risk", plan["risk"].capitalize()), ("Opened", _when(plan["opened"])),
@@ -126,10 +128,11 @@ def workbook_bytes(plan_file: Path = PLAN) -> bytes:
                   STATUS_WORDS[action.get("status", "planned")],
                   _when(action["closed"]) if action.get("closed") else None,
                   RAG_KEY[action["rag"]][0] if action.get("rag") else None,
-                  _text(action.get("narrative")),
+                  _text(action.get("narrative")), _text(action.get("commissioner_update")),
                   "\n".join(requirement_words(r) for r in action.get("requires", [])) or None,
                   "\n".join(indicators[i]["title"] for i in action.get("indicators", [])) or None,
-                  "\n".join(action.get("evidence", [])) or None]
+                  "\n".join(action.get("evidence", [])) or None,
+                  "; ".join(titles[q] for q in action.get("quality_statements", [])) or None]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
             cell.alignment = wrap

@@ -260,13 +260,16 @@ def test_the_example_tracker_holds_the_oakview_plan():
     plan = yaml.safe_load((ROOT / "examples" / "plans" / "oakview-restrictive-practice.yaml").read_text())
     wb = load_workbook(EXAMPLE / "oakview-improvement-plan.xlsx")
     ws = wb["Improvement plan"]
-    block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, 15)}
+    table_row = example_script().TABLE_ROW
+    block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, table_row)}
     assert block["Plan ID:"] == plan["plan"]["id"] and block["Service:"] == plan["plan"]["service"]
+    assert block["CQC location ID:"] == plan["plan"]["location_id"]
     assert block["Provider:"] == plan["provider"] and block["Risk:"] == "High"
     assert block["Opened:"].date() == plan["plan"]["opened"]
     key = {wb["Key"][f"A{r}"].value: wb["Key"][f"A{r}"].fill.fgColor.rgb for r in range(2, 6)}
-    headings = [c.value for c in ws[15]]
-    rows = {row[0].value: {h: c for h, c in zip(headings, row)} for row in ws.iter_rows(min_row=16) if row[0].value}
+    headings = [c.value for c in ws[table_row]]
+    rows = {row[0].value: {h: c for h, c in zip(headings, row)}
+            for row in ws.iter_rows(min_row=table_row + 1) if row[0].value}
     statuses = {"planned": "Not started", "in_progress": "In progress", "completed": "Complete", "closed": "Closed"}
     assert list(rows) == [a["id"] for a in plan["actions"]]
     for action in plan["actions"]:
@@ -279,6 +282,9 @@ def test_the_example_tracker_holds_the_oakview_plan():
         assert row["RAG"].value == action["rag"].capitalize()
         assert row["RAG"].fill.fgColor.rgb == key[row["RAG"].value]
         assert row["Progress update"].value == " ".join(action["narrative"].split())
+        update = action.get("commissioner_update")
+        assert row["Update for commissioner"].value == (" ".join(update.split()) if update else None)
+        assert (row["Quality statements"].value or "").count(";") == max(len(action.get("quality_statements", [])) - 1, 0)
         assert len(row["Evidence needed"].value.splitlines()) == len(action["requires"])
         if action.get("opened"):
             assert row["Start date"].value.date() == action["opened"]
