@@ -4,6 +4,9 @@
     python benchmarks/make_corpus.py --profile service --out benchmarks/corpus/service
     python benchmarks/make_corpus.py --profile provider --out benchmarks/corpus/provider
     python benchmarks/make_corpus.py --profile build --out benchmarks/corpus/build
+    python benchmarks/make_corpus.py --profile group --services 90 --out benchmarks/corpus/group
+
+(`group` is the bundled example copied once per service: benchmarks/group_corpus.py.)
 
 The same arguments and seed give byte-identical files (fixed zip entry times, reportlab
 `invariant=1`, fixed document properties). Every file is planned serially from one seeded
@@ -932,7 +935,10 @@ def generate(out: Path, n_plans: int, n_files: int, n_actions: int | None = None
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--profile", choices=sorted(PROFILES), help="preset sizes (overrides --plans/--files)")
+    ap.add_argument("--profile", choices=sorted([*PROFILES, "group"]),
+                    help="preset sizes (overrides --plans/--files); group: the bundled example once per service")
+    ap.add_argument("--services", type=int, default=90,
+                    help="group profile: copies of the bundled example (67 evidence files each; default 90: ~6,000 files)")
     ap.add_argument("--plans", type=int, default=20)
     ap.add_argument("--actions", type=int, default=None,
                     help="total actions across all plans (default: 10-15 per plan)")
@@ -946,6 +952,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     options: dict = {}
+    if args.profile == "group":
+        from group_corpus import generate_group
+
+        t0 = time.perf_counter()
+        stats = generate_group(args.out, args.services, args.workers)
+        print(f"{args.out}: {args.services} services, {stats['plans']} plans, {stats['actions']} actions, "
+              f"{stats['files']} evidence files, {stats['bytes'] / 1e6:.1f} MB, {stats['broken']} evidence ids "
+              f"named that are not in the folder, in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        return 0
     if args.profile:
         args.plans, args.actions, args.files = PROFILES[args.profile]
         options = dict(PROFILE_OPTIONS.get(args.profile, {}))
