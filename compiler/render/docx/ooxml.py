@@ -18,6 +18,10 @@ from compiler.views.words import RAG_WORDS
 # A provider's own template may lack them: Word then falls back to the paragraph's font.
 LINK_STYLE = "InternalLink"
 CHIP_STYLES = {"red": "RagRed", "amber": "RagAmber", "green": "RagGreen", "blue": "RagBlue", None: "RagNone"}
+# A chip's colour when the template's chip style has none (the house colours of templates/make_templates.py); a
+# cell holding only a chip is shaded in it (compiler.render.docx.tables)
+CHIP_FILLS = {"RagRed": "D4351C", "RagAmber": "F47738", "RagGreen": "00703C", "RagBlue": "1D70B8",
+              "RagNone": "B1B4B6"}
 CHIP_WORDS = {**RAG_WORDS, "blue": "Blue"}
 REQ_CHIPS = {"met": "green", "missing": "red", "insufficient": "amber", "stale": "amber"}
 CLOSURE_CHIPS = {"pass": ("green", "Pass"), "fail": ("red", "Fail"), "n/a": (None, "n/a")}
@@ -52,11 +56,15 @@ def link(anchor: str, content: Ooxml | str) -> Ooxml:
     return Ooxml(f'<w:hyperlink w:anchor={quoteattr(anchor)} w:history="1">{inner.xml}</w:hyperlink>')
 
 
-def join(parts: list[Ooxml], sep: str = ", ") -> Ooxml:
+def line_break() -> Ooxml:
+    return Ooxml("<w:r><w:br/></w:r>")
+
+
+def join(parts: list[Ooxml], sep: str | Ooxml = ", ") -> Ooxml:
     out = Ooxml()
     for i, part in enumerate(parts):
         if i:
-            out += run(sep)
+            out += sep if isinstance(sep, Ooxml) else run(sep)
         out += part
     return out
 
@@ -85,15 +93,14 @@ class Bookmarks:
                      f'<w:bookmarkEnd w:id="{ident}"/>')
 
 
-def contents_lines(sections: list[tuple[str, str]], pages: dict[str, int],
+def contents_lines(sections: list[tuple[str, str]], pages: object = None,
                    counts: dict[str, int] | None = None) -> list[Ooxml]:
-    """Contents lines as internal links, with the PDF's page numbers written in (no field update needed)."""
-    lines = []
-    for anchor, heading in sections:
-        label = heading + (f" ({counts[anchor]})" if counts and anchor in counts else "")
-        page = str(pages.get(anchor, ""))
-        lines.append(link(anchor, run(label, LINK_STYLE) + tab() + run(page, LINK_STYLE)))
-    return lines
+    """Contents lines as internal links to the sections' bookmarks, each with its count when given.
+
+    No page numbers: the PDF's are not this document's, and a Word file's own change as it is edited.
+    `pages` is not read (callers that still pass the PDF's page map need not change)."""
+    return [link(anchor, run(heading + (f" ({counts[anchor]})" if counts and anchor in counts else ""), LINK_STYLE))
+            for anchor, heading in sections]
 
 
 def section_marks(sections: list[tuple[str, str]], marks: Bookmarks) -> dict[str, Ooxml]:

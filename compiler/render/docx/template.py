@@ -3,8 +3,9 @@
 User text is data, never template source: it reaches the template as a value, is XML-escaped, has its
 braces written as character references (docxtpl rewrites `{_{` to `{{` after rendering) and shows any
 character XML cannot hold as U+FFFD. Helper objects (compiler.render.docx.ooxml) pass as they are.
-The saved package has fixed zip entry order and times and core properties written from the as-of date,
-so the same view gives the same bytes.
+Then the document is fitted to its page (compiler.render.docx.tables, .furniture): table columns sized from
+their content, RAG cells shaded, no empty page after a last table, headers and footers on one line. The saved package has fixed zip entry
+order and times and core properties written from the as-of date, so the same view gives the same bytes.
 """
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, TemplateError
+from lxml import etree
 from markupsafe import Markup
 
 from compiler.errors import SgpackError
+from compiler.render.docx.furniture import fit_part
+from compiler.render.docx.measure import NS, Styles, parse
+from compiler.render.docx.tables import body_tables, end_after_table, fit_table, shade_rag_cells, text_width
 from compiler.render.escape import clean, xml_text
 
 View = dict[str, Any] | Callable[[DocxTemplate], dict[str, Any]]
@@ -56,7 +61,36 @@ def render_template(source: Path | Traversable, view: View, *, title: str, as_of
         raise SgpackError(f"template error: {exc}", file=str(source)) from exc
     out = io.BytesIO()
     tpl.save(out)
-    return normalise_docx(out.getvalue(), title=title, as_of_iso=as_of_iso)
+    return normalise_docx(fit_docx(out.getvalue()), title=title, as_of_iso=as_of_iso)
+
+
+def fit_docx(data: bytes) -> bytes:
+    """The document fitted to its page: tables sized from their content, RAG cells shaded, no empty page after
+    a last table, each header and footer line on one line."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        entries = {info.filename: zin.read(info) for info in zin.infolist()}
+    document = entries.get("word/document.xml")
+    if document is None:
+        return data
+    styles = Styles.parse(entries.get("word/styles.xml"))
+    root = parse(document)
+    body = root.find("w:body", NS)
+    page = text_width(body.find("w:sectPr", NS)) if body is not None else None
+    if body is not None:
+        for table, width in body_tables(body):
+            if width or page:
+                fit_table(table, width or page, styles)
+        shade_rag_cells(body, styles)
+        end_after_table(body)
+    entries["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if page:
+        for name in [n for n in entries if re.fullmatch(r"word/(header|footer)\d*\.xml", n)]:
+            entries[name] = fit_part(entries[name], page, styles)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, content in entries.items():
+            zout.writestr(name, content)
+    return out.getvalue()
 
 
 def core_properties_xml(title: str, when: str) -> bytes:
