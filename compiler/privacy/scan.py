@@ -1,7 +1,6 @@
 """Finding personal data in text: identifier patterns (listed in docs/privacy.md) and the roster's people."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -14,7 +13,6 @@ from compiler.privacy.nhs import is_valid_nhs_number
 from compiler.privacy.names import NameIndex
 from compiler.privacy.roster import Roster, RosterEntry
 from compiler.privacy.spans import Span, resolve
-from compiler.privacy.visible import original_span, visible
 
 HitKind = Literal["nhs_number", "ni_number", "postcode", "date_of_birth", "email", "phone", "roster_name"]
 
@@ -167,36 +165,19 @@ def _roster_spans(text: str, roster: Roster, today: dt.date) -> list[Span]:
     return spans
 
 
-def _visible_spans(text: str, roster: Roster | None,
-                   today: dt.date | None) -> tuple[str, list[Span], list[int] | None]:
-    """The findings in the visible text of `text` (see compiler.privacy.visible), that text, and its map back."""
-    today = today or dt.date.today()
-    shown, kept = visible(text)
-    spans = _pattern_spans(shown, today)
-    if roster is not None:
-        spans += _roster_spans(shown, roster, today)
-    return shown, resolve(spans), kept
-
-
 def find_spans(text: str, roster: Roster | None, today: dt.date | None = None) -> list[Span]:
-    """Every finding in `text`, staff names included (redaction needs them), overlaps resolved. Characters
-    that print nothing are skipped, so "Ja\u200bmie" is found; a span covers them."""
-    _, spans, kept = _visible_spans(text, roster, today)
-    if kept is None:
-        return spans
-    return [dataclasses.replace(s, start=a, end=b) for s in spans for a, b in [original_span(kept, s.start, s.end)]]
+    """Every finding in `text`, staff names included (redaction needs them), overlaps resolved."""
+    today = today or dt.date.today()
+    spans = _pattern_spans(text, today)
+    if roster is not None:
+        spans += _roster_spans(text, roster, today)
+    return resolve(spans)
 
 
 def scan_text(text: str, roster: Roster | None, today: dt.date | None = None) -> list[Hit]:
     """The personal data in `text`, in text order, each value masked. Staff names are not hits."""
-    shown, spans, kept = _visible_spans(text, roster, today)
-    hits = []
-    for s in spans:
-        if s.kind == "staff_name":
-            continue
-        start, end = original_span(kept, s.start, s.end)
-        hits.append(Hit(kind=s.kind, start=start, end=end, masked=mask_span(shown, s), detail=s.detail))
-    return hits
+    return [Hit(kind=s.kind, start=s.start, end=s.end, masked=mask_span(text, s), detail=s.detail)
+            for s in find_spans(text, roster, today) if s.kind != "staff_name"]
 
 
 def scan_document(chunks: Iterable[tuple[str, str]], roster: Roster | None,
