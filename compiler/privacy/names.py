@@ -1,4 +1,5 @@
-"""Finding roster names in free text: full names in any case and spacing, and a person's names alone."""
+"""Finding roster names in free text: full names in any case and spacing, a person's names alone, and
+(in text that leaves the provider) their initials."""
 from __future__ import annotations
 
 import functools
@@ -43,6 +44,24 @@ def _parts(name: str) -> set[str]:
 _RUN = re.compile(r"(?<!\w)\w+")
 
 
+def _initials(name: str) -> set[str]:
+    """A name's initials in capitals, two letters or more: `Jamie Thornton` -> JT; `Mary-Jane Ann Smith` -> MAS,
+    MJAS and MS (every word, every hyphenated part, first and last). Words not written with a capital
+    (`van`, `de`) give none."""
+    words = [w for w in name.split() if w[0].isupper() and w[0].isalpha()]
+    parts = [p for w in words for p in re.split(f"[{_HYPHENS}]", w) if p and p[0].isupper() and p[0].isalpha()]
+    forms = {"".join(w[0] for w in words), "".join(p[0] for p in parts)}
+    if len(words) >= 3:
+        forms.add(words[0][0] + words[-1][0])
+    return {f for f in forms if len(f) >= 2}
+
+
+def _initials_pattern(form: str) -> re.Pattern[str]:
+    """`JT`, `J.T.` or `J. T.` as written (capitals), standing alone: not inside a word, an id (`JT-03`) or a path."""
+    dotted = r"\.\s?".join(re.escape(c) for c in form) + r"\.?"
+    return re.compile(rf"(?<![\w\-/.])(?:{re.escape(form)}|{dotted})(?!\w|-\d)")
+
+
 def _lead(word: str) -> str:
     """The first run of letters or digits, lower-cased: where a match can start (`O'Neill` -> `o`)."""
     run = re.match(r"\w+", word)
@@ -53,7 +72,9 @@ class NameIndex:
     """Compiled patterns for one roster, filed under the first word-run they start with, so a scan
     costs one dictionary look-up per word however long the roster; build with `NameIndex.of`."""
 
-    def __init__(self, roster: Roster) -> None:
+    def __init__(self, roster: Roster, *, initials: bool = False, not_names: frozenset[str] = frozenset()) -> None:
+        """`initials`: also find people's initials (text that leaves the provider). `not_names` (case-folded)
+        are never matched as a name part or initials on their own; full names always are."""
         self._full: dict[str, list[tuple[re.Pattern[str], RosterEntry]]] = {}
         for entry in roster.entries:
             words = entry.name.split()
@@ -71,6 +92,8 @@ class NameIndex:
         spelled: set[str] = set()
         for entry in roster.people:
             for part in _parts(entry.name):
+                if part.casefold() in not_names:
+                    continue
                 self.parts.setdefault(key(part), []).append(entry)
                 spelled.add(part)
         for entry in roster.staff:
@@ -82,9 +105,27 @@ class NameIndex:
             for form in {part, part.upper()}:
                 self._parts.setdefault(_lead(form).lower(), []).append(re.compile(rf"{_word(form)}(?!\w)"))
 
+        # initials ("JT's plan"): a person's, and a member of staff's where they are the same letters, so
+        # that "MB" for Martin Blake and Marcus Bell is withheld rather than given one person's pseudonym
+        self.initials: dict[str, list[RosterEntry]] = {}
+        if initials:
+            for entry in roster.people:
+                for form in _initials(entry.name):
+                    if form.casefold() not in not_names:
+                        self.initials.setdefault(form, []).append(entry)
+            for entry in roster.staff:
+                for form in _initials(entry.name):
+                    if form in self.initials:
+                        self.initials[form].append(entry)
+        self._initials: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        for form in sorted(self.initials, key=len, reverse=True):
+            pattern = _initials_pattern(form)
+            for lead in {form.lower(), form[0].lower()}:
+                self._initials.setdefault(lead, []).append((pattern, form))
+
     @classmethod
-    def of(cls, roster: Roster) -> NameIndex:
-        return _cached(roster)
+    def of(cls, roster: Roster, *, initials: bool = False, not_names: frozenset[str] = frozenset()) -> NameIndex:
+        return _cached(roster, initials, not_names)
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -100,9 +141,13 @@ class NameIndex:
                 entries = tuple(self.parts.get(key(m.group()), ())) if m else ()
                 if entries:
                     spans.append(Span("roster_name", m.start(), m.end(), 6, "given name or surname", entries))
+            for pattern, form in self._initials.get(lead, ()):
+                m = pattern.match(text, at)
+                if m:
+                    spans.append(Span("roster_name", m.start(), m.end(), 6, "initials", tuple(self.initials[form])))
         return spans
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(roster: Roster) -> NameIndex:
-    return NameIndex(roster)
+def _cached(roster: Roster, initials: bool, not_names: frozenset[str]) -> NameIndex:
+    return NameIndex(roster, initials=initials, not_names=not_names)

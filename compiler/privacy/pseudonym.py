@@ -18,6 +18,7 @@ import platformdirs
 from compiler.errors import SgpackError
 from compiler.privacy.names import key as name_key
 from compiler.privacy.nhs import normalise as normalise_nhs
+from compiler.privacy.outgoing import Outgoing
 from compiler.privacy.roster import Roster, RosterEntry
 from compiler.privacy.scan import find_spans
 from compiler.privacy.spans import Span
@@ -144,10 +145,12 @@ def _replacement(span: Span, text: str, pseudonymiser: Pseudonymiser, staff_as_r
 
 def redact_text(text: str, roster: Roster | None, pseudonymiser: Pseudonymiser, *,
                 staff_as_roles: bool = False, year_band: bool = False,
-                today: dt.date | None = None, rostered_only: bool = False) -> tuple[str, Counter[str]]:
+                today: dt.date | None = None, rostered_only: bool = False,
+                outgoing: Outgoing | None = None) -> tuple[str, Counter[str]]:
     """Replace roster people's names, NHS numbers and dates of birth, any NHS number with a valid
     check digit and any date of birth in context, with pseudonyms; staff names too when
-    `staff_as_roles`. Counts by `name`, `nhs_number`, `date_of_birth`, `staff_name`.
+    `staff_as_roles`; with `outgoing`, people's initials too. Counts by `name`, `nhs_number`,
+    `date_of_birth`, `staff_name`.
 
     Other findings (postcodes, emails, phones, NI numbers) are left for the scan to report; with
     `rostered_only`, so are NHS numbers and dates of birth that belong to no roster person (their
@@ -156,7 +159,7 @@ def redact_text(text: str, roster: Roster | None, pseudonymiser: Pseudonymiser, 
     counts: Counter[str] = Counter()
     pieces: list[str] = []
     at = 0
-    for span in find_spans(text, roster, today):
+    for span in find_spans(text, roster, today, outgoing):
         if rostered_only and span.kind in ("nhs_number", "date_of_birth") \
                 and not any(e.kind == "person" for e in span.entries):
             continue

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from compiler.privacy.outgoing import Outgoing
 from compiler.privacy.pseudonym import Pseudonymiser, default_key_dir, load_key, redact_text
 from compiler.privacy.roster import Roster
 
@@ -47,14 +48,17 @@ class Redactor:
     An NHS number or date of birth that belongs to no roster person is left in place for the scan
     to block: that person's name would not be recognised either, so the roster needs them.
 
+    With `outgoing` (a pack that leaves the provider), people's initials are pseudonymised as their
+    names are, under its stop-list.
+
     Counts what it replaced (`name`, `nhs_number`, `date_of_birth`, `staff_name`) over every
     distinct string it saw once per occurrence.
     """
 
     def __init__(self, roster: Roster | None, pseudonymiser: Pseudonymiser, *, staff_as_roles: bool = False,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, outgoing: Outgoing | None = None) -> None:
         self.roster, self.pseudonymiser = roster, pseudonymiser
-        self.staff_as_roles, self.today = staff_as_roles, today
+        self.staff_as_roles, self.today, self.outgoing = staff_as_roles, today, outgoing
         self.counts: Counter[str] = Counter()
         self._cache: dict[str, tuple[str, Counter[str]]] = {}
 
@@ -64,7 +68,7 @@ class Redactor:
         if text not in self._cache:
             self._cache[text] = redact_text(text, self.roster, self.pseudonymiser,
                                             staff_as_roles=self.staff_as_roles, today=self.today,
-                                            rostered_only=True)
+                                            rostered_only=True, outgoing=self.outgoing)
         out, counts = self._cache[text]
         self.counts.update(counts)
         return out

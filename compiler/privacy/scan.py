@@ -1,6 +1,7 @@
 """Finding personal data in text: identifier patterns (listed in docs/privacy.md) and the roster's people."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -11,10 +12,13 @@ from pydantic import BaseModel, ConfigDict
 from compiler.privacy.dates import find_dates
 from compiler.privacy.nhs import is_valid_nhs_number
 from compiler.privacy.names import NameIndex
+from compiler.privacy.outgoing import PEOPLE_COUNT, Outgoing, people_counts, sentence
 from compiler.privacy.roster import Roster, RosterEntry
 from compiler.privacy.spans import Span, resolve
+from compiler.privacy.visible import original_span, visible
 
-HitKind = Literal["nhs_number", "ni_number", "postcode", "date_of_birth", "email", "phone", "roster_name"]
+HitKind = Literal["nhs_number", "ni_number", "postcode", "date_of_birth", "email", "phone", "roster_name",
+                  "people_count"]
 
 
 class Hit(BaseModel):
@@ -24,8 +28,8 @@ class Hit(BaseModel):
     kind: HitKind
     start: int
     end: int
-    masked: str
-    detail: str = ""          # "full name", "given name or surname", "roster NHS number", ...
+    masked: str               # a count of people: the sentence that holds it, which is what a reader checks
+    detail: str = ""          # "full name", "given name or surname", "initials", "roster NHS number", ...
 
 
 class Located(BaseModel):
@@ -106,6 +110,8 @@ def _mask_email(value: str) -> str:
 
 
 def mask_span(text: str, span: Span) -> str:
+    if span.kind == PEOPLE_COUNT:
+        return sentence(text, span.start, span.end)
     value = text[span.start:span.end]
     if span.kind == "email":
         return _mask_email(value)
@@ -145,9 +151,11 @@ def _pattern_spans(text: str, today: dt.date) -> list[Span]:
     return spans
 
 
-def _roster_spans(text: str, roster: Roster, today: dt.date) -> list[Span]:
+def _roster_spans(text: str, roster: Roster, today: dt.date, outgoing: Outgoing | None) -> list[Span]:
     people = roster.people
-    spans = NameIndex.of(roster).find(text)
+    names = NameIndex.of(roster) if outgoing is None else \
+        NameIndex.of(roster, initials=True, not_names=outgoing.not_names)
+    spans = names.find(text)
     numbers = {p.nhs_number: p for p in people if p.nhs_number}
     if numbers:
         for m in _ANY_TEN_DIGITS.finditer(text):
@@ -165,19 +173,41 @@ def _roster_spans(text: str, roster: Roster, today: dt.date) -> list[Span]:
     return spans
 
 
-def find_spans(text: str, roster: Roster | None, today: dt.date | None = None) -> list[Span]:
-    """Every finding in `text`, staff names included (redaction needs them), overlaps resolved."""
+def _visible_spans(text: str, roster: Roster | None, today: dt.date | None,
+                   outgoing: Outgoing | None) -> tuple[str, list[Span], list[int] | None]:
+    """The findings in the visible text of `text` (see compiler.privacy.visible), that text, and its map back."""
     today = today or dt.date.today()
-    spans = _pattern_spans(text, today)
+    shown, kept = visible(text)
+    spans = _pattern_spans(shown, today)
     if roster is not None:
-        spans += _roster_spans(text, roster, today)
-    return resolve(spans)
+        spans += _roster_spans(shown, roster, today, outgoing)
+    if outgoing is not None:
+        spans += people_counts(shown)
+    return shown, resolve(spans), kept
 
 
-def scan_text(text: str, roster: Roster | None, today: dt.date | None = None) -> list[Hit]:
+def find_spans(text: str, roster: Roster | None, today: dt.date | None = None,
+               outgoing: Outgoing | None = None) -> list[Span]:
+    """Every finding in `text`, staff names included (redaction needs them), overlaps resolved. Characters
+    that print nothing are skipped, so "Ja\u200bmie" is found; a span covers them. With `outgoing` (text
+    that leaves the provider): initials and counts of one to four people too, and its stop-list applied."""
+    _, spans, kept = _visible_spans(text, roster, today, outgoing)
+    if kept is None:
+        return spans
+    return [dataclasses.replace(s, start=a, end=b) for s in spans for a, b in [original_span(kept, s.start, s.end)]]
+
+
+def scan_text(text: str, roster: Roster | None, today: dt.date | None = None,
+              outgoing: Outgoing | None = None) -> list[Hit]:
     """The personal data in `text`, in text order, each value masked. Staff names are not hits."""
-    return [Hit(kind=s.kind, start=s.start, end=s.end, masked=mask_span(text, s), detail=s.detail)
-            for s in find_spans(text, roster, today) if s.kind != "staff_name"]
+    shown, spans, kept = _visible_spans(text, roster, today, outgoing)
+    hits = []
+    for s in spans:
+        if s.kind == "staff_name":
+            continue
+        start, end = original_span(kept, s.start, s.end)
+        hits.append(Hit(kind=s.kind, start=start, end=end, masked=mask_span(shown, s), detail=s.detail))
+    return hits
 
 
 def scan_document(chunks: Iterable[tuple[str, str]], roster: Roster | None,

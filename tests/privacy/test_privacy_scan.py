@@ -143,3 +143,101 @@ def test_scan_document_keeps_locations():
                                                             ("paragraph 12", "date_of_birth")]
     assert located[0].describe() == "paragraph 12: roster_name E*** P***** (full name)"
     assert "Pearce" not in located[0].model_dump_json()
+
+
+def test_characters_that_print_nothing_are_every_hidden_format_character():
+    """compiler.privacy.visible lists them by hand (a class built from Unicode data at import would be slow):
+    it must hold every format character this Python knows but the number signs that print a mark."""
+    import sys
+    import unicodedata
+
+    from compiler.privacy.visible import _HIDDEN, visible
+
+    seen = set("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        category = unicodedata.category(ch)
+        if category == "Cf" and ch not in seen:
+            assert _HIDDEN.fullmatch(ch), f"U+{code:04X} is hidden but not taken out"
+        elif _HIDDEN.fullmatch(ch):
+            assert category == "Cn", f"U+{code:04X} prints something but is taken out"   # assigned later
+    assert visible("plain") == ("plain", None)
+    assert visible("Ja\u200bmie \u202eX") == ("Jamie X", [0, 1, 3, 4, 5, 6, 8])
+
+
+def test_a_name_split_by_hidden_characters_is_found_where_it_stands():
+    text = "Seen: Ja\u200bmie Thorn\u00adton, DOB 14/03/1994; Ed\ufeffna."
+    hits = scan_text(text, ROSTER, TODAY)
+    assert [(h.kind, text[h.start:h.end], h.masked) for h in hits] == [
+        ("roster_name", "Ja\u200bmie Thorn\u00adton", "J**** T*******"),
+        ("date_of_birth", "14/03/1994", "**/**/****"),
+        ("roster_name", "Ed\ufeffna", "E***")]
+
+
+LEAVING = parse_roster(
+    "name,kind,nhs_number,date_of_birth,role\n"
+    "Jamie Thornton,person,,,\n"
+    "Martin Blake,person,,,\n"
+    "May Lewis,person,,,\n"
+    "Rachel Parker,person,,,\n"
+    "Charlotte Quinn Carter,person,,,\n"
+    "Marcus Bell,staff,,,Registered Manager\n")
+
+
+def leaving(text, ids=("RP-01", "SAP-2026-201")):
+    from compiler.privacy.outgoing import outgoing
+
+    return [(h.kind, text[h.start:h.end], h.detail) for h in scan_text(text, LEAVING, TODAY, outgoing(ids))]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("JT's plan was agreed.", "JT"),
+    ("Agreed with J.T. today", "J.T."),
+    ("Agreed with J. T. today", "J. T."),
+    ("MB and staff", "MB"),                       # Martin Blake's and Marcus Bell's: still a hit
+])
+def test_initials_of_people_are_found_in_text_that_leaves_the_provider(text, found):
+    assert leaving(text) == [("roster_name", found, "initials")]
+    assert kinds(text, LEAVING) == []             # inside the provider (the CQC pack), as before
+
+
+@pytest.mark.parametrize("text", [
+    "jt agreed.", "JTX and XJT", "JT-03 is an id", "In May we met.", "MAY", "Will it hold?", "RP-01 and RP",
+    "SAP review", "The CQC visited.", "NHS, DoLS, QSC, PBS, NED, RM, LA, ICB, SAR, MCA", "Green, Amber and Red",
+])
+def test_words_that_are_not_names_and_plan_ids_are_never_initials_or_names(text):
+    assert leaving(text) == []
+
+
+def test_full_names_and_other_parts_are_still_found_beside_the_stop_list():
+    assert leaving("May Lewis met Rachel; Lewis agreed.") == [
+        ("roster_name", "May Lewis", "full name"), ("roster_name", "Rachel", "given name or surname"),
+        ("roster_name", "Lewis", "given name or surname")]
+
+
+@pytest.mark.parametrize("sentence, count", [
+    ("Plans for the three people restricted were rewritten", "three people"),
+    ("2 residents moved rooms", "2 residents"),
+    ("One of the people asked to move", "One of the people"),
+    ("It affected four service users", "four service users"),
+    ("Only one person complained", "one person"),
+    ("Two more residents moved in", "Two more residents"),
+])
+def test_counts_of_one_to_four_people_are_found_with_their_sentence(sentence, count):
+    text = f"First sentence. {sentence}. Last one."
+    found = scan_text(text, None, TODAY, _rules())
+    assert [(h.kind, text[h.start:h.end], h.masked) for h in found] == [("people_count", count, f"{sentence}.")]
+
+
+@pytest.mark.parametrize("text", [
+    "four interventions in October", "one person-centred review", "24 people", "1.5 people", "five people",
+    "three of the audits", "£3 people",
+])
+def test_counts_of_events_and_of_five_or_more_are_not_counts_of_people(text):
+    assert scan_text(text, None, TODAY, _rules()) == []
+
+
+def _rules():
+    from compiler.privacy.outgoing import outgoing
+
+    return outgoing()
