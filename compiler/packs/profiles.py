@@ -26,6 +26,9 @@ class PackProfile(BaseModel):
     template: str
     redact_people: bool = False
     owners_as_roles: bool = False
+    # small-number suppression in a pack that leaves the provider (docs/privacy.md): "people" suppresses counts
+    # of 1-4 people and shows counts of events; "publication" suppresses every count, as published statistics do
+    suppression: Literal["people", "publication"] = "people"
     only_risk: list[Literal["low", "medium", "high"]] | None = None
     lawful_basis: str | None = None
 

@@ -1,13 +1,13 @@
 """The commissioner pack's view: per contract (or per service), built from the pack, then pseudonymised
 as a whole (`compiler.privacy.redact_view`) before anything is drawn or scanned.
 
-Small-number suppression applies to COUNT metrics only: an indicator whose values are
-all whole numbers and whose title names no rate (`%`, `percent`, `per 1,000`, `rate`). Counts 1-4
-show as "<5"; the latest quarter (the last three periods) is published with its total, so where
-exactly one of its cells is small another is hidden ("*") and the same cells are hidden in the
-return files. A count metric with any suppressed value has no chart (a chart would give the values
-back) and its analysis text is replaced by one that quotes no values. Rates and percentages are
-shown as they are.
+Small-number suppression protects people: it applies to COUNT metrics (whole numbers, no rate in the
+title: `%`, `percent`, `per 1,000`, `rate`) of people, `counts: people` in the plan, or to every count
+when the profile's `suppression` is `publication`. Counts of events pick out no one and are shown. Counts
+1-4 show as "<5"; the latest quarter (the last three periods) is published with its total, so where
+exactly one of its cells is small another is hidden ("*"), in the return files too. A suppressed count
+metric has no chart and its analysis quotes no values. Rates and percentages are shown as they are.
+An action's `commissioner_update` is said instead of its narrative and latest review.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from compiler.model.pack import Pack
-from compiler.model.plan import Action, Plan
+from compiler.model.plan import Action, Indicator, Plan
 from compiler.model.spc import SpcPoint, SpcResult
 from compiler.privacy.suppress import HIDDEN, SMALL, suppress_count, suppress_table
 from compiler.views.common import ChartData, Head, Options, OverdueRow, chart_data, head, overdue_row
@@ -149,6 +149,10 @@ class DataProtection:
     override: str                            # the --allow-personal-data reason, or ""
     blocking: list[HitRow]
     warnings: list[HitRow]
+    # the pack's claims, made from what the build did and what the scan found (compiler.privacy.claims)
+    cover: str = ""                          # the cover's sentence on pseudonyms and small numbers
+    scan_result: str = ""                    # what the scan found, in one or two sentences
+    not_checked: list[str] = field(default_factory=list)   # what could not be checked, and why
 
 
 @dataclass
@@ -159,8 +163,11 @@ class CommissionerView:
     data_protection: DataProtection | None = None
     suppressed_small: int = 0
     suppressed_hidden: int = 0
-    suppressed_metrics: list[str] = field(default_factory=list)
+    suppressed_metrics: list[str] = field(default_factory=list)    # counts suppressed (of people, or every count)
+    event_metrics: list[str] = field(default_factory=list)         # counts of events, shown as they are
     rate_metrics: list[str] = field(default_factory=list)
+    suppression: str = "people"                                    # the profile's: "people" or "publication"
+    commissioner_updates: list[str] = field(default_factory=list)  # actions told by their commissioner_update
 
 
 # ---------------------------------------------------------------------------------- metrics
@@ -210,10 +217,10 @@ def overall_signal(spc: SpcResult) -> str:
     return " and ".join(parts) or "Common cause variation"
 
 
-def published_values(values: list[float], unit: str) -> tuple[list[str], int, int]:
-    """Each value as published, with (small, hidden) counts: counts suppressed, the last quarter
-    protected against its total; anything else as it is."""
-    if unit != "count":
+def published_values(values: list[float], unit: str, *, suppress: bool = True) -> tuple[list[str], int, int]:
+    """Each value as published, with (small, hidden) counts: counts suppressed (unless `suppress` is false:
+    counts of events), the last quarter protected against its total; anything else as it is."""
+    if unit != "count" or not suppress:
         return [number(v) for v in values], 0, 0
     ints = [int(v) for v in values]
     head = [suppress_count(v) for v in ints[:-QUARTER]]
@@ -225,6 +232,23 @@ def published_values(values: list[float], unit: str) -> tuple[list[str], int, in
 
 
 # ---------------------------------------------------------------------------------- building
+
+def counts_people(indicator: Indicator | None, suppression: str) -> bool:
+    """Whether a count's values 1-4 are suppressed: it counts people, or the profile suppresses every count."""
+    return suppression == "publication" or (indicator is not None and indicator.counts == "people")
+
+
+def provider_update(action: Action) -> str:
+    """What the commissioner is told of an action's progress: its commissioner_update, else its narrative
+    and latest review."""
+    if action.commissioner_update:
+        return narrative_text(action.commissioner_update)
+    latest = action.reviews[-1] if action.reviews else None
+    return " ".join(part for part in (
+        narrative_text(action.narrative),
+        f"Latest review, {long_date(latest.date)}: {latest.narrative}" if latest and latest.narrative
+        else "") if part)
+
 
 def _counts_text(counter: Counter, words: dict) -> str:
     return ", ".join(f"{counter[k]} {words[k].lower()}" for k in words if counter.get(k)) or "none"
@@ -244,8 +268,10 @@ def _contract_key(plan: Plan) -> tuple[str, str]:
     return f"service:{plan.service}", f"{plan.service} (no contract reference)"
 
 
-def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = False) -> CommissionerView:
-    """The raw (not yet pseudonymised) view: redact it with `redact_view.map_strings` before use."""
+def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = False,
+                      suppression: str = "people") -> CommissionerView:
+    """The raw (not yet pseudonymised) view: redact it with `redact_view.map_strings` before use.
+    `suppression`: the profile's, "people" (counts of people suppressed, of events shown) or "publication"."""
     assessment = pack.assessment
     catalogue = assessment.catalogue
     plans = [p for p in assessment.plans if p.id in pack.plans]
@@ -259,7 +285,9 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
     returns: list[ReturnRow] = []
     small = hidden = 0
     suppressed_metrics: list[str] = []
+    event_metrics: list[str] = []
     rate_metrics: list[str] = []
+    updates: list[str] = []
     for n, (key, (name, members)) in enumerate(groups.items(), 1):
         progress, indicators, overdue, closures, pamms = [], [], [], [], []
         for plan in members:
@@ -286,10 +314,12 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                     spc = ind.spc
                     values = [p.value for p in spc.points]
                     unit = metric_unit(ind.title, values)
-                    cells, s, h = published_values(values, unit)
+                    suppress = unit == "count" and counts_people(plan.indicator(ind.id), suppression)
+                    cells, s, h = published_values(values, unit, suppress=suppress)
                     small, hidden = small + s, hidden + h
-                    withheld = unit == "count" and (s or h)
-                    (suppressed_metrics if unit == "count" else rate_metrics).append(ind.title)
+                    withheld = suppress and (s or h)
+                    (suppressed_metrics if suppress else event_metrics if unit == "count"
+                     else rate_metrics).append(ind.title)
                     if withheld:
                         explanation = (f"{overall_signal(spc)}. Counts below 5 are suppressed, so the values "
                                        "and the chart are not shown. Last three periods better than the "
@@ -305,7 +335,7 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                         latest_period=spc.points[-1].label, latest_value=cells[-1],
                         target=number(spc.target), signal=overall_signal(spc), explanation=explanation,
                         quarter=list(zip([p.label for p in spc.points[-QUARTER:]], cells[-QUARTER:])),
-                        quarter_total=suppress_count(total) if total is not None else "",
+                        quarter_total="" if total is None else suppress_count(total) if suppress else str(total),
                         chart_note=note, source=ind.evidence or "",
                         chart=None if withheld else chart_data(spc, title=ind.title, opened=action.opened))
                     last = len(spc.points) - 1
@@ -316,7 +346,8 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                             target=number(spc.target), rag=_rag(cell, point.value, spc),
                             spc_signal=_signal(point) if not withheld or cell not in (SMALL, HIDDEN) else
                             POINT_WORDS.get(point.point_type, ""),
-                            narrative=(f"{action.id}: {narrative_text(action.narrative)} {explanation}".strip()
+                            narrative=(f"{action.id}: {narrative_text(action.commissioner_update or action.narrative)}"
+                                       f" {explanation}".strip()
                                        if i == last else ""),
                             evidence_refs=ind.evidence or ""))
             indicators += seen.values()
@@ -343,11 +374,8 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                     refs.sort(key=lambda r: (r.date, r.id))
                     closures.append(ClosureRow(id=action.id, title=action.title, state=state,
                                                criteria=criteria, evidence=refs))
-                latest = action.reviews[-1] if action.reviews else None
-                update = " ".join(part for part in (
-                    narrative_text(action.narrative),
-                    f"Latest review, {long_date(latest.date)}: {latest.narrative}" if latest and latest.narrative
-                    else "") if part)
+                update = provider_update(action)
+                updates += [action.id] if action.commissioner_update else []
                 status = f"{STATUS_WORDS[action.status]}; assessed {RAG_WORDS.get(result.assessed_rag, '—')}"
                 if result.overdue:
                     status += "; overdue"
@@ -363,5 +391,6 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
     return CommissionerView(
         head=head(pack, options), contracts=contracts, returns=returns,
         suppressed_small=small, suppressed_hidden=hidden,
-        suppressed_metrics=list(dict.fromkeys(suppressed_metrics)), rate_metrics=list(dict.fromkeys(rate_metrics)))
-
+        suppressed_metrics=list(dict.fromkeys(suppressed_metrics)), event_metrics=list(dict.fromkeys(event_metrics)),
+        rate_metrics=list(dict.fromkeys(rate_metrics)), suppression=suppression,
+        commissioner_updates=list(dict.fromkeys(updates)))

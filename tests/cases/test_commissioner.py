@@ -60,7 +60,10 @@ def test_pack_sections(packs):
     assert "RQ-04" in text and "Sofia Marin" in text                  # overdue, named lead
     assert "RP-03" in text and "Closed 15 October 2026" in text        # closure with its evidence
     assert "Quality and Safeguarding Committee minutes, 12 March 2026" in text
-    assert "Chart withheld" in text                                    # restrictive interventions: counts < 5
+    # restrictive interventions are events, not people: the contract officer sees the values against the
+    # target of 4, and the chart
+    assert "Latest quarter: 2026-08: 4, 2026-09: 3, 2026-10: 4; total 11." in text
+    assert "Chart withheld" not in text
     assert f"page {len(doc)} of {len(doc)}" in text
 
 
@@ -75,12 +78,12 @@ def test_return_files_columns_and_suppression(packs):
         "SPC signal", "narrative", "evidence refs")
     body = [dict(zip(rows[0], r)) for r in rows[1:]]
     restrictive = [r for r in body if r["metric"].startswith("Restrictive interventions")]
-    assert [r["value"] for r in restrictive[-3:]] == ["<5", "<5", "<5"]           # 4, 3, 4
+    assert [r["value"] for r in restrictive[-3:]] == ["4", "3", "4"]              # events: shown as they are
     assert all(r["RAG"] == "Green" and r["unit"] == "count" for r in restrictive[-3:])
     assert restrictive[0]["value"] == "12" and restrictive[0]["numerator"] == "12"
     late = [r for r in body if r["metric"].startswith("Calls started")]
     assert late[-1]["value"] == "7.2" and late[-1]["unit"] == "%" and late[-1]["RAG"] == "Red"
-    assert not any(r["value"] in {"1", "2", "3", "4"} for r in restrictive)
+    assert not any(r["value"] in {"<5", "*"} for r in body)                       # no indicator counts people
     assert late[-1]["narrative"] and late[-1]["evidence refs"] == "indicators-riverside-late-calls"
 
     wb = load_workbook(packs[0] / "return.xlsx")
@@ -130,6 +133,7 @@ def test_suppression_only_for_counts_with_secondary_in_the_quarter():
     assert cells[2:] == [HIDDEN, SMALL, "12"]              # the quarter: 10 hidden so its total cannot give 3
     assert (small, hidden) == (2, 1)
     assert published_values([3, 2, 1], "%") == (["3", "2", "1"], 0, 0)   # rates are not suppressed
+    assert published_values([3, 12, 4], "count", suppress=False) == (["3", "12", "4"], 0, 0)   # counts of events
 
 
 def test_cqc_pack_lists_personal_data_warnings_masked(tmp_path):

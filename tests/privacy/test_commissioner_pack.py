@@ -164,7 +164,7 @@ def test_named_residents_in_plans_are_pseudonymised_everywhere(seeded, keys):
     docx = "\n".join(zip_parts(pack / "commissioner-pack.docx"))
     assert p.person("Edna Pearce") in docx
     # the data-protection page counts what was pseudonymised
-    assert re.search(r"Names of people who use services \d+", flat)
+    assert re.search(r"Names and initials of people who use services \d+", flat)
     # staff owners keep their names (owners_as_roles is false in the shipped profile)
     assert "Priya Shah" in flat
 

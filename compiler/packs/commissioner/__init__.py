@@ -3,15 +3,17 @@
 Writes `commissioner-pack.pdf`, `commissioner-pack.docx`, `return.xlsx` and `return.csv`.
 
 1. The view model is built per contract (`plan.contract`, else per service), then EVERY string in
-   it is pseudonymised (`compiler.privacy.redact_view`): roster people's names, NHS numbers and
-   dates of birth become keyed pseudonyms (HMAC-SHA-256, key per `--recipient`). An NHS number
-   or date of birth of someone NOT on the roster is left for the scan to block (their name would
-   not be recognised either: the roster needs them). Staff keep their names unless the profile's
-   `owners_as_roles` is true. Charts are drawn after this, from redacted titles.
-2. Counts 1-4 of count metrics are suppressed (see `compiler.views.commissioner`); rates and
-   percentages are not.
+   it is pseudonymised (`compiler.privacy.redact_view`): roster people's names and initials, NHS
+   numbers and dates of birth become keyed pseudonyms (HMAC-SHA-256, key per `--recipient`). An NHS
+   number or date of birth of someone NOT on the roster is left for the scan to block (their name
+   would not be recognised either: the roster needs them). Staff keep their names unless the
+   profile's `owners_as_roles` is true. Charts are drawn after this, from redacted titles. With no
+   roster, a warning is printed and the data-protection page says names could not be checked.
+2. Counts 1-4 of people are suppressed (see `compiler.views.commissioner`); counts of events, rates
+   and percentages are not, unless the profile's `suppression` is `publication`.
 3. Everything the pack will contain — the view model's text and every return row — is scanned.
-   Blocking kinds (NHS number, NI number, date of birth, roster name) left after
+   Blocking kinds (NHS number, NI number, date of birth, roster name or initials, a count of one
+   to four people in the text) left after
    pseudonymisation stop the build with `BuildRefused` (exit 1, each hit listed by file and
    location with its value masked, no folder written) unless `--allow-personal-data REASON` is
    given; the pipeline records the reason in the manifest and the data-protection page shows it.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from pathlib import Path
 
 from compiler.errors import BuildRefused
@@ -33,6 +36,8 @@ from compiler.packs.commissioner.returns import return_csv, return_xlsx
 from compiler.packs.commissioner.story import outline, story
 from compiler.packs.commissioner.word import build_view as word_view
 from compiler.packs.job import BuildJob
+from compiler.privacy.claims import NO_ROSTER, privacy_claims, privacy_rules
+from compiler.privacy.outgoing import Outgoing, outgoing
 from compiler.privacy.pack_scan import KIND_WORDS, PackHit, scan_chunks
 from compiler.privacy.redact_view import Redactor, map_strings, pseudonymiser_for, walk_strings
 from compiler.render.charts import chart_spec, draw_charts
@@ -51,12 +56,24 @@ def _out_folder(stage: Path) -> Path:
     return stage.parent / m.group(1) if m else stage
 
 
+def _outgoing(job: BuildJob) -> Outgoing:
+    """The scan's rules for a pack that leaves the provider; its plans' id prefixes (RP of RP-03) are no one's
+    initials."""
+    plans = job.pack.assessment.plans
+    return outgoing([p.id for p in plans] + [a.id for p in plans for a in p.actions])
+
+
 def pseudonymise(job: BuildJob) -> tuple[CommissionerView, Redactor]:
     profile = job.profile
-    view = commissioner_view(job.pack, job.options, owners_as_roles=profile.owners_as_roles)
+    view = commissioner_view(job.pack, job.options, owners_as_roles=profile.owners_as_roles,
+                             suppression=profile.suppression)
     pseudonymiser = pseudonymiser_for(job.recipient, forbidden=[job.stage, _out_folder(job.stage),
                                                                 job.evidence_root])
-    redactor = Redactor(job.roster, pseudonymiser, staff_as_roles=profile.owners_as_roles, today=job.pack.as_of)
+    redactor = Redactor(job.roster, pseudonymiser, staff_as_roles=profile.owners_as_roles, today=job.pack.as_of,
+                        outgoing=_outgoing(job))
+    if job.roster is None:
+        print(f"warning: the commissioner pack leaves the provider and no roster was found. {NO_ROSTER}",
+              file=sys.stderr)
     if profile.redact_people:
         view = map_strings(view, redactor)
     return with_charts(view, job), redactor
@@ -78,7 +95,7 @@ def scan_view(view: CommissionerView, job: BuildJob) -> list[PackHit]:
     chunks = [(BODY, location, text) for location, text in walk_strings(view.contracts, "contracts")]
     for n, row in enumerate(view.returns, 2):          # row 1 is the header
         chunks += [(RETURNS, f"row {n}, {column}", text) for column, text in zip(RETURN_COLUMNS, row.cells())]
-    return scan_chunks(chunks, job.roster, job.pack.as_of)
+    return scan_chunks(chunks, job.roster, job.pack.as_of, _outgoing(job))
 
 
 def _lawful_basis(text: str | None) -> tuple[str, str]:
@@ -95,39 +112,36 @@ def data_protection(view: CommissionerView, job: BuildJob, redactor: Redactor, h
     basis, condition = _lawful_basis(profile.lawful_basis)
     rows = [HitRow(file=h.file, location=h.location, kind=KIND_WORDS.get(h.kind, h.kind), masked=h.masked)
             for h in hits]
-    staff_rule = ("Staff who own actions are shown by role (the profile sets owners_as_roles)."
-                  if profile.owners_as_roles else
-                  "Staff who own actions keep their names: commissioners expect named leads.")
+    roster, pseudonymised = job.roster is not None, job.roster is not None and profile.redact_people
+    blocking = [r for r, h in zip(rows, hits) if h.blocking]
+    warnings = [r for r, h in zip(rows, hits) if not h.blocking]
+    cover, scan_result, not_checked = privacy_claims(suppression=view.suppression, roster=roster,
+                                                     pseudonymised=pseudonymised, blocking=len(blocking),
+                                                     warnings=len(warnings))
     suppressed_names = ", ".join(view.suppressed_metrics) or "none"
+    events = ", ".join(view.event_metrics) or "none"
     rates = ", ".join(view.rate_metrics) or "none"
+    publication = view.suppression == "publication"
     return DataProtection(
         purpose=(f"Contract monitoring by {profile.audience}: the provider's progress on its safeguarding "
                  "action plans, the indicators behind them and the evidence for closures."),
         lawful_basis=basis, condition=condition, recipient=job.recipient,
         approved_by=job.approved_by or "not recorded (pass --approved-by)",
-        pseudonymised=[("Names of people who use services", str(counts.get("name", 0))),
+        pseudonymised=[("Names and initials of people who use services", str(counts.get("name", 0))),
                        ("NHS numbers", str(counts.get("nhs_number", 0))),
                        ("Dates of birth", str(counts.get("date_of_birth", 0))),
                        ("Staff names shown as roles", str(counts.get("staff_name", 0)))],
         suppressed=[("Counts 1–4 shown as “<5”", str(view.suppressed_small)),
                     ("Other counts hidden (“*”) so totals cannot give them back", str(view.suppressed_hidden)),
-                    ("Count metrics (suppressed)", suppressed_names),
+                    ("Counts suppressed (every count: publication-grade)" if publication else
+                     "Counts of people (suppressed)", suppressed_names),
+                    *([] if publication else [("Counts of events (shown as they are)", events)]),
                     ("Rates and percentages (not suppressed)", rates)],
-        rules=["People who use services (the roster) are replaced by keyed pseudonyms (HMAC-SHA-256). The key is "
-               f"held by the provider for recipient “{job.recipient}” and is never part of the pack; the same "
-               "person has the same pseudonym in every pack for this recipient.",
-               "An NHS number or date of birth that belongs to no one on the roster is not replaced: it stops "
-               "the build (that person's name would not be recognised either), unless personal data is allowed.",
-               staff_rule,
-               "Counts 1–4 are shown as “<5”; where the latest quarter's total is shown and exactly one of its "
-               "counts is small, another is hidden as “*”, in the pack and in the return alike. Charts of "
-               "suppressed counts are withheld. Rates and percentages are not suppressed.",
-               "The whole pack and its return were scanned after pseudonymisation. NHS numbers, National "
-               "Insurance numbers, dates of birth and roster names block the build; e-mail addresses, phone "
-               "numbers and postcodes are listed here as warnings to check."],
+        rules=privacy_rules(suppression=view.suppression, updates=view.commissioner_updates,
+                            recipient=job.recipient, roster=roster, pseudonymised=pseudonymised,
+                            owners_as_roles=profile.owners_as_roles),
         override=job.allow_personal_data or "",
-        blocking=[r for r, h in zip(rows, hits) if h.blocking],
-        warnings=[r for r, h in zip(rows, hits) if not h.blocking])
+        blocking=blocking, warnings=warnings, cover=cover, scan_result=scan_result, not_checked=not_checked)
 
 
 def write(job: BuildJob) -> None:
@@ -141,7 +155,10 @@ def write(job: BuildJob) -> None:
             f"{'s' if len(blocking) != 1 else ''} below, values masked"
             + (f"; {warnings} warning{'s' if warnings != 1 else ''} not listed" if warnings else "")
             + "). Add the people to the roster so they are pseudonymised, remove the data from the plans or "
-              "evidence, or pass --allow-personal-data \"reason\".",
+              "evidence"
+            + (", write counts of fewer than 5 people without the number (or give the action a "
+               "commissioner_update)" if any(h.kind == "people_count" for h in blocking) else "")
+            + ", or pass --allow-personal-data \"reason\".",
             [h.describe() for h in blocking])
     dp = data_protection(view, job, redactor, hits)
     if job.profile.redact_people:                   # user text on the page (reason, approver) too

@@ -24,9 +24,7 @@ RESULT_COLOURS = {"pass": "#00703c", "fail": "#d4351c", "n/a": "#505a5f"}
 def _cover(v: CommissionerView, look: Look, rec: dict) -> list:
     return cover(v.head, look, rec) + [
         Spacer(1, 0.8 * cm),
-        look.p("People who use services are shown as keyed pseudonyms (\u201cPerson 3FA2C1\u201d). Counts "
-               "below 5 are shown as \u201c&lt;5\u201d. The data-protection page at the end says what was "
-               "done and on what lawful basis.", "small"), PageBreak()]
+        look.p(esc(v.data_protection.cover), "small"), PageBreak()]
 
 
 def _contents(v: CommissionerView, look: Look, rec: dict, pages: Pages) -> list:
@@ -115,6 +113,20 @@ def _data_protection(v: CommissionerView, look: Look, rec: dict) -> list:
     story.append(look.kv_table([("Purpose", esc(dp.purpose)), ("Lawful basis (Article 6)", esc(dp.lawful_basis)),
                                 ("Condition (Article 9)", esc(dp.condition)), ("Recipient", esc(dp.recipient)),
                                 ("Approved by", esc(dp.approved_by))], (4.6 * cm, TEXT_W - 4.6 * cm)))
+    # what the scan found, and what it could not check, first: the page's answer before how it was reached
+    story += look.sub("Personal-data scan of this pack", "h3")
+    if dp.override:
+        story.append(look.p(f"<b>Personal data allowed:</b> {esc(dp.override)}"))
+    story.append(look.p(esc(dp.scan_result)))
+    for name, hits in (("Blocking", dp.blocking), ("Warnings", dp.warnings)):
+        if hits:
+            story.append(look.p(f"<b>{name}</b>", "h4"))
+            rows = [[esc(h.file), esc(h.location), esc(h.kind), esc(h.masked)] for h in hits]
+            story.append(look.table(["File", "Location", "Kind", "Value (masked), or the sentence"], rows,
+                                    [3.2 * cm, TEXT_W - 11.2 * cm, 3.0 * cm, 5.0 * cm]))
+    if dp.not_checked:
+        story += look.sub("Not checked", "h3")
+        story += [look.p(esc(line)) for line in dp.not_checked]
     story += look.sub("Pseudonymised", "h3")
     story.append(look.kv_table([(k, esc(n)) for k, n in dp.pseudonymised], (8 * cm, 3 * cm)))
     story += look.sub("Small numbers suppressed", "h3")
@@ -122,17 +134,6 @@ def _data_protection(v: CommissionerView, look: Look, rec: dict) -> list:
     story += look.sub("How", "h3")
     for rule in dp.rules:
         story.append(Paragraph(esc(rule), s["bullet"], bulletText="•"))
-    story += look.sub("Personal-data scan of this pack", "h3")
-    if dp.override:
-        story.append(look.p(f"<b>Personal data allowed:</b> {esc(dp.override)}"))
-    for name, hits in (("Blocking", dp.blocking), ("Warnings", dp.warnings)):
-        if hits:
-            story.append(look.p(f"<b>{name}</b>", "h4"))
-            rows = [[esc(h.file), esc(h.location), esc(h.kind), esc(h.masked)] for h in hits]
-            story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows,
-                                    [3.6 * cm, TEXT_W - 11.6 * cm, 4.4 * cm, 3.6 * cm]))
-    if not dp.blocking and not dp.warnings:
-        story.append(look.p("No personal data was found in the pack's text or its return after pseudonymisation."))
     return story
 
 
