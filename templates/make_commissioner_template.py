@@ -17,10 +17,10 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_templates import HERE, _page_setup, _save, _styles  # noqa: E402  (one house style for every template)
+from make_templates import (HERE, _page_setup, _save, _styles, fix_widths, no_header_row,  # noqa: E402  (one house style)
+                            whole_row)
 
 
 class Body:
@@ -39,14 +39,13 @@ class Body:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        whole_row(table.rows[2])
         for i, (text, cell) in enumerate(zip(headers, cells)):
             self._cell(table.rows[0].cells[i], [(text, "Table Head")])
             self._cell(table.rows[2].cells[i], [(cell, "Table Text")] if isinstance(cell, str) else cell)
         self._cell(table.rows[1].cells[0], [("{%tr for " + loop + " %}", "Table Text")])
         self._cell(table.rows[3].cells[0], [("{%tr endfor %}", "Table Text")])
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Mm(width)
+        fix_widths(table, widths)
         self.p("", "Small")
 
     @staticmethod
@@ -59,11 +58,11 @@ class Body:
     def key_values(self, rows: list[tuple[str, str]]):
         table = self.doc.add_table(rows=len(rows), cols=2)
         table.style = self.doc.styles["Pack Table"]
-        table.autofit = False
+        no_header_row(table)
         for row, (key, value) in zip(table.rows, rows):
             self._cell(row.cells[0], [(key, "Table Head")])
             self._cell(row.cells[1], [(value, "Table Text")])
-            row.cells[0].width, row.cells[1].width = Mm(45), Mm(125)
+        fix_widths(table, [45, 125])
         self.p("", "Small")
 
 
@@ -87,12 +86,12 @@ def commissioner(doc) -> None:
     b.table(["Plan", "Service", "Risk", "Actions", "Status", "Assessed RAG", "Overdue", "Ready"],
             [[("{{ p.id }} {{ p.title }}", "Table Text"), ("{{ p.origin }}", "Small")], "{{ p.service }}",
              "{{ p.risk }}", "{{ p.actions }}", "{{ p.statuses }}", "{{ p.rags }}", "{{ p.overdue }}",
-             "{{ p.ready }}"], [46, 24, 14, 14, 26, 24, 12, 12], loop="p in c.plans")
+             "{{ p.ready }}"], [44, 24, 14, 14, 26, 24, 12, 12], loop="p in c.plans")
     b.p("Indicators", "Heading 2")
     b.tag("if c.indicators")
     b.table(["Indicator", "Latest period", "Latest value", "Target", "SPC signal"],
             [[("{{ i.title }}", "Table Text"), ("{{ i.where }}", "Small")], "{{ i.period }}", "{{ i.value }}",
-             "{{ i.target }}", "{{ i.signal }}"], [62, 24, 24, 18, 44], loop="i in c.indicators")
+             "{{ i.target }}", "{{ i.signal }}"], [60, 24, 24, 18, 44], loop="i in c.indicators")
     b.tag("for i in c.indicators")
     b.p("{{ i.title }}", "Heading 3")
     b.tag("if i.image")
@@ -111,7 +110,7 @@ def commissioner(doc) -> None:
     b.tag("if c.overdue")
     b.table(["Action", "Title", "Owner", "Due", "Days over", "Status", "Assessed"],
             ["{{ o.id }}", "{{ o.title }}", "{{ o.owner }}", "{{ o.due }}", "{{ o.days }}", "{{ o.status }}",
-             "{{ o.rag }}"], [16, 56, 30, 22, 14, 16, 18], loop="o in c.overdue")
+             "{{r o.rag }}"], [16, 54, 30, 22, 14, 16, 18], loop="o in c.overdue")
     b.tag("else")
     b.p("No action is overdue.")
     b.tag("endif")

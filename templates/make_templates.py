@@ -6,9 +6,11 @@ The output is committed and deterministic (fixed zip times and order, fixed core
 so re-running it on an unchanged script changes nothing. The template holds layout only:
 named styles a provider can restyle in Word (Title, Heading 1–4, "Pack Table", "Small",
 "TOC 1/2", RAG chip character styles "Rag Red/Amber/Green/Blue/None", "Internal Link"),
-A4 pages, a header with the classification and a footer "page X of Y" (PAGE / NUMPAGES fields),
-and the docxtpl tags that lay out the pack. Every value — and every link, bookmark and chip —
+A4 pages, a header with the classification and a one-line footer "page X of Y" (PAGE / NUMPAGES
+fields), and the docxtpl tags that lay out the pack. Every value — and every link, bookmark and chip —
 is prepared by the pack units (compiler/packs/<pack>); `{{r x }}` marks a prepared run-level object.
+Each table's grid and cells give the same widths (a guide: the rendered pack sizes columns from their
+content, compiler.render.docx.tables), with a fixed layout.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
@@ -93,20 +95,21 @@ def _styles(doc) -> None:
     figure = paragraph_style("Figure", keep=True)
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for level, indent in ((1, 0), (2, 6)):
+        # contents lines are links to their sections, with no page numbers (the PDF's are not the document's)
         toc = paragraph_style(f"TOC {level}", bold=level == 1)
         toc.paragraph_format.left_indent = Mm(indent)
         toc.paragraph_format.space_after = Pt(2)
-        toc.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         # Word's built-in "toc 1/2" (id TOC1/TOC2), so Word treats them as its own contents styles
         toc.element.find(qn("w:name")).set(qn("w:val"), f"toc {level}")
         toc.element.attrib.pop(qn("w:customStyle"), None)
     for name in ("Header", "Footer"):
+        # one line: text on the left, one tab to the right margin (a centre stop would send a long left part
+        # past it, and the right part onto a second line)
         style = styles[name]
-        style.font.size = Pt(8.5)
+        style.font.size = Pt(8)
         tabs = style.element.pPr.find(qn("w:tabs"))
         if tabs is not None:
             style.element.pPr.remove(tabs)
-        style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
         style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
     link = styles.add_style("Internal Link", WD_STYLE_TYPE.CHARACTER)
@@ -162,11 +165,13 @@ def _page_setup(doc) -> None:
     section.header_distance = section.footer_distance = Mm(10)
     header = section.header.paragraphs[0]
     header.style = doc.styles["Header"]
-    header.text = "{{ provider }}\t\t"
+    header.text = "{{ provider }}\t"
     header.add_run("{{ classification }}").bold = True
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
-    footer.add_run("{{ title }} · as of {{ as_of }}\t\tpage ")
+    # the title a run of its own: on a page too narrow for the line it is the part shortened
+    footer.add_run("{{ title }}")
+    footer.add_run(" · as of {{ as_of }}\tpage ")
     _field(footer, "PAGE")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES")
@@ -199,15 +204,14 @@ class Body:
         header = table.rows[0]
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         body_row = table.rows[2] if loop else table.rows[1]
+        whole_row(body_row)
         for i, (text, cell) in enumerate(zip(headers, cells)):
             self._cell(header.cells[i], [(text, "Table Head")])
             self._cell(body_row.cells[i], [(cell, "Table Text")] if isinstance(cell, str) else cell)
         if loop:
             self._cell(table.rows[1].cells[0], [("{%tr for " + loop + " %}", "Table Text")])
             self._cell(table.rows[3].cells[0], [("{%tr endfor %}", "Table Text")])
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Mm(width)
+        fix_widths(table, widths)
         self.p("", "Small")   # keeps consecutive tables apart
         return table
 
@@ -223,17 +227,60 @@ class Body:
     def key_values(self, rows: list[tuple[str, str]]):
         table = self.doc.add_table(rows=len(rows), cols=2)
         table.style = self.doc.styles["Pack Table"]
-        table.autofit = False
-        look = table._tbl.tblPr.find(qn("w:tblLook"))
-        if look is not None:
-            look.set(qn("w:firstRow"), "0")
-            look.set(qn("w:firstColumn"), "1")
+        no_header_row(table)
         for row, (key, value) in zip(table.rows, rows):
             self._cell(row.cells[0], [(key, "Table Head")])
             self._cell(row.cells[1], [(value, "Table Text")])
-            row.cells[0].width, row.cells[1].width = Mm(38), Mm(132)
+        fix_widths(table, [38, 132])
         self.p("", "Small")
         return table
+
+    def pairs(self, rows: list[tuple[str, ...]]):
+        """Key-value pairs two to a row, as the PDF lays an action's facts out; a row of one pair spans."""
+        table = self.doc.add_table(rows=len(rows), cols=4)
+        table.style = self.doc.styles["Pack Table"]
+        no_header_row(table)
+        for row, pair in zip(table.rows, rows):
+            cells = row.cells
+            if len(pair) == 2:
+                cells = [cells[0], cells[1].merge(cells[3])]
+            for i, (cell, text) in enumerate(zip(cells, pair)):
+                self._cell(cell, [(text, "Table Text" if i % 2 else "Table Head")])
+        fix_widths(table, [28, 57, 28, 57])
+        self.p("", "Small")
+        return table
+
+
+def whole_row(row) -> None:
+    """A row kept on one page (a row that ran on would leave a sliver of itself at the top of the next)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def no_header_row(table) -> None:
+    """A key-value table: no first-row header look (in the attributes and in the older bit mask alike, which
+    LibreOffice reads), its keys in the first column."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.set(qn("w:firstRow"), "0")
+        look.set(qn("w:firstColumn"), "1")
+        look.set(qn("w:val"), "0480")          # first column, no vertical banding
+
+
+def fix_widths(table, widths: list[int]) -> None:
+    """The same widths (mm, summing to the text width) in the grid, in every cell and for the table, laid out
+    fixed, so Word and LibreOffice agree."""
+    assert sum(widths) == round(TEXT_WIDTH / Mm(1)), widths
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Mm(width)
+    for tr in table._tbl.tr_lst:
+        column = 0
+        for tc in tr.tc_lst:
+            tc.width = Mm(sum(widths[column:column + tc.grid_span]))
+            column += tc.grid_span
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(Mm(w).twips for w in widths)))
 
 
 # --------------------------------------------------------------------------- the CQC pack
@@ -258,7 +305,8 @@ def cqc(doc) -> None:
     b.table(["Plan", "Title", "Service", "Risk"], ["{{ p.id }}", "{{ p.title }}", "{{ p.service }}", "{{ p.risk }}"],
             [28, 92, 32, 18], loop="p in plans")
 
-    # Contents: internal links with the PDF bundle's page numbers written in
+    # Contents: internal links to the sections and actions (no page numbers: the PDF bundle's are not this
+    # document's)
     b.p("Contents", "TOC Heading")
     b.tag("for c in contents")
     b.tag("if c.level == 1")
@@ -267,8 +315,8 @@ def cqc(doc) -> None:
     b.p("{{r c.line }}", "toc 2")
     b.tag("endif")
     b.tag("endfor")
-    b.p("Page numbers are those of the PDF bundle ({{ total_pages }} pages), where every exhibit "
-        "follows as an appendix.", "Small")
+    b.p("Each entry links to its section. The exhibits are the appendices of the PDF bundle "
+        "({{ total_pages }} pages); a reference to an exhibit gives its pages in the bundle.", "Small")
 
     # Summary
     b.p("{{r sec.sec_summary }}", "Heading 1")
@@ -296,13 +344,13 @@ def cqc(doc) -> None:
     b.p("{{ g.name }}", "Heading 2")
     b.tag("for st in g.statements")
     b.p("{{ st.name }}", "Heading 3")
+    hint = "{% if f.hint %}Hint: {{ f.hint }}{% endif %}"
     b.tag("for a in st.actions")
     b.p("{{r a.heading }}", "Heading 4")
-    b.key_values([("Plan", "{{ a.plan }}"), ("Service", "{{ a.service }}"), ("Kind", "{{ a.kind }}"),
-                  ("Risk", "{{ a.risk }}"), ("Owner", "{{ a.owner }}"), ("Opened", "{{ a.opened }}"),
-                  ("Due", "{{ a.due }}"), ("Status", "{{ a.status }}"), ("Declared RAG", "{{r a.declared }}"),
-                  ("Assessed RAG", "{{r a.assessed }}"), ("Ready to close", "{{ a.closure_ready }}"),
-                  ("PDF bundle page", "{{ a.page }}")])
+    b.pairs([("Plan", "{{ a.plan }}", "Service", "{{ a.service }}"), ("Kind", "{{ a.kind }}", "Risk", "{{ a.risk }}"),
+             ("Owner", "{{ a.owner }}", "Status", "{{ a.status }}"), ("Opened", "{{ a.opened }}", "Due", "{{ a.due }}"),
+             ("Declared RAG", "{{r a.declared }}", "Assessed RAG", "{{r a.assessed }}"),
+             ("Ready to close", "{{ a.closure_ready }}")])
     b.tag("for reason in a.rag_reasons")
     b.p("{{ reason }}", "List Bullet")
     b.tag("endfor")
@@ -349,47 +397,61 @@ def cqc(doc) -> None:
     b.p("Findings", "Subheading")
     b.table(["Rule", "Severity", "Finding", "Location"],
             [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{ f.severity }}",
-             [("{{ f.message }}", "Table Text"), ("{{ f.hint }}", "Small")], "{{ f.location }}"],
+             [("{{ f.message }}", "Table Text"), (hint, "Small")], "{{ f.location }}"],
             [26, 18, 90, 36], loop="f in a.findings")
     b.tag("endif")
     b.tag("endfor")
     b.tag("endfor")
     b.tag("endfor")
 
-    # Evidence index
+    # Evidence index (the PDF's columns)
     b.p("{{r sec.sec_index }}", "Heading 1")
-    b.p("Every exhibit is an appendix of the PDF bundle, opened by an exhibit sheet; the pages are the "
-        "bundle's. The original files are in the pack's exhibits folder.")
-    b.table(["Exhibit", "Title", "Type", "Date", "Pages", "Actions", "SHA-256"],
+    b.p("Every exhibit is an appendix of the PDF bundle, opened by an exhibit sheet; the pages given are the "
+        "bundle's, the first its exhibit sheet. The original files are in the pack's exhibits folder.")
+    b.table(["Exhibit", "Title", "Type / CQC category", "Date", "Supports", "Bundle pages"],
             ["{{r e.number }}", [("{{ e.title }}", "Table Text"), ("{{ e.basis }}", "Small"),
-                                 ("{{ e.file_name }}", "Small")],
-             [("{{ e.type }}", "Table Text"), ("{{ e.category }}", "Small")], "{{ e.date }}", "{{ e.pages }}",
-             "{{r e.actions }}", [("{{ e.sha_short }}", "Small")]],
-            [16, 52, 26, 20, 18, 20, 18], loop="e in exhibits")
-    b.tag("if unreadable")
-    b.p("Evidence that could not be read", "Subheading")
-    b.table(["Evidence", "File", "Reason"], ["{{ u.id }}", "{{ u.path }}", "{{ u.reason }}"], [40, 70, 60],
-            loop="u in unreadable")
-    b.tag("endif")
+                                 ("{{ e.file_name }}", "Small"), ("SHA-256 {{ e.sha_short }}", "Small")],
+             [("{{ e.type }}", "Table Text"), ("{{ e.category }}", "Small")], "{{ e.date }}", "{{r e.actions }}",
+             "{{ e.pages }}"],
+            [16, 64, 26, 20, 24, 20], loop="e in exhibits")
 
-    # Gap report
+    # Gap report, then unreadable evidence and personal data, as in the PDF
     b.p("{{r sec.sec_gaps }}", "Heading 1")
     b.tag("if gaps")
-    b.table(["Rule", "Severity", "Subject", "Finding", "Location"],
-            [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{ f.severity }}", "{{r f.subject }}",
-             [("{{ f.message }}", "Table Text"), ("{{ f.hint }}", "Small")], "{{ f.location }}"],
-            [22, 18, 20, 76, 34], loop="f in gaps")
+    b.table(["Severity", "Rule", "Subject", "Finding", "Location"],
+            ["{{ f.severity }}", [("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{r f.subject }}",
+             [("{{ f.message }}", "Table Text"), (hint, "Small")], "{{ f.location }}"],
+            [18, 22, 20, 76, 34], loop="f in gaps")
     b.tag("else")
-    b.p("No gaps found.")
+    b.p("No findings.")
+    b.tag("endif")
+    b.p("Unreadable evidence", "Subheading")
+    b.tag("if unreadable")
+    b.table(["Evidence", "File", "Reason"], ["{{ u.id }}", "{{ u.path }}", "{{ u.reason }}"], [40, 70, 60],
+            loop="u in unreadable")
+    b.tag("else")
+    b.p("Every evidence item could be read.")
+    b.tag("endif")
+    b.tag("if scanned")
+    b.p("Personal data warnings", "Subheading")
+    b.tag("if personal_data")
+    b.p("For the compliance officer: this pack holds personal data. Check each item is needed before the pack "
+        "is shared; values are masked here.", "Small")
+    b.table(["File", "Location", "Kind", "Value (masked)"],
+            ["{{ h.file }}", "{{ h.location }}", [("{{ h.kind }}", "Table Text"), ("{{ h.detail }}", "Small")],
+             "{{ h.masked }}"], [46, 50, 44, 30], loop="h in personal_data")
+    b.tag("else")
+    b.p("No personal data was found in this pack's text or exhibits.")
+    b.tag("endif")
     b.tag("endif")
 
     # Waivers
     b.p("{{r sec.sec_waivers }}", "Heading 1")
     b.tag("if waivers")
-    b.table(["Rule", "Subject", "Finding", "Reason for the waiver", "Location"],
-            [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{r f.subject }}", "{{ f.message }}",
-             "{{ f.waiver_reason }}", "{{ f.location }}"],
-            [22, 20, 56, 44, 28], loop="f in waivers")
+    b.table(["Rule", "Subject", "Reason for the waiver", "Finding waived", "Location"],
+            [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{r f.subject }}", "{{ f.waiver_reason }}",
+             "{{ f.message }}", "{{ f.location }}"],
+            [22, 20, 44, 56, 28], loop="f in waivers")
     b.tag("else")
     b.p("No findings are waived.")
     b.tag("endif")
@@ -421,7 +483,6 @@ def governance(doc) -> None:
     b.tag("for c in contents")
     b.p("{{r c }}", "toc 1")
     b.tag("endfor")
-    b.p("Page numbers are those of the PDF pack ({{ total_pages }} pages).", "Small")
 
     b.p("{{r sec.sec_due }}", "Heading 2")
     b.tag("if due")
@@ -435,7 +496,8 @@ def governance(doc) -> None:
     b.p("{{r sec.sec_closures }}", "Heading 2")
     b.tag("for c in closures")
     b.p("{{ c.id }} {{ c.title }}", "Heading 3")
-    b.p("Owner: {{ c.owner }} · Status: {{ c.basis }} · Declared {{r c.declared }} Assessed {{r c.assessed }}")
+    b.table(["Owner", "Status", "Declared", "Assessed"],
+            ["{{ c.owner }}", "{{ c.basis }}", "{{r c.declared }}", "{{r c.assessed }}"], [60, 70, 20, 20])
     b.p("{{ c.verdict }}", "Subheading")
     b.table(["Closure test", "Result", "Reason", "Evidence behind it"],
             ["{{ x.name }}", "{{r x.result }}", "{{ x.reason }}", [("{{ x.evidence }}", "Small")]],
@@ -488,9 +550,9 @@ def board(doc) -> None:
                             ("Prepared by", "{{ prepared_by }}")])
     b.p("Assurance at a glance", "Heading 2")
     b.tag("if overview")
-    b.table(["Plan", "Title", "Assurance", "Actions assessed", "Ready to close", "Page"],
+    b.table(["Plan", "Title", "Assurance", "Actions assessed", "Ready to close"],
             ["{{r o.id }}", [("{{ o.title }}", "Table Text"), ("{{ o.service }}", "Small")], "{{r o.level }}",
-             "{{ o.rags }}", "{{ o.ready }}", "{{ o.page }}"], [26, 50, 32, 30, 20, 12], loop="o in overview")
+             "{{ o.rags }}", "{{ o.ready }}"], [26, 62, 32, 30, 20], loop="o in overview")
     b.tag("else")
     b.p("There are no high-risk plans in scope.")
     b.tag("endif")
@@ -521,22 +583,24 @@ def board(doc) -> None:
 
 def owners(doc) -> None:
     b = Body(doc)
+    items = "{{ counts.missing }} item{% if counts.missing != '1' %}s{% endif %}"
     _head(b, "{{ heading }}", [("Owner", "{{ owner }}"), ("As of", "{{ as_of }}"), ("Actions", "{{ counts.actions }}"),
-                              ("Evidence still needed", "{{ counts.missing }} items"),
-                              ("Findings", "{{ counts.findings }}"), ("Prepared by", "{{ prepared_by }}")])
+                              ("Evidence still needed", items), ("Findings", "{{ counts.findings }}"),
+                              ("Prepared by", "{{ prepared_by }}")])
     b.tag("if not named")
     b.p("These actions have no named owner (SG201): a group or a placeholder is recorded instead of a person. "
         "Name the person accountable for each.")
     b.tag("endif")
     b.p("Your actions", "Heading 2")
-    b.table(["Action", "Title", "Due", "Status", "Assessed", "Items missing", "Page"],
-            ["{{r s.id }}", "{{ s.title }}", "{{ s.due }}", "{{ s.status }}", "{{r s.assessed }}", "{{ s.missing }}",
-             "{{ s.page }}"], [16, 62, 24, 20, 18, 18, 12], loop="s in summary")
+    b.table(["Action", "Title", "Due", "Status", "Assessed", "Items missing"],
+            ["{{r s.id }}", "{{ s.title }}", "{{ s.due }}", "{{ s.status }}", "{{r s.assessed }}", "{{ s.missing }}"],
+            [16, 74, 24, 20, 18, 18], loop="s in summary")
     b.tag("for a in actions")
     b.p("{{r a.heading }}", "Heading 2")
-    b.key_values([("Plan", "{{ a.plan }}"), ("Service", "{{ a.service }}"), ("Owner as written", "{{ a.owner_as_written }}"),
-                  ("Due", "{{ a.due }}"), ("Status", "{{ a.status }}"), ("Declared RAG", "{{r a.declared }}"),
-                  ("Assessed RAG", "{{r a.assessed }}"), ("Your narrative", "{{ a.narrative }}")])
+    b.pairs([("Plan", "{{ a.plan }}", "Service", "{{ a.service }}"),
+             ("Owner as written", "{{ a.owner_as_written }}", "Due", "{{ a.due }}"),
+             ("Declared RAG", "{{r a.declared }}", "Assessed RAG", "{{r a.assessed }}"),
+             ("Status", "{{ a.status }}"), ("Your narrative", "{{ a.narrative }}")])
     b.p("What evidence is missing", "Subheading")
     b.tag("if a.missing")
     b.table(["Requirement", "More needed", "Of type", "By when", "What is needed"],

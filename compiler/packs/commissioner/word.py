@@ -9,10 +9,9 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from compiler.render.docx.ooxml import LINK_STYLE, Bookmarks, link, run
+from compiler.render.docx.ooxml import LINK_STYLE, Bookmarks, chip, link, run
 from compiler.render.docx.template import image as word_image
 from compiler.views.commissioner import CommissionerView
-from compiler.views.words import RAG_WORDS
 
 CHART_WIDTH_MM = 160
 
@@ -40,7 +39,7 @@ def build_view(v: CommissionerView, tpl: DocxTemplate | None = None) -> dict[str
                             + (f"; total {i.quarter_total}" if i.quarter_total else ""),
                             "source": i.source} for i in c.indicators],
             "overdue": [{"id": o.id, "title": o.title, "owner": o.owner, "due": o.due, "days": str(o.days),
-                         "status": o.status, "rag": RAG_WORDS.get(o.assessed_rag, "—")} for o in c.overdue],
+                         "status": o.status, "rag": chip(o.assessed_rag)} for o in c.overdue],
             "closures": [{"id": cl.id, "title": cl.title, "state": cl.state,
                           "criteria": [{"name": n, "result": r, "reason": why} for n, r, why in cl.criteria],
                           "evidence": [{"id": e.id, "title": e.title, "date": e.date} for e in cl.evidence]}

@@ -2,8 +2,11 @@
 
 The template (`cqc.docx`, made by templates/make_templates.py or supplied by a provider) holds layout
 only: styles, tables, loops and conditions. Every value it sees is decided here: plain strings (escaped
-by compiler.render.docx.template) or small run-level OOXML objects (compiler.render.docx.ooxml). Page
-numbers are the PDF bundle's, written in, so Word and LibreOffice show them with no field update.
+by compiler.render.docx.template) or small run-level OOXML objects (compiler.render.docx.ooxml).
+
+The Word file has no appendices: every exhibit is in the PDF bundle, so a reference to one says where
+("E-012 (bundle pp. 47–49)"). No other page number is written: the contents are links, since the PDF's
+pages are not this document's. Sections and rows come in the PDF's order.
 """
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from compiler.render.docx.ooxml import (CLOSURE_CHIPS, LINK_STYLE, REQ_CHIPS, Bookmarks, Ooxml, chip, join, link,
-                                        run, tab)
+from compiler.render.docx.ooxml import (CLOSURE_CHIPS, LINK_STYLE, REQ_CHIPS, Bookmarks, Ooxml, chip, join, line_break,
+                                        link, run)
 from compiler.render.docx.template import image as word_image
 from compiler.render.pdf.pages import PageMap
 from compiler.views.common import FindingView
@@ -22,20 +25,21 @@ from compiler.views.words import SEVERITY_WORDS
 CHART_WIDTH_MM = 160
 
 
-def _page(pages: PageMap, anchor: str) -> str:
-    page = pages.anchors.get(anchor)
-    return "" if page is None else str(page)
+def bundle_pages(pages: PageMap, number: str) -> str:
+    """Where an exhibit is in the PDF bundle: "bundle pp. 47–49" (its sheet, then its pages), or ""."""
+    return f"bundle {pages.exhibit_pages(number)}" if number in pages.exhibits else ""
 
 
 def _exhibit_link(pages: PageMap, number: str, anchor: str) -> Ooxml:
-    """`E-012 (p. 47)`, linked to the evidence index row."""
-    span = pages.exhibits.get(number)
-    text = f"{number} (p. {span[0]})" if span else number
-    return link(anchor, text)
+    """`E-012 (bundle pp. 47–49)`, linked to the evidence index row, its spaces no-break ones: a reference is
+    never broken across lines (a list of them has one to a line, and a link's text is measured whole)."""
+    where = bundle_pages(pages, number)
+    return link(anchor, f"{number} ({where})".replace(" ", "\u00a0") if where else number)
 
 
-def _exhibit_links(pages: PageMap, refs) -> Ooxml:
-    return join([_exhibit_link(pages, r.number, r.anchor) for r in refs])
+def _exhibit_links(pages: PageMap, refs) -> Ooxml:  # noqa: ANN001 - ExhibitRefs
+    """One reference a line: a line break, never a hyphen inside a reference, comes between two of them."""
+    return join([_exhibit_link(pages, r.number, r.anchor) for r in refs], line_break())
 
 
 def _finding(f: FindingView, action_anchors: dict[str, str]) -> dict[str, Any]:
@@ -45,11 +49,16 @@ def _finding(f: FindingView, action_anchors: dict[str, str]) -> dict[str, Any]:
             "waiver_reason": f.waiver_reason or ""}
 
 
-def _summary_row(s, pages: PageMap) -> dict[str, Any]:
+def _summary_row(s) -> dict[str, Any]:  # noqa: ANN001 - a SummaryRow
     return {"id": link(s.anchor, s.id), "title": s.title, "owner": s.owner, "risk": s.risk.capitalize(),
             "due": s.due, "declared": chip(s.declared_rag), "assessed": chip(s.assessed_rag),
-            "ready": "Yes" if s.closure_ready else "No", "overdue": "Overdue" if s.overdue else "",
-            "page": _page(pages, s.anchor)}
+            "ready": "Yes" if s.closure_ready else "No", "overdue": "Overdue" if s.overdue else ""}
+
+
+def gap_order(gaps: list[FindingView]) -> list[FindingView]:
+    """The gap report's rows in the PDF's order: errors, then warnings, then information, each as found."""
+    rank = list(SEVERITY_WORDS)
+    return sorted(gaps, key=lambda f: rank.index(f.severity) if f.severity in rank else len(rank))
 
 
 def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -> dict[str, Any]:
@@ -60,15 +69,13 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
     contents = []
     sections = {}
     for anchor, heading in SECTIONS:
-        contents.append({"level": 1, "line": link(anchor, run(heading, LINK_STYLE) + tab()
-                                                   + run(_page(pages, anchor), LINK_STYLE))})
+        contents.append({"level": 1, "line": link(anchor, run(heading, LINK_STYLE))})
         sections[anchor] = marks.wrap(anchor, heading)
         if anchor == "sec_actions":
             for group in view.groups:
                 for statement in group.statements:
                     for a in statement.actions:
-                        contents.append({"level": 2, "line": link(a.anchor, run(f"{a.id} {a.title}", LINK_STYLE)
-                                                                   + tab() + run(_page(pages, a.anchor), LINK_STYLE))})
+                        contents.append({"level": 2, "line": link(a.anchor, run(f"{a.id} {a.title}", LINK_STYLE))})
 
     def action(a) -> dict[str, Any]:
         charts = []
@@ -78,7 +85,7 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
                       + run(f" {c.exhibit.title}")) if c.exhibit else run("")
             charts.append({"title": c.title, "image": image, "explanation": c.explanation, "source": source})
         return {
-            "id": a.id, "heading": marks.wrap(a.anchor, f"{a.id} {a.title}"), "page": _page(pages, a.anchor),
+            "id": a.id, "heading": marks.wrap(a.anchor, f"{a.id} {a.title}"),
             "title": a.title, "plan": f"{a.plan_id} {a.plan_title}", "service": a.service, "kind": a.kind,
             "risk": a.risk.capitalize(), "owner": a.owner, "opened": a.opened, "due": a.due, "status": a.status,
             "declared": chip(a.declared_rag), "assessed": chip(a.assessed_rag), "rag_reasons": a.rag_reasons,
@@ -102,15 +109,16 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
 
     exhibits = [{"number": marks.wrap(e.anchor, e.number), "title": e.title, "type": e.type,
                  "category": e.category, "date": e.date,
-                 "pages": pages.exhibit_pages(e.number) if e.number in pages.exhibits else "",
-                 "actions": join([link(anchor, ident) for ident, anchor in e.actions]),
+                 "pages": pages.exhibit_pages(e.number) if e.number in pages.exhibits else "—",
+                 # one action a line: a line that ran on would break inside an id, at its hyphen
+                 "actions": join([link(anchor, ident) for ident, anchor in e.actions], line_break()),
                  "sha_short": e.sha_short, "sha256": e.sha256, "path": e.path, "file_name": e.file_name,
                  "basis": e.basis}
                 for e in view.exhibits]
     spans = [pages.exhibits[e.number] for e in view.exhibits if e.number in pages.exhibits]
     appendix_pages = f"pages {min(s[0] for s in spans)}–{max(s[1] for s in spans)}" if spans else ""
 
-    summary = [_summary_row(s, pages) for s in view.summary]
+    summary = [_summary_row(s) for s in view.summary]
     head = view.head
     return {
         "pack": head.pack, "title": head.title, "audience": head.audience, "classification": head.classification,
@@ -125,16 +133,14 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
                    **{k: str(v) for k, v in view.findings_count.items()}},
         "summary": summary, "high_risk": [r for r, s in zip(summary, view.summary) if s.risk == "high"],
         "groups": groups, "exhibits": exhibits, "appendix_pages": appendix_pages,
-        "gaps": [_finding(f, action_anchors) for f in view.gaps] + _personal_data_rows(view),
+        "gaps": [_finding(f, action_anchors) for f in gap_order(view.gaps)],
+        "personal_data": _personal_data_rows(view), "scanned": view.personal_data is not None,
         "waivers": [_finding(f, action_anchors) for f in view.waivers],
         "unreadable": [{"id": i, "path": p, "reason": r} for i, p, r in view.unreadable],
     }
 
 
 def _personal_data_rows(view: CqcView) -> list[dict[str, Any]]:
-    """Personal-data scan hits as gap-report rows (the template's gap table shows them), values masked."""
-    return [{"rule": "Personal data", "name": h.kind, "severity": "Warning", "subject": run(h.file),
-             "message": f"{h.kind} {h.masked}" + (f" ({h.detail})" if h.detail else ""),
-             "hint": "Check this personal data is needed before the pack is shared.", "location": h.location,
-             "waiver_reason": ""}
+    """Personal-data scan hits for the gap report's last table, as the PDF shows them: values masked."""
+    return [{"file": h.file, "location": h.location, "kind": h.kind, "detail": h.detail, "masked": h.masked}
             for h in view.personal_data or []]

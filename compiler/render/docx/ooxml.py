@@ -46,10 +46,6 @@ def run(text: object, style: str | None = None) -> Ooxml:
     return Ooxml(f'<w:r>{props}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>')
 
 
-def tab() -> Ooxml:
-    return Ooxml("<w:r><w:tab/></w:r>")
-
-
 def link(anchor: str, content: Ooxml | str) -> Ooxml:
     """An internal hyperlink to a bookmark in this document."""
     inner = content if isinstance(content, Ooxml) else run(content, LINK_STYLE)
