@@ -177,12 +177,15 @@ class Span:
     whole: bool = False
 
 
-@dataclass(frozen=True, eq=False)     # hashed by identity: the wrapping caches below are keyed by it, cheaply
+@dataclass(frozen=True, eq=False)
 class Measure:
     """A paragraph measured: each of its lines (between its line breaks) as pieces no break may fall in, each
-    piece's width and the width of the space after it (twips), and its largest font size (points)."""
+    piece's width and the width of the space after it (twips), and its largest font size (points). It keeps
+    what it has worked out about its wrapping, for as long as it lives (a table's sizing)."""
     lines: tuple[tuple[tuple[int, int], ...], ...] = ()
     size: float = DEFAULT_SIZE
+    _counts: dict[int, int] = field(default_factory=dict, repr=False)
+    _narrowest: dict[tuple[int, int], int | None] = field(default_factory=dict, repr=False)
 
     @property
     def need(self) -> int:
@@ -197,38 +200,41 @@ class Measure:
 
     def height(self, width: int) -> float:
         """How tall the paragraph is, in points, wrapped `width` twips wide."""
-        return line_count(self, width) * self.size * LINE_HEIGHT
+        return self.line_count(width) * self.size * LINE_HEIGHT
 
-
-@lru_cache(maxsize=1 << 18)
-def line_count(m: Measure, width: int) -> int:
-    """How many lines the paragraph takes wrapped `width` twips wide, breaking where Word and LibreOffice
-    would (a piece wider than the line has a line to itself)."""
-    count = 0
-    for line in m.lines or ((),):
-        count += 1
-        used = 0
-        for piece, space in line:
-            if used and used + piece > width:
+    def line_count(self, width: int) -> int:
+        """How many lines the paragraph takes wrapped `width` twips wide, breaking where Word and LibreOffice
+        would (a piece wider than the line has a line to itself)."""
+        count = self._counts.get(width)
+        if count is None:
+            count = 0
+            for line in self.lines or ((),):
                 count += 1
                 used = 0
-            used += piece + space
-    return count
+                for piece, space in line:
+                    if used and used + piece > width:
+                        count += 1
+                        used = 0
+                    used += piece + space
+            self._counts[width] = count
+        return count
 
-
-@lru_cache(maxsize=1 << 18)
-def narrowest(m: Measure, lines: int, low: int) -> int | None:
-    """The narrowest width of at least `low` twips at which the paragraph takes at most `lines` lines."""
-    high = max(m.want, low)
-    if line_count(m, high) > lines:
-        return None
-    while low < high:
-        middle = (low + high) // 2
-        if line_count(m, middle) <= lines:
-            high = middle
-        else:
-            low = middle + 1
-    return low
+    def narrowest(self, lines: int, low: int) -> int | None:
+        """The narrowest width of at least `low` twips at which the paragraph takes at most `lines` lines."""
+        key = (lines, low)
+        if key not in self._narrowest:
+            high = max(self.want, low)
+            if self.line_count(high) > lines:
+                self._narrowest[key] = None
+            else:
+                while low < high:
+                    middle = (low + high) // 2
+                    if self.line_count(middle) <= lines:
+                        high = middle
+                    else:
+                        low = middle + 1
+                self._narrowest[key] = low
+        return self._narrowest[key]
 
 
 def lines(paragraph: etree._Element, styles: Styles) -> list[list[Span]]:

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from compiler.render.docx.measure import (DEFAULT_CELL_MARGIN, NS, Measure, Styles, line_count, margins_of, measure,
-                                         narrowest, w)
+from compiler.render.docx.measure import DEFAULT_CELL_MARGIN, NS, Measure, Styles, margins_of, measure, w
 from compiler.render.docx.ooxml import CHIP_FILLS, CHIP_STYLES
 
 # Child order the schema requires (Word refuses a file whose properties are out of order)
@@ -35,7 +34,7 @@ R_PR = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike
         "lang", "eastAsianLayout", "specVanish", "oMath")
 CHIP_STYLE_IDS = frozenset(CHIP_STYLES.values())
 OWN_LINES = 0.25            # a cell's own height counts this much beside its row's (a date on one line, not three)
-STEPS_TRIED = 6             # widenings tried per column and step
+STEPS_TRIED = 24            # widenings tried per column and step (more: fewer, longer steps)
 SAMPLED_ROWS = 80           # rows a long table is sized on
 SHORT = 1 / 8               # a line no wider than this share of the table is never wrapped
 
@@ -152,11 +151,14 @@ def widths(columns: list[Column], rows: int, total: int, margins: int) -> list[i
         return _whole([n * total / sum(need) for n in need], total)
     width = list(need)
     heights = [[_height(c.cells.get(r, []), width[i], margins) for i, c in enumerate(columns)] for r in range(rows)]
+    savings: dict[tuple[int, int], list[int]] = {}           # (column, width) -> its next savings
     while room > 0:
         best: tuple[float, int, int] | None = None          # (height saved per twip, column, added twips)
         for i, column in enumerate(columns):
             others = {r: max((h for j, h in enumerate(heights[r]) if j != i), default=0.0) for r in column.cells}
-            for step in _next_savings(column, width[i], margins, room):
+            if (i, width[i]) not in savings:
+                savings[i, width[i]] = _next_savings(column, width[i], margins)
+            for step in (s for s in savings[i, width[i]] if s <= room):
                 saved = 0.0
                 for r, paragraphs in column.cells.items():
                     old, new = heights[r][i], _height(paragraphs, width[i] + step, margins)
@@ -177,16 +179,15 @@ def widths(columns: list[Column], rows: int, total: int, margins: int) -> list[i
     return _whole(spread, total)
 
 
-def _next_savings(column: Column, width: int, margins: int, room: int) -> list[int]:
-    """The widenings (twips, at most `room`) at which one of the column's paragraphs loses a line: the
-    smallest few."""
+def _next_savings(column: Column, width: int, margins: int) -> list[int]:
+    """The widenings (twips) at which one of the column's paragraphs loses a line: the smallest few."""
     steps = set()
     for paragraphs in column.cells.values():
         for p in paragraphs:
-            count = line_count(p, width - margins)
+            count = p.line_count(width - margins)
             if count > len(p.lines):
-                fewer = narrowest(p, count - 1, width - margins + 1)
-                if fewer is not None and fewer + margins - width <= room:
+                fewer = p.narrowest(count - 1, width - margins + 1)
+                if fewer is not None:
                     steps.add(fewer + margins - width)
     return sorted(steps)[:STEPS_TRIED]
 
