@@ -252,3 +252,103 @@ def test_a_linked_agenda_counts_for_nothing_and_is_no_orphan():
     assert (result.found, result.status, result.unreadable) == (0, "missing", [])
     assert [r.evidence for r in review_sources(action, plan, catalogue, D(2026, 6, 1)) if r.evidence] == []
     assert run(clean_plan(), "SG306", items=[*clean_items(), _agenda()]) == []
+
+
+# SG305's suggestion on a group's folder: the same as difflib over every id, from one index ---------------
+
+_SERVICES = ["birchwood", "meadowbank", "ashgrove-court", "elmhurst-house", "hollybrook", "kingsmead-lodge",
+             "larchfield", "maplecroft-grange", "northgate", "pinewood-court", "queensway", "rosedale-manor"]
+_MEETINGS = ["2026-03-12", "2026-04-09", "2026-05-14", "2026-06-11", "2026-07-09", "2026-08-13", "2026-09-17",
+             "2026-10-15", "2026-11-12"]
+
+
+def _service(n: int) -> str:
+    return _SERVICES[n % len(_SERVICES)] + ("" if n < len(_SERVICES) else f"-{n // len(_SERVICES) + 1}")
+
+
+def _group_ids(services: int) -> list[str]:
+    """Ids as a care group's folder gives them, per service: committee minutes, supervision notes, audits,
+    reviews and policies, as slugs of their paths or as their metadata sets them."""
+    ids = []
+    for n in range(services):
+        s = _service(n)
+        ids += [f"{s}-minutes-{day}-quality-and-safeguarding-committee" for day in _MEETINGS]
+        ids += [f"sup-2026-{when}-{s}-{who}" for when, who in (("05-20", "ln"), ("08-26", "bc"), ("10-14", "ka"))]
+        ids += [f"{s}-audits-2026-{month}-28-pbs-plan-audit" for month in ("05", "06", "07", "08")]
+        ids += [f"{s}-rp-log-audit-scores", f"{s}-spot-checks-2026-10-22-spot-check-the-willows",
+                f"pbs-review-jt-2026-06-{s}", f"{s}-policies-2026-06-22-record-keeping-and-escalation-policy-v3"]
+    return ids
+
+
+_MISSPELT = {"committee": "commitee", "audit": "audti", "review": "reveiw", "policy": "pollicy", "check": "chek",
+             "sup": "supp"}
+
+
+def _typos(eid: str) -> dict[str, str]:
+    """The id as people mistype it: a transposed digit, a dash left out, the wrong case (a capital first letter, as
+    a word processor makes it, or a word in capitals), a misspelt word."""
+    typos = {}
+    month = eid.find("2026-") + 5
+    if month > 4 and eid[month] != eid[month + 1]:
+        typos["transposed digits"] = eid[:month] + eid[month + 1] + eid[month] + eid[month + 2:]
+    dash = [i for i, ch in enumerate(eid) if ch == "-"][2]
+    typos["missing dash"] = eid[:dash] + eid[dash + 1:]
+    head, rest = eid.split("-", 1)
+    typos["wrong case"] = eid.capitalize()
+    typos["in capitals"] = f"{head.upper()}-{rest}"
+    word = next(w for w in _MISSPELT if w in eid)
+    typos["near name"] = eid.replace(word, _MISSPELT[word], 1)
+    return typos
+
+
+def _broken_links(ids: list[str], written: list[str]):
+    """A plan whose OV-01 names every id in `written`, and the group's items."""
+    items = [*clean_items(), *(make_item(i, "audit") for i in ids)]
+    return change(clean_plan(), "OV-01", evidence=written), items
+
+
+def test_sg305_suggests_what_difflib_over_every_id_suggested_for_typical_typos():
+    import difflib
+    ids = _group_ids(16)                                    # 20 ids a service
+    meant = [ids[(k * 7 % 16) * 20 + k] for k in range(0, 20, 2)]   # every other kind of id, in several services
+    cases = {wrong: (kind, eid) for eid in meant for kind, wrong in _typos(eid).items()}
+    cases[ids[0].replace("2026-03-12", "2026-12-10")] = ("not in the folder", ids[0])
+    cases = [(kind, eid, wrong) for wrong, (kind, eid) in cases.items()]
+    plan, items = _broken_links(ids, [wrong for _, _, wrong in cases])
+    everything = sorted(i.id for i in items)
+    found = {f.evidence: f.hint for f in run(plan, "SG305", items=items)}
+    assert len(found) == len(cases) > 40
+    for kind, eid, wrong in cases:
+        before = difflib.get_close_matches(wrong, everything, n=1)
+        assert before, (kind, wrong)
+        assert found[wrong].endswith(f"; did you mean {before[0]}?"), (kind, wrong, found[wrong])
+        if kind in ("missing dash", "wrong case", "near name"):
+            assert before[0] == eid, (kind, wrong)           # the id meant (a transposed "04" is as near "07")
+
+
+def test_sg305_suggestions_come_from_one_index_per_check_not_from_every_item(monkeypatch):
+    import difflib
+
+    from compiler.rules import tested
+    ids = _group_ids(150)                                   # 3,000 ids
+    written = [list(_typos(eid).values())[n % 3] for n, eid in enumerate(ids[5::50])]
+    plan, items = _broken_links(ids, written)
+    compared = []
+    set_seq1 = difflib.SequenceMatcher.set_seq1
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", lambda self, a: (compared.append(a), set_seq1(self, a)))
+    found = run(plan, "SG305", items=items)
+    assert len(found) == len(written) == 60 and all("; did you mean " in f.hint for f in found)
+    assert len(compared) < 40 * len(written)                # every id for every link: 3,000 a link
+
+    built = []
+
+    class Counted(tested._NearestIds):
+        def __init__(self, ids):
+            built.append(len(ids))
+            super().__init__(ids)
+
+    monkeypatch.setattr(tested, "_NearestIds", Counted)
+    assert len(run(plan, "SG305", items=items)) == 60
+    assert built == [len(items)]                            # one index for the check, not one a link
+    compared.clear(), built.clear()
+    assert run(clean_plan(), "SG305", items=items) == [] and built == [] and compared == []
