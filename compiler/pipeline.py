@@ -11,6 +11,7 @@ from compiler.errors import SgpackError
 from compiler.gcpolicy import young_collections_only
 from compiler.model.assessment import Assessment
 from compiler.model.evidence import Catalogue
+from compiler.model.period import ReportingPeriod
 from compiler.model.plan import Plan
 
 if TYPE_CHECKING:
@@ -106,10 +107,12 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
           roster: Path | None = None, recipient: str = "default",
           allow_personal_data: str | None = None, approved_by: str | None = None,
           progress: Progress | None = None, cache: EvidenceCache | None = None,
-          limits: Limits | None = None, index: Path | None = None) -> tuple[Path, Assessment]:
+          limits: Limits | None = None, index: Path | None = None,
+          period: ReportingPeriod | None = None) -> tuple[Path, Assessment]:
     """`sgpack build`: check, assemble the pack for its audience, and have the pack write itself atomically
     into `out`. `cache` keeps what reading and rendering evidence files gave; `limits` bounds the work a pack
-    does on evidence (default: evidence_store's)."""
+    does on evidence (default: evidence_store's); `period` is the quarter a return reports on (default: the
+    last complete one before `as_of`)."""
     import hashlib
     import json
 
@@ -151,7 +154,7 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
                        stage=stage, evidence_root=assessment.catalogue.root, templates=templates,
                        formats=tuple(formats or profile.formats), seed=seed, roster=loaded_roster,
                        recipient=recipient, allow_personal_data=allow_personal_data, approved_by=approved_by,
-                       cache=cache, limits=limits or DEFAULT_LIMITS)
+                       cache=cache, limits=limits or DEFAULT_LIMITS, period=period)
         write(job)
         header = _manifest_header(pack_name, profile, assessment, service, plan_paths)
         if allow_personal_data:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler.model.pack import Pack
+from compiler.model.period import ReportingPeriod, last_complete_quarter
 from compiler.packs import output
 from compiler.packs.profiles import PackProfile
 from compiler.privacy.roster import Roster
@@ -37,9 +38,15 @@ class BuildJob:
     approved_by: str | None = None
     cache: EvidenceCache | None = None       # what an earlier build made: exhibit pages, body parts, charts
     limits: Limits = DEFAULT_LIMITS          # what work on evidence may cost: reading it, joining its pages
+    period: ReportingPeriod | None = None    # what a return reports on (--period); None: see `reporting_period`
 
     def write(self, relative: str, data: bytes) -> None:
         output.write_file(self.stage, relative, data)
+
+    @property
+    def reporting_period(self) -> ReportingPeriod:
+        """The quarter a return reports on: the one asked for, else the last complete one before the as-of date."""
+        return self.period or last_complete_quarter(self.pack.as_of)
 
     @property
     def stem(self) -> str:

