@@ -24,7 +24,7 @@ def test_every_finding_the_docs_quote_is_printed_by_check(monkeypatch):
     monkeypatch.chdir(ROOT)
     quoted = {(page.name, _said(m.group(1))) for page in sorted((ROOT / "docs").glob("*.md"))
               for line in page.read_text(encoding="utf-8").splitlines() if (m := FINDING.match(line))}
-    assert len(quoted) >= 5, quoted          # the pages do quote the example; a changed pattern must not pass empty
+    assert len(quoted) >= 3, quoted          # the pages do quote the example; a changed pattern must not pass empty
     run = CliRunner().invoke(cli, ["check", "examples/plans", "--evidence", "examples/evidence",
                                    "--as-of", "2026-11-20"])
     printed = {_said(line) for line in run.output.splitlines()}
