@@ -8,6 +8,10 @@ styles a provider can restyle in Word, A4 pages, a header with the classificatio
 "page X of Y", and the docxtpl tags. Every value is prepared by compiler/packs/commissioner/word.py;
 `{{r x }}` marks a prepared run-level object (links, bookmarks). No comments, no hidden text, no
 custom properties, no thumbnail.
+
+It states nothing about the pack's data protection: the cover's sentence, the scan's result and what could
+not be checked are made by the build from what it did (`dp.cover`, `dp.scan_result`, `dp.not_checked`), and
+the data-protection section follows the PDF's order.
 """
 from __future__ import annotations
 
@@ -65,6 +69,26 @@ class Body:
         fix_widths(table, [45, 125])
         self.p("", "Small")
 
+    def key_value_rows(self, key: str, value: str, widths: list[int], loop: str):
+        """A key-value table whose rows the pack gives (`{%tr for %}`): no header row, as in the PDF."""
+        table = self.doc.add_table(rows=3, cols=2)
+        table.style = self.doc.styles["Pack Table"]
+        no_header_row(table)
+        whole_row(table.rows[1])
+        self._cell(table.rows[0].cells[0], [("{%tr for " + loop + " %}", "Table Text")])
+        self._cell(table.rows[1].cells[0], [(key, "Table Head")])
+        self._cell(table.rows[1].cells[1], [(value, "Table Text")])
+        self._cell(table.rows[2].cells[0], [("{%tr endfor %}", "Table Text")])
+        fix_widths(table, widths)
+        self.p("", "Small")
+
+    def labelled(self, label: str, value: str):
+        """A paragraph that opens with a bold label (the character style "Strong", which a provider can restyle)."""
+        paragraph = self.doc.add_paragraph(style="Normal")
+        paragraph.add_run(label, style="Strong")
+        paragraph.add_run(value)
+        return paragraph
+
 
 def commissioner(doc) -> None:
     b = Body(doc)
@@ -73,8 +97,8 @@ def commissioner(doc) -> None:
     b.p("{{ provider }}", "Subtitle")
     b.key_values([("Service", "{{ service }}"), ("As of", "{{ as_of }}"), ("Prepared for", "{{ audience }}"),
                   ("Prepared by", "{{ prepared_by }}")])
-    b.p("People who use services are shown as keyed pseudonyms. Counts below 5 are shown as “<5”. "
-        "The data-protection section at the end says what was done and on what lawful basis.", "Small")
+    # what the build did about people and small numbers: made by the build (compiler.privacy.claims), never fixed
+    b.p("{{ dp.cover }}", "Small")
     b.p("Contents", "Heading 2")
     b.tag("for c in contents")
     b.p("{{r c.line }}", "toc 1")
@@ -137,25 +161,33 @@ def commissioner(doc) -> None:
     b.key_values([("Purpose", "{{ dp.purpose }}"), ("Lawful basis (Article 6)", "{{ dp.lawful_basis }}"),
                   ("Condition (Article 9)", "{{ dp.condition }}"), ("Recipient", "{{ dp.recipient }}"),
                   ("Approved by", "{{ dp.approved_by }}")])
+    # the PDF's order: what the scan found and what could not be checked, then the tables, then how
+    b.p("Personal-data scan of this pack", "Heading 2")
+    b.tag("if dp.override")
+    b.labelled("Personal data allowed: ", "{{ dp.override }}")
+    b.tag("endif")
+    b.p("{{ dp.scan_result }}")
+    for name, hits in (("Blocking", "dp.blocking"), ("Warnings", "dp.warnings")):
+        b.tag(f"if {hits}")
+        b.p(name, "Heading 3")
+        b.table(["File", "Location", "Kind", "Value (masked), or the sentence"],
+                ["{{ h.file }}", "{{ h.location }}", "{{ h.kind }}", "{{ h.masked }}"], [34, 60, 30, 46],
+                loop=f"h in {hits}")
+        b.tag("endif")
+    b.tag("if dp.not_checked")
+    b.p("Not checked", "Heading 2")
+    b.tag("for line in dp.not_checked")
+    b.p("{{ line }}")
+    b.tag("endfor")
+    b.tag("endif")
     b.p("Pseudonymised", "Heading 2")
-    b.table(["What", "Count"], ["{{ x.what }}", "{{ x.count }}"], [120, 50], loop="x in dp.pseudonymised")
+    b.key_value_rows("{{ x.what }}", "{{ x.count }}", [120, 50], loop="x in dp.pseudonymised")
     b.p("Small numbers suppressed", "Heading 2")
-    b.table(["What", "Count or metrics"], ["{{ x.what }}", "{{ x.count }}"], [80, 90], loop="x in dp.suppressed")
+    b.key_value_rows("{{ x.what }}", "{{ x.count }}", [80, 90], loop="x in dp.suppressed")
     b.p("How", "Heading 2")
     b.tag("for rule in dp.rules")
     b.p("{{ rule }}", "List Bullet")
     b.tag("endfor")
-    b.p("Personal-data scan of this pack", "Heading 2")
-    b.tag("if dp.override")
-    b.p("Personal data allowed: {{ dp.override }}")
-    b.tag("endif")
-    b.tag("if dp.hits")
-    b.table(["Level", "File", "Location", "Kind", "Value (masked)"],
-            ["{{ h.level }}", "{{ h.file }}", "{{ h.location }}", "{{ h.kind }}", "{{ h.masked }}"],
-            [18, 36, 56, 32, 28], loop="h in dp.hits")
-    b.tag("else")
-    b.p("No personal data was found in the pack's text or its return after pseudonymisation.")
-    b.tag("endif")
 
 
 APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -9,11 +9,13 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from compiler import pipeline
 from compiler.cli import cli
@@ -280,3 +282,103 @@ def test_without_a_roster_the_build_warns_and_the_pack_claims_nothing_it_did_not
     assert ("No NHS number, National Insurance number, date of birth, count of fewer than 5 people, e-mail address, "
             "phone number or postcode was found in the pack's text or its return. Not checked") in page
     assert "replaced by keyed pseudonyms" not in page
+
+
+# ------------------------------------------------------------------------------------ the Word pack's claims
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MM = 72 / 25.4                                  # PDF points in a millimetre
+# the sentences the Word template printed whatever the build did (untrue without a roster, or with hits)
+FIXED_CLAIMS = ("Counts below 5 are shown as", "People who use services are shown as keyed pseudonyms. Counts",
+                "The data-protection section at the end")
+
+
+def word_text(pack: Path) -> str:
+    """The Word pack's text as a reader reads it: every paragraph, in a table cell or not, in order."""
+    with zipfile.ZipFile(pack / "commissioner-pack.docx") as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    paragraphs = ("".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p"))
+    return re.sub(r"\s+", " ", " ".join(paragraphs).replace("\u00a0", " ")).strip()
+
+
+def pdf_body(pack: Path) -> str:
+    """The PDF pack's text without its running header and footer (the top and bottom 19 mm of each page), and
+    without the bullets the PDF draws (Word's list style draws its own)."""
+    doc = pdfium.PdfDocument(str(pack / "commissioner-pack.pdf"))
+    pages = []
+    for i in range(len(doc)):
+        width, height = doc[i].get_size()
+        pages.append(doc[i].get_textpage().get_text_bounded(0, 19 * MM, width, height - 19 * MM))
+    return re.sub(r"\s+", " ", " ".join(pages).replace("\u00a0", " ").replace("\u2022", " ")).strip()
+
+
+def cover_claim(text: str) -> str:
+    """The cover's sentences on pseudonyms and small numbers, up to its pointer to the data-protection page."""
+    found = re.search(r"(?:People who use services|No roster was given).*?"
+                      r"The data-protection page at the end says what was done and on what lawful basis\.", cover(text))
+    assert found, cover(text)
+    return found.group(0)
+
+
+PLAIN = "Plans rewritten in June with each person."
+# an e-mail address (a warning) and a count of people (blocking), built with --allow-personal-data
+WITH_HITS = PLAIN[:-1] + "; the duty team (duty.team@example.org) checked them. 2 residents moved rooms."
+
+
+@pytest.mark.parametrize("roster,suppression,narrative", [
+    (True, "people", WITH_HITS), (True, "publication", PLAIN), (False, "people", PLAIN),
+    (False, "publication", WITH_HITS)],
+    ids=["roster-people-with-hits", "roster-publication", "no-roster-people", "no-roster-publication-with-hits"])
+def test_the_word_pack_makes_the_pdfs_data_protection_claims(tmp_path, monkeypatch, roster, suppression, narrative):
+    """The Word pack's cover and data-protection section say, sentence for sentence and in the same order, what
+    the PDF's say: what the build did (a roster or none, the profile's suppression) and what the scan found."""
+    from compiler.packs import profiles
+
+    shipped = profiles.load_profile
+    monkeypatch.setattr(profiles, "load_profile", lambda name: shipped(name).model_copy(
+        update={"suppression": suppression}) if name == "commissioner" else shipped(name))
+    hits = narrative == WITH_HITS
+    plans, evidence = make_site(tmp_path, narrative, roster=roster)
+    result = build(tmp_path, plans, evidence, *(["--allow-personal-data", "agreed with the DPO"] if hits else []))
+    assert result.exit_code == 0, result.output
+    pdf, word = pdf_body(tmp_path / "pack"), word_text(tmp_path / "pack")
+
+    claim = cover_claim(pdf)
+    assert claim in cover(word)
+    assert ("keyed pseudonyms" in claim) == roster
+    assert ("Every count below 5" in claim) == (suppression == "publication")
+    for fixed in FIXED_CLAIMS:
+        assert fixed not in word
+
+    # the data-protection section, from its heading to the end: the same words in the same order
+    page = data_protection_page(word)
+    assert page == data_protection_page(pdf)
+    assert ("No personal data was found" in page) == (roster and not hits)
+    assert ("Not checked Names of people who use services could not be matched against a roster" in page) is not roster
+    assert ("Counts suppressed (every count: publication-grade)" in page) == (suppression == "publication")
+    if hits:
+        assert "Personal data allowed: agreed with the DPO" in page
+        # each place the address and the count are shown is a hit: blocking and warnings under headings of their own
+        assert re.search(r"The scan found \d+ items [^:]*: [1-9]\d* blocking, [1-9]\d* warnings?, listed below\. "
+                         r"Blocking File Location Kind Value \(masked\), or the sentence .* Warnings File ", page)
+
+
+def test_a_providers_template_from_before_still_lists_what_the_scan_found(tmp_path):
+    """A provider's commissioner.docx started from an earlier shipped one lists the scan's hits as `dp.hits`, one
+    list with a level each: it still gets them, so it never reads as if the scan had found nothing."""
+    from docx import Document
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    earlier = Document()
+    for line in ("{%p if dp.hits %}", "{%p for h in dp.hits %}", "{{ h.level }}: {{ h.kind }} in {{ h.location }}",
+                 "{%p endfor %}", "{%p else %}", "Nothing found.", "{%p endif %}"):
+        earlier.add_paragraph(line)
+    earlier.save(templates / "commissioner.docx")
+    plans, evidence = make_site(tmp_path, WITH_HITS)
+    result = build(tmp_path, plans, evidence, "--templates", str(templates), "--allow-personal-data", "agreed")
+    assert result.exit_code == 0, result.output
+    text = word_text(tmp_path / "pack")
+    assert "Blocking: count of fewer than 5 people in contracts[Oakview].pamms[RP-01].update" in text
+    assert "Warning: email address in contracts[Oakview].pamms[RP-01].update" in text
+    assert "Nothing found." not in text

@@ -350,3 +350,26 @@ def test_exhibit_references_say_where_they_are_in_the_bundle(built) -> None:
         assert f"{number} · {count} of {count}" in bundle[last - 1], ref
     index = table_after(root, "sec_index")
     assert [text_of(c) for c in index.find("w:tr", NS).findall("w:tc", NS)][-1] == "Bundle pages"
+
+
+# ------------------------------------------------------------------------------------------------ the commissioner pack
+
+def test_commissioner_word_pack_says_what_its_pdf_says_about_data_protection(built, converted) -> None:
+    """As LibreOffice lays the Word pack out, its cover's claim and its data-protection section are the PDF's,
+    word for word and in the PDF's order (the scan's result first, then the tables, then how); none of the
+    sentences the template once printed whatever the build did."""
+    pack = built["commissioner"]
+    docx = pack / "commissioner-pack.docx"
+
+    def body(pdf: Path) -> str:
+        # Word's bullets are a private-use glyph (U+F0B7), the PDF's a bullet; a hyphen LibreOffice broke a line
+        # after comes out as U+0002
+        text = " ".join(" ".join(lines) for lines in band(pdf, "body"))
+        return flat(re.sub(r"[\u2022\uf000-\uf8ff]", " ", text.replace("\x02", "-").replace("\ufffe", "-")))
+
+    word, pdf = body(converted[docx]), body(pack / "commissioner-pack.pdf")
+    assert word[word.rindex("Data protection Purpose"):] == pdf[pdf.rindex("Data protection Purpose"):]
+    claim = re.search(r"People who use services .*? on what lawful basis\.", pdf).group(0)
+    assert claim in word[:word.index("Contents")]
+    for fixed in ("Counts below 5 are shown as", "The data-protection section at the end"):
+        assert fixed not in word

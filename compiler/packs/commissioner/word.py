@@ -11,7 +11,7 @@ from docxtpl import DocxTemplate
 
 from compiler.render.docx.ooxml import LINK_STYLE, Bookmarks, chip, link, run
 from compiler.render.docx.template import image as word_image
-from compiler.views.commissioner import CommissionerView
+from compiler.views.commissioner import CommissionerView, HitRow
 
 CHART_WIDTH_MM = 160
 
@@ -48,16 +48,24 @@ def build_view(v: CommissionerView, tpl: DocxTemplate | None = None) -> dict[str
                        "timeline": r.timeline, "status": r.status, "latest": r.update} for r in c.pamms],
         })
     dp = v.data_protection
-    hits = [{"file": h.file, "location": h.location, "kind": h.kind, "masked": h.masked, "level": level}
-            for level, group in (("Blocking", dp.blocking), ("Warning", dp.warnings)) for h in group]
+
+    def hits(group: list[HitRow]) -> list[dict[str, str]]:
+        return [{"file": h.file, "location": h.location, "kind": h.kind, "masked": h.masked} for h in group]
+
     return {
         "title": head.title, "provider": head.provider, "classification": head.classification,
         "service": head.service, "as_of": head.as_of, "audience": head.audience, "prepared_by": head.prepared_by,
         "tool_version": head.tool_version,
         "contents": contents, "contracts": contracts, "dp_heading": marks.wrap("sec_dp", "Data protection"),
-        "dp": {"purpose": dp.purpose, "lawful_basis": dp.lawful_basis, "condition": dp.condition,
+        # the claims are the build's (compiler.privacy.claims), as the PDF prints them: the template states none
+        "dp": {"cover": dp.cover, "scan_result": dp.scan_result, "not_checked": dp.not_checked,
+               "purpose": dp.purpose, "lawful_basis": dp.lawful_basis, "condition": dp.condition,
                "recipient": dp.recipient, "approved_by": dp.approved_by, "override": dp.override,
+               "blocking": hits(dp.blocking), "warnings": hits(dp.warnings),
                "pseudonymised": [{"what": k, "count": n} for k, n in dp.pseudonymised],
                "suppressed": [{"what": k, "count": n} for k, n in dp.suppressed],
-               "rules": dp.rules, "hits": hits},
+               "rules": dp.rules,
+               # both groups in one list, for a provider's template started from an earlier commissioner.docx
+               "hits": [{**hit, "level": level} for level, group in (("Blocking", dp.blocking),
+                                                                     ("Warning", dp.warnings)) for hit in hits(group)]},
     }
