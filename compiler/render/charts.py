@@ -10,7 +10,8 @@ RGB image and no text chunks in the PNG.
 Conventions (Making Data Count): values as a grey line; baseline points hollow; common cause grey;
 special-cause improvement blue, concern orange; baseline mean solid; process limits dashed;
 target red; the action's opening date dotted. Limits are the baseline's, held fixed across
-the whole chart (as `compiler.assess.spc` judges them).
+the whole chart (as `compiler.assess.spc` judges them). The value axis follows the data and those lines
+(`y_range`), never from zero.
 """
 from __future__ import annotations
 
@@ -240,15 +241,7 @@ def draw_chart(spec: dict[str, Any]) -> bytes:
     ax.set_xlim(lo_x - pad_x, hi_x + pad_x)
 
     refs = [v for v in (mean, upl, lpl, target) if v is not None]
-    values = ys or [0.0]
-    lo_y = min(values + refs)
-    hi_y = max(values + refs)
-    if min(values) >= 0 and (target is None or target >= 0):
-        lo_y = 0.0          # counts and rates: the axis starts at zero; a negative LPL is cut off
-    height = hi_y - lo_y or max(1.0, abs(hi_y))
-    top = hi_y + height * 0.16   # a clear strip at the top for the "action opened" label
-    bottom = lo_y if lo_y == 0.0 else lo_y - height * 0.05
-    ax.set_ylim(bottom, top)
+    ax.set_ylim(*y_range(ys, refs))
 
     # --- the action's opening date -------------------------------------------------------------
     ax.axvline(x_open, color=text_c, lw=0.9, ls=(0, (1, 1.6)), zorder=2)
@@ -273,7 +266,8 @@ def draw_chart(spec: dict[str, Any]) -> bytes:
         ax.set_xticks([])
     whole = all(float(v).is_integer() for v in ys) and (target is None or float(target).is_integer())
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=whole, min_n_ticks=3))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _num(v)))
+    unsigned = bool(ys) and min(ys) >= 0          # counts and rates: no value is below zero, nor any label
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: "" if unsigned and v < -1e-9 else _num(v)))
     ax.tick_params(labelsize=7, labelfontfamily=font_name, colors=text_c, length=2.5, width=0.6, pad=2)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
@@ -304,6 +298,21 @@ def draw_chart(spec: dict[str, Any]) -> bytes:
     fig.set_layout_engine("none")
     canvas.draw()
     return _png(canvas, dpi)
+
+
+def y_range(values: list[float], refs: list[float]) -> tuple[float, float]:
+    """The value axis, (bottom, top): from the data and the lines drawn across it (process limits, mean, target),
+    with a margin below and room above for the "action opened" label. Never from zero (Making Data Count
+    charts follow the data: 75 to 95 is drawn as 75 to 95); a lower limit below zero for data that cannot be
+    negative (counts, rates) is not drawn below zero."""
+    shown = [float(v) for v in (*values, *refs)]
+    if not shown:
+        return 0.0, 1.0
+    lo, hi = min(shown), max(shown)
+    if values and min(values) >= 0 and lo < 0:
+        lo = 0.0
+    span = hi - lo or max(1.0, abs(hi) * 0.1)
+    return lo - span * 0.08, hi + span * 0.16
 
 
 def _png(canvas: FigureCanvasAgg, dpi: float) -> bytes:

@@ -1,4 +1,4 @@
-"""Exhibit copies named with every character a title may keep (issue 16).
+"""Exhibit copies named with every character a title may keep, and chart axes that follow the data (issue 16).
 
 A CQC pack of the example evidence, with files whose names hold every character Windows allows in a file
 name (and some it does not), is built once for the module through the command line."""
@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from compiler.cli import cli
 from compiler.packs.names import safe_file_title
+from compiler.render.charts import y_range
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -100,3 +101,12 @@ def test_a_long_title_in_many_bytes_is_shortened_within_the_file_systems_limit()
 
 # ---------------------------------------------------------------------------------------------- chart axes
 
+def test_a_percentage_chart_axis_follows_its_data_not_zero():
+    """Caught before: values between 75 and 95 drawn on an axis from 0."""
+    bottom, top = y_range([78, 81, 76, 80, 83, 79, 88, 91, 93], [79.5, 87.5, 71.5, 95])
+    assert 60 < bottom < 71.5 and 95 < top < 110
+
+
+def test_a_count_chart_axis_stops_near_zero_when_its_lower_limit_is_below_it():
+    bottom, top = y_range([0, 2, 5, 3, 1], [2.2, -1.8, 6.2])
+    assert -1 < bottom < 0 and 6.2 < top < 9
