@@ -1,7 +1,10 @@
-"""Exhibit copies named with every character a title may keep, and chart axes that follow the data (issue 16).
+"""PDF packs laid out for the people who read them: running heads and feet never cut short, exhibit stamps never
+over an original's own text, exhibit copies named with every character a title may keep, chart axes that follow
+the data.
 
-A CQC pack of the example evidence, with files whose names hold every character Windows allows in a file
-name (and some it does not), is built once for the module through the command line."""
+The demo packs are built once for the module through the command line, and so is a CQC pack of the example
+evidence with fixture files added: a PDF original with text at every edge of its page, and files whose names hold
+every character Windows allows in a file name (and some it does not)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,23 +13,37 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 
 from compiler.cli import cli
 from compiler.packs.names import safe_file_title
 from compiler.render.charts import y_range
+from compiler.render.pdf.look import Look
+from compiler.render.theme import load_theme
+from compiler.views.common import Head
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 AS_OF = dt.date(2026, 11, 20)
+THEME = load_theme()
 KEPT = "2026-10-01 Réunion d'équipe (escalade) 95% & plus; a=b+c #2, été.txt"
 STRIPPED = '2026-10-02 Audit: what went wrong? <draft> | "v2" *final*.txt'
 
 
 # ------------------------------------------------------------------------------------------------ the packs
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
 
 def _edge_pdf() -> bytes:
     """An original whose text reaches every edge of its page: a header, a page number in each corner."""
@@ -65,11 +82,112 @@ def fixture_pack(tmp_path_factory) -> Path:
     return out
 
 
+def _pdfs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.pdf") if "exhibits" not in p.relative_to(folder).parts)
+
+
+def _texts(pdf: Path | bytes) -> list[str]:
+    doc = pdfium.PdfDocument(str(pdf) if isinstance(pdf, Path) else pdf)
+    return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+
+
 # ------------------------------------------------------------------------------------------- split words
 
 # -------------------------------------------------------------------------------- pages, headings, sections
 
+def _head(**kw: str) -> Head:
+    values = dict(pack="test", title="Layout test pack", audience="Testers", classification="OFFICIAL",
+                  provider="Example Care Ltd", service="Oakview", as_of="20 November 2026",
+                  as_of_iso="2026-11-20", prepared_by="sgpack", tool_version="0", plans=[])
+    return Head(**{**values, **kw})
+
+
 # ---------------------------------------------------------------------------------------- heads and stamps
+
+def _bands(pdf: Path | bytes) -> list[tuple[str, str]]:
+    """Each page's text in its top and bottom 1.9 cm: the running head and foot, and the stamps."""
+    out = []
+    doc = pdfium.PdfDocument(str(pdf) if isinstance(pdf, Path) else pdf)
+    for i in range(len(doc)):
+        page = doc[i]
+        left, bottom, right, top = page.get_mediabox()
+        tp = page.get_textpage()
+        out.append((tp.get_text_bounded(left, top - 1.9 * cm, right, top),
+                    tp.get_text_bounded(left, bottom, right, bottom + 1.9 * cm)))
+    return out
+
+
+def test_no_running_head_or_foot_is_cut_short(demo):
+    """Caught before: an owner's foot "Your safeguarding actions: Helen Carter (Hea…"."""
+    cut = {f"{pdf.name} page {n}": band for pdf in _pdfs(demo) for n, bands in enumerate(_bands(pdf), 1)
+           for band in bands if "…" in band}
+    assert cut == {}
+    assert all("Helen Carter" in foot for _, foot in _bands(demo / "owners" / "owners" / "helen-carter.pdf"))
+
+
+def test_a_long_provider_and_title_are_wrapped_whole_not_cut():
+    provider = "The Very Long Named Example Care and Support Services Partnership Limited (trading as Riverside)"
+    title = "Safeguarding actions for Alexandra Montgomery-Richardson, Deputy Registered Manager (Oakview)"
+    head = _head(provider=provider, title=title, classification="OFFICIAL-SENSITIVE: PERSONAL, NOT FOR ONWARD SHARING")
+    out = io.BytesIO()
+    canv = Canvas(out, pagesize=A4, invariant=1)
+    Look(THEME).draw_running(canv, head)
+    canv.showPage()
+    canv.save()
+    (top, foot), = _bands(out.getvalue())
+    assert "…" not in top + foot
+    assert top.split() == f"{provider} · as at 20 November 2026".split()
+    assert [w for w in title.split() if w not in foot.split()] in ([], ["(Oakview)"])
+
+
+def stamp_overlaps(path: Path, classification: str = "OFFICIAL-SENSITIVE") -> list[str]:
+    """Pages where a stamp's box (its text, and the white box drawn around it) lies over text of the page.
+    The stamps are drawn last, so their characters are the last of the page's text: the classification at top
+    and foot, "page N of T" and, on an exhibit's pages, "E-012 · 2 of 5"."""
+    found = []
+    doc = pdfium.PdfDocument(str(path))
+    total = len(doc)
+    for i in range(total):
+        tp = doc[i].get_textpage()
+        text = tp.get_text_range()
+        shown = [k for k, ch in enumerate(text) if not ch.isspace()]
+        stamps = [classification, classification, f"page {i + 1} of {total}"]
+        label = text.rstrip().rsplit("\r\n", 1)[-1]
+        if label.startswith("E-") and " · " in label:
+            stamps.append(label)
+        boxes, at = [], len(shown)
+        for stamp in reversed(stamps):
+            size = len(stamp.replace(" ", ""))
+            chars = shown[at - size:at]
+            assert "".join(text[k] for k in chars) == stamp.replace(" ", ""), (path.name, i + 1, stamp)
+            rects = [tp.get_charbox(k) for k in chars]
+            boxes.append((min(r[0] for r in rects) - 4, min(r[1] for r in rects) - 3.5,
+                          max(r[2] for r in rects) + 4, max(r[3] for r in rects) + 2.5))
+            at -= size
+        for k in shown[:at]:
+            x0, y0, x1, y1 = tp.get_charbox(k)
+            for bx0, by0, bx1, by1 in boxes:
+                if x0 < bx1 - 0.5 and x1 > bx0 + 0.5 and y0 < by1 - 0.5 and y1 > by0 + 0.5:
+                    found.append(f"page {i + 1}: {text[k]!r} under a stamp")
+                    break
+    return found
+
+
+def test_no_stamp_lies_over_the_text_of_a_page(demo, fixture_pack):
+    """Caught before: the bundle's "page 55 of 174" drawn over an original's own "Page 2 of 3"."""
+    overlaps = {pdf.name: stamp_overlaps(pdf) for pdf in (demo / "cqc" / "cqc-pack.pdf",
+                                                          fixture_pack / "cqc-pack.pdf")}
+    assert {name: found[:5] for name, found in overlaps.items() if found} == {}
+
+
+def test_an_original_keeps_every_word_of_its_edges_in_the_bundle(fixture_pack):
+    texts = [" ".join(t.split()) for t in _texts(fixture_pack / "cqc-pack.pdf")]
+    page = [t for t in texts if "Edge audit RP-01 header left" in t]
+    assert len(page) == 2
+    for words in ("OFFICIAL-SENSITIVE original header", "Ref EA-1 top right", "Edge audit footer left",
+                  "centre of the foot of the original", "Page 1 of 2"):
+        assert words in page[0]
+
 
 # ----------------------------------------------------------------------------------------- exhibit names
 

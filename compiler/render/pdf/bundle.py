@@ -56,6 +56,7 @@ class ExhibitInput:
     path: Path | None = None        # a file holding the pages: a PDF original's copy in the pack's exhibits/
     signed: bool = False            # a PDF original with a signature: joining it cannot keep the signature
     unjoinable: str | None = None   # why qpdf cannot open this PDF original (it is shown by a notice page)
+    original: bool = False          # a PDF original, joined as it is: its stamps go in a band around its pages
 
     def data(self) -> bytes:
         """The pages' bytes. A provider-wide bundle's PDF originals come to 100 MB or more: they are read
@@ -69,7 +70,7 @@ def original(row: SheetRow, facts: PdfFacts, *, pdf: bytes | None = None, path: 
              note: str | None = None) -> ExhibitInput:
     """A PDF original joined as it is, by the facts its reader found."""
     return ExhibitInput(row=row, pdf=pdf, path=path, pages=facts.qpdf_pages or 0, note=note, signed=facts.signed,
-                        unjoinable=facts.qpdf_reason if facts.qpdf_pages is None else None)
+                        unjoinable=facts.qpdf_reason if facts.qpdf_pages is None else None, original=True)
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def join(head: Head, laid: Laid, *, theme: Theme, outline: list[Mark], titles: d
     for i, (ex, n) in enumerate(laid.exhibits):
         joiner.add(sheets, [i], own=True, labels=[f"{ex.row.number} · 1 of {n + 1}"])
         if n:
-            joiner.add(open_pdf(ex.data()), labels=[f"{ex.row.number} · {k} of {n + 1}" for k in range(2, n + 2)])
+            joiner.add(open_pdf(ex.data()), labels=[f"{ex.row.number} · {k} of {n + 1}" for k in range(2, n + 2)],
+                       band=ex.original)
     if len(joiner) != pm.total:
         raise RuntimeError(f"bundle has {len(joiner)} pages, expected {pm.total}")
     if into is not None:

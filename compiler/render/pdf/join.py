@@ -4,7 +4,8 @@
 - scrubs what an exhibit page could carry into the pack: page and image XMP, page and annotation
   actions, links that could run or fetch anything (only on pages that are not the pack's own);
 - stamps every page — classification top and bottom, "page N of T", and on appendix pages the
-  exhibit stamp (compiler.render.pdf.stamps) — as a Form XObject drawn after the page's own content,
+  exhibit stamp (compiler.render.pdf.stamps), in a band added above and below an original PDF's page so
+  that nothing covers what the original shows — as a Form XObject drawn after the page's own content,
   inside q/Q so nothing the page leaves in the graphics state reaches the stamp, without decoding or
   re-encoding that content;
 - turns every `sgpack:<anchor>` URI link on the pack's own pages into a GoTo to the anchor's page
@@ -27,7 +28,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
 from compiler.render.pdf.look import Look, fit
-from compiler.render.pdf.stamps import overlay, shown_size, stamp_forms
+from compiler.render.pdf.stamps import add_band, overlay, shown_size, stamp_forms
 
 if TYPE_CHECKING:
     from compiler.views.common import Head
@@ -75,12 +76,14 @@ class Joiner:
         self.objs: list[Dictionary] = []
         self.own: set[int] = set()
         self.labels: list[str | None] = []
+        self.banded: list[bool] = []
 
     def __len__(self) -> int:
         return len(self.objs)
 
     def add(self, src: Pdf, pages: Sequence[int] | None = None, *, own: bool = False,
-            labels: Sequence[str | None] | None = None) -> None:
+            labels: Sequence[str | None] | None = None, band: bool = False) -> None:
+        """`band`: the pages are an original's, set in a band above and below for their stamps (stamps.add_band)."""
         first = len(self.objs)
         source = list(src.pages) if pages is None else [src.pages[i] for i in pages]
         labels = list(labels) if labels is not None else [None] * len(source)
@@ -91,6 +94,7 @@ class Joiner:
         if own:
             self.own.update(range(first, len(self.objs)))
         self.labels += labels
+        self.banded += [band] * len(source)
 
     def plant(self) -> None:
         """Write the page tree: every page added, in order."""
@@ -116,8 +120,10 @@ class Joiner:
         sizes = []
         for index, page in enumerate(pages):
             _scrub_page(page.obj, index in self.own)
+            if self.banded[index]:
+                add_band(pdf, page)
             sizes.append(shown_size(page))
-        overlay(pdf, pages, stamp_forms(pdf, head, sizes, self.labels, look))
+        overlay(pdf, pages, stamp_forms(pdf, head, sizes, self.labels, look, self.banded))
         objs = [page.obj for page in pages]
         for index in sorted(self.own):
             _rewrite_links(objs, objs[index], anchors)

@@ -14,6 +14,7 @@ from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from compiler.render.escape import clean
 from compiler.render.escape import markup as esc
+from compiler.render.pdf import running
 from compiler.render.pdf.flow import Para, Text, plain_text
 from compiler.render.pdf.fonts import body_fonts
 from compiler.render.theme import Theme
@@ -148,12 +149,16 @@ class Look:
         return self.cell(esc(RAG_SHORT[rag]), style), self.rag[rag]
 
     def draw_running(self, canv, head: Head) -> None:  # noqa: ANN001 - a reportlab canvas
-        """Provider top left, pack title bottom left: the centre and right are kept for the bundle's stamps."""
+        """Provider and date top left, pack title bottom left, each whole (compiler.render.pdf.running): the
+        centre and right are kept for the bundle's stamps."""
+        room = running.head_room(PAGE_W, MARGIN_X, head.classification, self.bold)
         canv.saveState()
-        canv.setFont(self.font, 7.5)
         canv.setFillColor(self.grey)
-        canv.drawString(MARGIN_X, PAGE_H - 1.15 * cm, fit(f"{head.provider} · as at {head.as_of}", self.font, 7.5, 180))
-        canv.drawString(MARGIN_X, 1.0 * cm, fit(head.title, self.font, 7.5, 180))
+        for text, middle in ((f"{head.provider} · as at {head.as_of}", PAGE_H - 1.15 * cm), (head.title, 1.0 * cm)):
+            lines, size = running.lines_for(text, self.font, room)
+            canv.setFont(self.font, size)
+            for line, y in zip(lines, running.baselines(middle, len(lines), size)):
+                canv.drawString(MARGIN_X, y, line)
         canv.setStrokeColor(self.rule)
         canv.setLineWidth(0.5)
         canv.line(MARGIN_X, PAGE_H - 1.9 * cm, PAGE_W - MARGIN_X, PAGE_H - 1.9 * cm)
