@@ -55,8 +55,7 @@ def story(view: BoardView) -> Story:
                 rows.append([link(p.anchor, f"<b>{esc(p.id)}</b>"), f"{esc(p.title)}<br/><font color='#505a5f'>"
                              f"{esc(p.service)}</font>", _level_cell(look, p.level, i, 2, extra),
                              esc(p.rag_counts), esc(p.ready), pages.page(p.anchor)])
-            s.append(look.table(["Plan", "Title", "Assurance", "Actions assessed", "Ready to close", "Page"], rows,
-                                [2.6 * cm, TEXT_W - 13.0 * cm, 3.4 * cm, 3.4 * cm, 2.3 * cm, 1.3 * cm], extra=extra,
+            s.append(look.table(["Plan", "Title", "Assurance", "Actions assessed", "Ready to close", "Page"], rows, extra=extra,
                                 zebra=False))
         else:
             s.append(look.p("There are no high-risk plans in scope."))
@@ -71,8 +70,7 @@ def story(view: BoardView) -> Story:
             s.append(look.p("Exceptions", "h4"))
             if p.exceptions:
                 rows = [[f"<b>{esc(e.subject)}</b>", esc(e.what), esc(e.detail)] for e in p.exceptions]
-                s.append(look.table(["Subject", "Exception", "Detail"], rows,
-                                    [2.6 * cm, 4.4 * cm, TEXT_W - 7.0 * cm]))
+                s.append(look.table(["Subject", "Exception", "Detail"], rows))
             else:
                 s.append(look.p("No exceptions: no action is red, amber, overdue or overstated, and no error "
                                 "finding is open."))
@@ -92,8 +90,7 @@ def story(view: BoardView) -> Story:
                              f"<font color='{colour}'><b>{esc(lead)}</b>{':' if rest else ''}{esc(rest)}</font>"])
             if len(rows) > 1:
                 extra.append(("SPAN", (0, 1), (0, len(rows))))
-            s.append(look.table(["Concern", "Action", "Evidence of impact", "Sustained?"], rows,
-                                [3.0 * cm, 4.6 * cm, TEXT_W - 11.4 * cm, 3.8 * cm], extra=extra, zebra=False))
+            s.append(look.table(["Concern", "Action", "Evidence of impact", "Sustained?"], rows, extra=extra, zebra=False))
         return s
     return build
 

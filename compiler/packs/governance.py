@@ -42,8 +42,7 @@ def story(g: GovernanceView) -> Story:
         if g.due:
             rows = [[f"<b>{esc(r.id)}</b>", esc(r.title), esc(r.owner), esc(r.last_review), esc(r.cadence), esc(r.why)]
                     for r in g.due]
-            s.append(look.table(["Action", "Title", "Owner", "Last review", "Cadence", "Why due"], rows,
-                                [1.5 * cm, TEXT_W - 13.1 * cm, 3.2 * cm, 2.6 * cm, 2.4 * cm, 3.4 * cm]))
+            s.append(look.table(["Action", "Title", "Owner", "Last review", "Cadence", "Why due"], rows))
         else:
             s.append(look.p("No open action is past its review cadence: every one has been reviewed within its "
                             "plan's review interval."))
@@ -67,8 +66,7 @@ def story(g: GovernanceView) -> Story:
                           f"<font color='{colour}'><b>{esc(c.verdict)}</b></font>", "small")
             extra2: list = []
             table = look.table(["Closure test", "Result", "Reason, and the evidence behind it"],
-                               closure_rows(look, c.closure, extra2),
-                               [3.8 * cm, 1.4 * cm, TEXT_W - 5.2 * cm], extra=extra2, zebra=False)
+                               closure_rows(look, c.closure, extra2), extra=extra2, zebra=False)
             block = [t, Spacer(1, 2), meta, Spacer(1, 3), table, Spacer(1, 10)]
             if n == 0:                    # the section heading stays with its first closure
                 block = head_closures + block
@@ -81,8 +79,7 @@ def story(g: GovernanceView) -> Story:
                 rows.append([f"<b>{esc(d.id)}</b>", f"{esc(d.title)}<br/><font color='#505a5f'>{esc(d.owner)}</font>",
                              rag_cell(look, d.declared_rag, i, 2, extra), rag_cell(look, d.assessed_rag, i, 3, extra),
                              f"<b>{esc(d.direction)}</b><br/>" + "<br/>".join(esc(r) for r in d.reasons)])
-            s.append(look.table(["Action", "Title and owner", "Declared", "Assessed", "Why they differ"], rows,
-                                [1.5 * cm, TEXT_W - 11.1 * cm, 1.8 * cm, 1.8 * cm, 6.0 * cm], extra=extra, zebra=False))
+            s.append(look.table(["Action", "Title and owner", "Declared", "Assessed", "Why they differ"], rows, extra=extra, zebra=False))
         else:
             s.append(look.p("Every declared RAG rating agrees with the rating assessed from the evidence."))
 
@@ -90,8 +87,7 @@ def story(g: GovernanceView) -> Story:
         if g.overdue:
             rows = [[f"<b>{esc(o.id)}</b>", esc(o.title), esc(o.owner), esc(o.due), esc(_late(o.days)), esc(o.status)]
                     for o in g.overdue]
-            s.append(look.table(["Action", "Title", "Owner", "Due", "Late by", "Status"], rows,
-                                [1.5 * cm, TEXT_W - 12.5 * cm, 3.6 * cm, 2.8 * cm, 2.0 * cm, 2.6 * cm]))
+            s.append(look.table(["Action", "Title", "Owner", "Due", "Late by", "Status"], rows))
         else:
             s.append(look.p("No action is past its due date."))
 
@@ -101,16 +97,14 @@ def story(g: GovernanceView) -> Story:
                             "so the answer can be checked at the next meeting.", "small"))
             rows = [[str(n), f"<b>{esc(q.subject)}</b>", esc(q.text), esc(q.rule)]
                     for n, q in enumerate(g.questions, 1)]
-            s.append(look.table(["#", "Subject", "Question", "From"], rows,
-                                [0.8 * cm, 2.6 * cm, TEXT_W - 5.2 * cm, 1.8 * cm]))
+            s.append(look.table(["#", "Subject", "Question", "From"], rows))
         else:
             s.append(look.p("No findings call for challenge."))
 
         s += section(look, "sec_waivers", SECTIONS[5][1], rec)
         if g.waivers:
             rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in g.waivers]
-            s.append(look.table(["Rule", "Subject", "Reason given", "Finding waived"], rows,
-                                [1.6 * cm, 2.6 * cm, 6.0 * cm, TEXT_W - 10.2 * cm]))
+            s.append(look.table(["Rule", "Subject", "Reason given", "Finding waived"], rows))
         else:
             s.append(look.p("No findings are waived."))
         return s

@@ -59,7 +59,6 @@ def story(head: Head, owner: OwnerView) -> Story:
                          rag_cell(look, x.assessed_rag, i, 4, extra), str(sum(m.more for m in x.missing)),
                          pages.page(x.anchor)])
         s.append(look.table(["Action", "Title", "Due", "Status", "Assessed", "Items missing", "Page"], rows,
-                            [1.5 * cm, TEXT_W - 11.8 * cm, 2.8 * cm, 2.0 * cm, 1.8 * cm, 2.2 * cm, 1.5 * cm],
                             extra=extra, zebra=False))
         for x in owner.actions:
             s += section(look, x.anchor, f"{x.id} {x.title}", rec)
@@ -77,8 +76,7 @@ def story(head: Head, owner: OwnerView) -> Story:
                 rows = [[esc(m.requirement) + (f"<br/><font color='#505a5f'>{esc(m.note)}</font>" if m.note else ""),
                          f"<b>{m.more}</b>", esc(m.type.replace("_", " ")), esc(m.due), esc(m.what)]
                         for m in x.missing]
-                s.append(look.table(["Requirement", "More needed", "Of type", "By when", "What is needed"], rows,
-                                    [4.2 * cm, 2.0 * cm, 2.2 * cm, 2.6 * cm, TEXT_W - 11.0 * cm]))
+                s.append(look.table(["Requirement", "More needed", "Of type", "By when", "What is needed"], rows))
             else:
                 s.append(look.p("Nothing: every evidence requirement is met with current evidence."))
             s.append(look.p("Findings", "h4"))
@@ -87,7 +85,7 @@ def story(head: Head, owner: OwnerView) -> Story:
                          f"{esc(f.severity)}</font>",
                          f"{esc(f.message)}<br/><font color='#505a5f'><i>Hint: {esc(f.hint)}</i></font>"]
                         for f in x.findings]
-                s.append(look.table(["Rule", "Finding and what to do"], rows, [2.0 * cm, TEXT_W - 2.0 * cm]))
+                s.append(look.table(["Rule", "Finding and what to do"], rows))
             else:
                 s.append(look.p("No findings."))
         return s

@@ -1,12 +1,13 @@
-"""PDF packs laid out for the people who read them: running heads and feet never cut short, exhibit stamps never
-over an original's own text, exhibit copies named with every character a title may keep, chart axes that follow
-the data.
+"""PDF packs laid out for the people who read them: no word split across the lines of a table cell, running heads
+and feet never cut short, exhibit stamps never over an original's own text, exhibit copies named with every
+character a title may keep, chart axes that follow the data.
 
 The demo packs are built once for the module through the command line, and so is a CQC pack of the example
 evidence with fixture files added: a PDF original with text at every edge of its page, and files whose names hold
 every character Windows allows in a file name (and some it does not)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import shutil
@@ -20,12 +21,23 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 
+from compiler import pipeline
 from compiler.cli import cli
+from compiler.packs.assemble import assemble
 from compiler.packs.names import safe_file_title
+from compiler.packs.profiles import load_profile
 from compiler.render.charts import y_range
-from compiler.render.pdf.look import Look
+from compiler.render.pdf.layout import lay_out
+from compiler.render.pdf.look import Look, esc
 from compiler.render.theme import load_theme
-from compiler.views.common import Head
+from compiler.views.board import board_view
+from compiler.views.common import Head, Options
+from compiler.views.commissioner import commissioner_view
+from compiler.views.cqc import cqc_view
+from compiler.views.governance import governance_view
+from compiler.views.owners import owners_view
+from evidence_store.document import shown_strings
+from evidence_store.shown import documents
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -92,6 +104,81 @@ def _texts(pdf: Path | bytes) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------- split words
+
+def _strings(obj: object, out: list[str]) -> list[str]:
+    if isinstance(obj, str):
+        out.append(obj)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            _strings(getattr(obj, f.name), out)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            _strings(k, out)
+            _strings(v, out)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            _strings(v, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def source_words() -> set[str]:
+    """Every word the demo packs are made from: their views, and the text of each evidence file they show."""
+    assessment = pipeline.check([EXAMPLES / "plans"], EXAMPLES / "evidence", AS_OF)
+    texts: list[str] = []
+    for name, view in (("cqc", cqc_view), ("governance", governance_view), ("owners", owners_view),
+                       ("board", board_view), ("commissioner", commissioner_view)):
+        _strings(view(assemble(assessment, load_profile(name)), Options()), texts)
+    files = [p for p in (EXAMPLES / "evidence").rglob("*")
+             if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".md", ".docx", ".txt", ".eml")]
+    for doc in documents([(p.suffix[1:].lower(), p.read_bytes()) for p in files]):
+        if not isinstance(doc, str):
+            texts.extend(shown_strings(doc))
+    return {word for text in texts for word in text.split()}
+
+
+def split_words(texts: list[str], words: set[str]) -> list[str]:
+    """Words cut across two lines: a line ending in the start of a word and the next starting with its end,
+    neither a word of the source on its own. A break after a hyphen ("Provider-" "wide") is allowed."""
+    found = []
+    for n, text in enumerate(texts, 1):
+        lines = [line.split() for line in text.split("\r\n") if line.split()]
+        for this, after in zip(lines, lines[1:]):
+            head, tail = this[-1], after[0]
+            if not head.endswith("-") and head + tail in words and (head not in words or tail not in words):
+                found.append(f"page {n}: {head}/{tail}")
+    return found
+
+
+def test_no_word_is_split_across_the_lines_of_a_table_cell(demo, source_words):
+    """Caught before: "Insufficien/t", "Provider-wid/e", "Mediu/m" in cells, "time_star/t" in an exhibit's
+    CSV header."""
+    split = {pdf.name: split_words(_texts(pdf), source_words) for pdf in _pdfs(demo)}
+    assert {name: found for name, found in split.items() if found} == {}
+
+
+def test_the_check_sees_a_split_word():
+    assert split_words(["Requirement Status\r\nsupervision Insufficien\r\nt\r\n"], {"Insufficient", "Status"}) \
+        == ["page 1: Insufficien/t"]
+    assert split_words(["Service Provider-\r\nwide\r\n"], {"Provider-wide"}) == []
+
+
+def test_a_table_too_wide_for_its_words_is_set_smaller_not_split():
+    """Eight columns of long words cannot share the page at 8.2 pt: the table is set smaller, every word whole."""
+    long_words = ["Safeguarding", "Accountability", "Investigations", "Supervision", "Competency", "Governance",
+                  "Restrictive", "Commissioning"]
+
+    def story(look: Look, pages, rec) -> list:
+        return [look.table(long_words, [[esc(w.lower()) for w in long_words]])]
+
+    doc = pdfium.PdfDocument(lay_out(_head(), THEME, story).pdf)
+    tp = doc[0].get_textpage()
+    text = tp.get_text_range()
+    assert all(w in text.split() and w.lower() in text.split() for w in long_words)
+    at = text.index("safeguarding")
+    assert 6.4 <= pdfium.raw.FPDFText_GetFontSize(tp.raw, at) < Look(THEME).styles["cell"].fontSize - 0.5
+
+
 
 # -------------------------------------------------------------------------------- pages, headings, sections
 

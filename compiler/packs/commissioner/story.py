@@ -46,8 +46,7 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
              esc(p.service), esc(p.risk), str(p.actions), esc(p.statuses), esc(p.rags), str(p.overdue), str(p.ready)]
             for p in c.plans]
     story.append(look.table(["Plan", "Service", "Risk", "Actions", "Status", "Assessed RAG", "Overdue", "Ready"],
-                            rows, [TEXT_W - 12.8 * cm, 2.2 * cm, 1.2 * cm, 1.7 * cm, 2.3 * cm, 2.2 * cm, 1.8 * cm,
-                                   1.4 * cm]))
+                            rows))
 
     story += look.sub("Indicators", "h2")
     if c.indicators:
@@ -55,8 +54,7 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
                  esc(i.latest_period), esc(i.latest_value) + (f" {esc(i.unit)}" if i.unit not in ("count", "value")
                                                               else ""),
                  esc(i.target) or "—", esc(i.signal)] for i in c.indicators]
-        story.append(look.table(["Indicator", "Latest period", "Latest value", "Target", "SPC signal"], rows,
-                                [TEXT_W - 11.4 * cm, 2.4 * cm, 2.6 * cm, 1.6 * cm, 4.8 * cm]))
+        story.append(look.table(["Indicator", "Latest period", "Latest value", "Target", "SPC signal"], rows))
         for i in c.indicators:
             block: list = [look.p(f"<b>{esc(i.title)}</b>", "h3")]
             if i.png:
@@ -76,8 +74,7 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
     if c.overdue:
         rows = [[f"<b>{esc(o.id)}</b>", esc(o.title), esc(o.owner), esc(o.due), esc(o.days), esc(o.status),
                  esc(RAG_WORDS.get(o.assessed_rag, "—"))] for o in c.overdue]
-        story.append(look.table(["Action", "Title", "Owner", "Due", "Days over", "Status", "Assessed"], rows,
-                                [1.5 * cm, TEXT_W - 11.5 * cm, 3.2 * cm, 2.4 * cm, 1.3 * cm, 1.8 * cm, 1.8 * cm]))
+        story.append(look.table(["Action", "Title", "Owner", "Due", "Days over", "Status", "Assessed"], rows))
     else:
         story.append(look.p("No action is overdue."))
 
@@ -87,13 +84,11 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
             story.append(look.p(f"<b>{esc(cl.id)}</b>\u2002{esc(cl.title)} — <i>{esc(cl.state)}</i>", "h4"))
             rows = [[esc(name), f"<font color='{RESULT_COLOURS.get(result, '#505a5f')}'><b>{esc(result)}</b></font>",
                      esc(reason)] for name, result, reason in cl.criteria]
-            story.append(look.table(["Closure test", "Result", "Reason"], rows,
-                                    [5.0 * cm, 1.6 * cm, TEXT_W - 6.6 * cm], zebra=False))
+            story.append(look.table(["Closure test", "Result", "Reason"], rows, zebra=False))
             if cl.evidence:
                 rows = [[f"{esc(e.title)}<br/><font color='#505a5f' size='7'>{esc(e.id)}</font>", esc(e.date)]
                         for e in cl.evidence]
-                story.append(look.table(["Evidence behind the closure", "Date"], rows,
-                                        [TEXT_W - 2.4 * cm, 2.4 * cm]))
+                story.append(look.table(["Evidence behind the closure", "Date"], rows))
     else:
         story.append(look.p("No action is closed or ready to close."))
 
@@ -101,8 +96,7 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
     rows = [[esc(r.issue), f"<b>{esc(r.id)}</b> {esc(r.action)}", esc(r.person), esc(r.timeline),
              esc(r.status) + (f"<br/><font color='#505a5f'>{esc(r.update)}</font>" if r.update else "")]
             for r in c.pamms]
-    story.append(look.table(["Issue", "Action", "Named person", "Timeline", "Status and latest update"], rows,
-                            [2.4 * cm, 4.2 * cm, 2.6 * cm, 2.4 * cm, TEXT_W - 11.6 * cm]))
+    story.append(look.table(["Issue", "Action", "Named person", "Timeline", "Status and latest update"], rows))
     return story + [PageBreak()]
 
 
@@ -122,8 +116,7 @@ def _data_protection(v: CommissionerView, look: Look, rec: dict) -> list:
         if hits:
             story.append(look.p(f"<b>{name}</b>", "h4"))
             rows = [[esc(h.file), esc(h.location), esc(h.kind), esc(h.masked)] for h in hits]
-            story.append(look.table(["File", "Location", "Kind", "Value (masked), or the sentence"], rows,
-                                    [3.2 * cm, TEXT_W - 11.2 * cm, 3.0 * cm, 5.0 * cm]))
+            story.append(look.table(["File", "Location", "Kind", "Value (masked), or the sentence"], rows))
     if dp.not_checked:
         story += look.sub("Not checked", "h3")
         story += [look.p(esc(line)) for line in dp.not_checked]

@@ -28,8 +28,7 @@ def _cover(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     story = cover(view.head, look, rec)
     story += [Spacer(1, 0.8 * cm), look.p("Plans included", "h3")]
     rows = [[esc(pid), esc(t), esc(svc), esc(risk.capitalize())] for pid, t, svc, risk in view.head.plans]
-    story.append(look.table(["Plan", "Title", "Service", "Risk"], rows,
-                            [3.2 * cm, TEXT_W - 9.7 * cm, 4.5 * cm, 2.0 * cm]))
+    story.append(look.table(["Plan", "Title", "Service", "Risk"], rows))
     story += [Spacer(1, 0.8 * cm), look.p(
         "This pack is a paginated bundle: the main body is followed by every exhibit, each opened by an "
         "exhibit sheet. Every page carries a bundle page number; every appendix page carries its exhibit "
@@ -98,7 +97,7 @@ def _summary(view: CqcView, look: Look, rec: dict[str, int]) -> list:
         extra.append(("BACKGROUND", (0, i), (0, i), bg))
     rows = [[look.cell(esc(RAG_WORDS[r]), "cell_chip_dark" if r == "amber" else "cell_chip"), d, a] for (r, _, _), (_, d, a)
             in zip(view.rag_table, rows)]
-    story += [look.table(["RAG", "Declared", "Assessed"], rows, [5.5 * cm, 2.5 * cm, 2.5 * cm], extra=extra,
+    story += [look.table(["RAG", "Declared", "Assessed"], rows, width=10.5 * cm, extra=extra,
                          zebra=False), Spacer(1, 10)]
     fc = view.findings_count
     counts = [("Actions in this pack", str(len(view.actions))),
@@ -128,7 +127,6 @@ def _summary(view: CqcView, look: Look, rec: dict[str, int]) -> list:
         cols = ["id", "title", "owner", "due", "dec", "ass"]
         rows, extra = action_rows(view.high_risk, cols)
         story.append(look.table(["Action", "Title", "Owner", "Due", "Declared", "Assessed"], rows,
-                                [1.5 * cm, TEXT_W - 11.4 * cm, 3.4 * cm, 2.7 * cm, 1.9 * cm, 1.9 * cm],
                                 extra=extra, zebra=False))
     else:
         story.append(look.p("No high-risk actions."))
@@ -136,7 +134,6 @@ def _summary(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     cols = ["id", "title", "owner", "due", "dec", "ass", "ready"]
     rows, extra = action_rows(view.summary, cols)
     story += [look.table(["Action", "Title", "Owner", "Due", "Declared", "Assessed", "Ready"], rows,
-                         [1.5 * cm, TEXT_W - 12.0 * cm, 2.8 * cm, 2.6 * cm, 1.9 * cm, 1.9 * cm, 1.3 * cm],
                          extra=extra, zebra=False), PageBreak()]
     return story
 
@@ -186,8 +183,7 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
                 ex += "<br/><font color='#d4351c'>unreadable: " + esc(", ".join(r.unreadable)) + "</font>"
             colour = "#00703c" if r.status == "met" else "#d4351c"
             rows.append([req, esc(r.counts), f"<font color='{colour}'><b>{esc(r.status_text)}</b></font>", ex])
-        story.append(look.table(["Requirement", "Found", "Status", "Exhibits"], rows,
-                                [6.2 * cm, 2.6 * cm, 2.0 * cm, TEXT_W - 10.8 * cm], extra=extra))
+        story.append(look.table(["Requirement", "Found", "Status", "Exhibits"], rows, extra=extra))
     else:
         story.append(look.p("No evidence requirements declared."))
 
@@ -197,8 +193,7 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
         result = look.cell(esc(c.result.upper() if c.result != "n/a" else "n/a"), "cell_chip")
         rows.append([esc(c.name), result, esc(c.reason), pages.refs(c.exhibits)])
         extra.append(("BACKGROUND", (1, i), (1, i), look.result.get(c.result, look.grey)))
-    story.append(look.table(["Criterion", "Result", "Reason", "Exhibits"], rows,
-                            [4.6 * cm, 1.5 * cm, TEXT_W - 10.8 * cm, 4.7 * cm], extra=extra, zebra=False))
+    story.append(look.table(["Criterion", "Result", "Reason", "Exhibits"], rows, extra=extra, zebra=False))
     story += [Spacer(1, 4), look.p("Ready to close on evidence: <b>" + ("yes" if a.closure_ready else "no") + "</b>",
                                    "small")]
 
@@ -215,15 +210,14 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
     story += look.sub("Review history", "h4")
     if a.reviews:
         rows = [[esc(r.date), esc(r.forum), esc(r.rag), esc(r.narrative)] for r in a.reviews]
-        story.append(look.table(["Date", "Forum", "RAG", "Review"], rows,
-                                [2.8 * cm, 4.2 * cm, 2.2 * cm, TEXT_W - 9.2 * cm]))
+        story.append(look.table(["Date", "Forum", "RAG", "Review"], rows))
     else:
         story.append(look.p("No reviews recorded."))
 
     story += look.sub("Findings", "h4")
     if a.findings:
         rows = [[esc(f.rule), _severity(f.severity), _finding_text(f)] for f in a.findings]
-        story.append(look.table(["Rule", "Severity", "Finding"], rows, [1.6 * cm, 1.9 * cm, TEXT_W - 3.5 * cm]))
+        story.append(look.table(["Rule", "Severity", "Finding"], rows))
     else:
         story.append(look.p("No findings."))
     return story
@@ -284,7 +278,7 @@ def _index(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list
                      f"{esc(e.type)}<br/><font color='#505a5f'>{esc(e.category)}</font>", esc(e.date), supports,
                      span])
     story.append(look.table(["Exhibit", "Title", "Type / CQC category", "Date", "Supports", "Pages"],
-                            rows, [1.45 * cm, TEXT_W - 11.75 * cm, 2.7 * cm, 2.0 * cm, 3.6 * cm, 2.0 * cm]))
+                            rows))
     story.append(look.p("Under each title: how the exhibit is dated, and why it supports each action. Pages are "
                         "bundle pages: the first is the exhibit sheet. SHA-256 shows the first 12 characters of the "
                         "hash; each exhibit sheet gives it in full.", "small"))
@@ -300,15 +294,13 @@ def _gaps(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     if gaps:
         rows = [[_severity(f.severity), esc(f.rule), esc(f.subject), _finding_text(f), esc(f.location)]
                 for f in gaps]
-        story.append(look.table(["Severity", "Rule", "Subject", "Finding", "Location"], rows,
-                                [1.8 * cm, 1.4 * cm, 2.4 * cm, TEXT_W - 10.0 * cm, 4.4 * cm]))
+        story.append(look.table(["Severity", "Rule", "Subject", "Finding", "Location"], rows))
     else:
         story.append(look.p("No findings."))
     story += look.sub("Unreadable evidence", "h3")
     if view.unreadable:
         rows = [[esc(i), esc(p), esc(r)] for i, p, r in view.unreadable]
-        story.append(look.table(["Evidence", "File", "Reason"], rows,
-                                [4.2 * cm, TEXT_W - 10.2 * cm, 6.0 * cm]))
+        story.append(look.table(["Evidence", "File", "Reason"], rows))
     else:
         story.append(look.p("Every evidence item could be read."))
     return story + _personal_data(view, look, rec) + [PageBreak()]
@@ -329,8 +321,7 @@ def _personal_data(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     rows = [[esc(h.file), esc(h.location), esc(h.kind) + (f"<br/><font color='#505a5f'>{esc(h.detail)}</font>"
                                                            if h.detail else ""), esc(h.masked)]
             for h in view.personal_data]
-    story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows,
-                            [4.6 * cm, TEXT_W - 13.2 * cm, 4.6 * cm, 4.0 * cm]))
+    story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows))
     return story
 
 
@@ -338,8 +329,7 @@ def _waivers(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     story: list = [Heading("Waivers", look.styles["h1"], "sec_waivers", rec)]
     if view.waivers:
         rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in view.waivers]
-        story.append(look.table(["Rule", "Subject", "Reason", "Finding waived"], rows,
-                                [1.6 * cm, 2.6 * cm, 6.5 * cm, TEXT_W - 10.7 * cm]))
+        story.append(look.table(["Rule", "Subject", "Reason", "Finding waived"], rows))
     else:
         story.append(look.p("No waivers."))
     return story + [PageBreak()]
@@ -353,8 +343,7 @@ def _appendices(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) ->
     if view.exhibits:
         rows = [[link(e.anchor, f"<b>{esc(e.number)}</b>"), esc(e.title), pages.page(e.anchor)]
                 for e in view.exhibits]
-        story.append(look.table(["Exhibit", "Title", "Sheet page"], rows,
-                                [1.8 * cm, TEXT_W - 4.0 * cm, 2.2 * cm]))
+        story.append(look.table(["Exhibit", "Title", "Sheet page"], rows))
     return story
 
 

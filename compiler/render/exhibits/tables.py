@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import contextvars
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
@@ -17,10 +17,16 @@ from evidence_store.document import Paragraph as Para
 from evidence_store.document import Table as TableBlock
 from evidence_store.document import frame_size
 
+from compiler.render.pdf.fit import break_after_hyphens, columns, hyphen_narrow, share, text_cell, words
+
 from .fonts import clean, fonts, multiline, note, para, styles
-from .text import cell_paragraph, markup, plain
+from .text import cell_paragraph, markup
 
 GROUP_COLUMNS = 12                # wider tables of data are printed in groups of this many columns
+CELL_PAD = 3                      # points, left and right of a cell's text
+# A table whose longest words cannot share the page is set smaller, down to the last of these (points): no word
+# is split between lines; only past the last does a hyphenated word break, after a hyphen.
+SIZES = {8.5: (8.5, 8.0, 7.5, 7.0, 6.5), 7.5: (7.5, 7.0, 6.5, 6.0)}
 
 # Table rows move whole to the next page; only when a row is taller than a page does the layout
 # start again with rows allowed to split inside (reportlab splits a row wherever a page ends).
@@ -53,37 +59,27 @@ def key_values(block: KeyValues, doc: Document, notes: list[str]) -> list[Flowab
             Spacer(1, 10)]
 
 
-def col_widths(columns: list[list[str]], avail: float, floor: float) -> list[float]:
-    """Column widths that share `avail` by content length; no column narrower than `floor`
-    (or an even share, when that is less)."""
-    n = len(columns)
-    if n == 0:
-        return []
-    weights = []
-    for col in columns:
-        lengths = [min(len(t), 80) for t in col if t] or [1]
-        longest = max(lengths)
-        mean = sum(lengths) / len(lengths)
-        weights.append(max(3.0, min(45.0, (longest + 2 * mean) / 3 + 2)))
-    floor = min(floor, avail / n)
-    fixed: set[int] = set()
-    widths = [avail * w / sum(weights) for w in weights]
-    for _ in range(n):
-        small = {i for i, w in enumerate(widths) if i not in fixed and w < floor}
-        if not small:
-            break
-        fixed |= small
-        rest = avail - floor * len(fixed)
-        rest_weight = sum(w for i, w in enumerate(weights) if i not in fixed) or 1.0
-        widths = [floor if i in fixed else rest * weights[i] / rest_weight for i in range(n)]
-    return widths
+def fitted(rows: list[list[Any]], avail: float, pad: float = 2 * CELL_PAD) -> list[float] | None:
+    """Column widths from what the cells hold (compiler.render.pdf.fit): none narrower than its longest word;
+    None when the longest words cannot share `avail`."""
+    ncols = max((len(row) for row in rows), default=0)
+    narrow, wide, cells = columns(rows, ncols, [pad] * ncols)
+    return share(narrow, wide, avail, cells)
+
+
+def _last_resort(rows: list[list[Any]], avail: float, pad: float = 2 * CELL_PAD) -> list[float]:
+    """Widths when even the smallest type will not fit every word: hyphenated words break after a hyphen."""
+    ncols = max((len(row) for row in rows), default=0)
+    narrow = hyphen_narrow(rows, ncols, [pad] * ncols)
+    _, wide, cells = columns(rows, ncols, [pad] * ncols)
+    return share(narrow, wide, avail, cells) or [avail * n / (sum(narrow) or 1.0) for n in narrow]
 
 
 def grid_style(header: bool, font: str, size: float, extra: Iterable[tuple] = ()) -> TableStyle:
     commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9a9a9a")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("FONT", (0, 0), (-1, -1), font, size, size + 1.5),
     ]
@@ -121,24 +117,73 @@ def _data(block: TableBlock, doc: Document, notes: list[str]) -> list[Flowable]:
 
 
 def _data_table(rows: list[list[str]], avail: float, *, small: bool) -> Table:
-    """A cell that fits its column on one line is drawn as a string; others become wrapped paragraphs."""
+    """A cell that fits its column on one line is drawn as a string; others become wrapped paragraphs. Columns
+    are sized from their content; the table is set smaller rather than split a word."""
     chosen = fonts()
-    st = styles()
-    size = 7.5 if small else 8.5
-    cell_style, head_style = (st["small"], st["smallhead"]) if small else (st["cell"], st["cellhead"])
-    widths = col_widths([list(col) for col in zip(*rows)], avail, 1.4 * cm)
+    base = 7.5 if small else 8.5
+    measured = [[text_cell(text, chosen.bold if r == 0 else chosen.regular, base) for text in row]
+                for r, row in enumerate(rows)]
+    size, widths = base, None
+    for size in SIZES[base]:
+        scaled = [[text_cell(text, chosen.bold if r == 0 else chosen.regular, size) for text in row]
+                  for r, row in enumerate(rows)] if size != base else measured
+        widths = fitted(scaled, avail)
+        if widths is not None:
+            break
+    hyphenate = widths is None
+    if hyphenate:
+        widths = _last_resort(scaled, avail)
+    cell_style, head_style = (_sized(styles()["small" if small else "cell"], size),
+                              _sized(styles()["smallhead" if small else "cellhead"], size))
     data: list[list[Any]] = []
     for r, row in enumerate(rows):
         font = chosen.bold if r == 0 else chosen.regular
         out: list[Any] = []
         for c, text in enumerate(row):
-            if text and ("\n" in text or stringWidth(text, font, size) > widths[c] - 6):
-                out.append(Paragraph(multiline(text), head_style if r == 0 else cell_style))
+            if text and ("\n" in text or stringWidth(text, font, size) > widths[c] - 2 * CELL_PAD):
+                shown = multiline(text)
+                if hyphenate:
+                    shown = break_after_hyphens(shown, widths[c] - 2 * CELL_PAD, font, size)
+                out.append(Paragraph(shown, head_style if r == 0 else cell_style))
             else:
                 out.append(text)
         data.append(out)
     return Table(data, colWidths=widths, repeatRows=1, splitInRow=SPLIT_IN_ROW.get(), hAlign="LEFT",
                  style=grid_style(True, chosen.regular, size))
+
+
+def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    """The style at `size` points (its leading kept in proportion)."""
+    if size == style.fontSize:
+        return style
+    return ParagraphStyle(f"{style.name}@{size:g}", parent=style, fontSize=size,
+                          leading=style.leading * size / style.fontSize)
+
+
+def _paragraph_table(rows: list[list[Any]], make: Any, avail: float) -> tuple[list[list[Any]], list[float], float]:
+    """Cells made by `make(row, column, size)` (paragraphs, or lists of them) at the largest size at which every
+    word fits its column: (cells, widths, size). Past the smallest size, hyphenated words break after a hyphen."""
+    cells: list[list[Any]] = []
+    for size in SIZES[8.5]:
+        cells = [[make(r, c, size) for c in range(len(row))] for r, row in enumerate(rows)]
+        widths = fitted(cells, avail)
+        if widths is not None:
+            return cells, widths, size
+    widths = _last_resort(cells, avail)
+    return [[_hyphenated(cell, widths[c] - 2 * CELL_PAD) for c, cell in enumerate(row)] for row in cells], widths, size
+
+
+def _hyphenated(cell: Any, room: float) -> Any:
+    """A cell's paragraphs with their words wider than `room` broken after their hyphens."""
+    if isinstance(cell, list):
+        return [_hyphenated(c, room) for c in cell]
+    if not isinstance(cell, Paragraph) or not isinstance(cell.text, str):
+        return cell
+    if not any(stringWidth(w, f, z) > room for w, f, z in words(cell)):
+        return cell
+    style = cell.style
+    return Paragraph(break_after_hyphens(cell.text, room, style.fontName, style.fontSize), style,
+                     bulletText=cell.bulletText)
 
 
 # ------------------------------------------------------------------------------------------- Markdown
@@ -151,12 +196,14 @@ def _markdown(block: TableBlock) -> list[Flowable]:
     ncols = max(len(r) for r in rows)
     rows = [r + [""] * (ncols - len(r)) for r in rows]
     st = styles()
-    texts = [[re.sub(r"<[^>]*>", "", cell) for cell in row] for row in rows]
-    widths = col_widths([list(col) for col in zip(*texts)], frame_size(False)[0], 1.4 * cm)
-    data = [[Paragraph(cell, st["cellhead"] if r == 0 else st["cell"]) for cell in row] for r, row in enumerate(rows)]
+
+    def make(r: int, c: int, size: float) -> Paragraph:
+        return Paragraph(rows[r][c], _sized(st["cellhead"] if r == 0 else st["cell"], size))
+
+    data, widths, size = _paragraph_table(rows, make, frame_size(False)[0])
     return [Spacer(1, 4),
             Table(data, colWidths=widths, repeatRows=1, splitInRow=SPLIT_IN_ROW.get(), hAlign="LEFT",
-                  style=grid_style(True, fonts().regular, 8.5)),
+                  style=grid_style(True, fonts().regular, size)),
             Spacer(1, 6)]
 
 
@@ -169,37 +216,43 @@ def _inlines(cell: Cell) -> list:
 def _word(block: TableBlock) -> list[Flowable]:
     """Cells of paragraphs, spans kept; header rows shaded and repeated on every page."""
     cell_style = styles()["cell"]
-    rows: list[list[Any]] = []
-    texts: list[list[str]] = []               # for column widths
+    blocks: list[list[Any]] = []             # each cell's blocks, "" where a span covers it
     spans: list[tuple] = []
     for r, cells in enumerate(block.rows):
         row: list[Any] = []
-        row_texts: list[str] = []
         for cell in cells:
-            shown = [p for p in (cell_paragraph(b, cell_style) for b in cell.blocks) if p is not None]
             if cell.span > 1:
                 spans.append(("SPAN", (len(row), r), (len(row) + cell.span - 1, r)))
-            row.append(shown or "")
-            row_texts.append(_cell_text(cell) if cell.span == 1 else "")
+            row.append(cell.blocks if cell.span == 1 else ("span", cell.blocks))
             row.extend([""] * (cell.span - 1))
-            row_texts.extend([""] * (cell.span - 1))
-        rows.append(row)
-        texts.append(row_texts)
-    ncols = max((len(row) for row in rows), default=0)
+        blocks.append(row)
+    ncols = max((len(row) for row in blocks), default=0)
     if ncols == 0:
         return []
-    for row, row_texts in zip(rows, texts):
+    for row in blocks:
         row.extend([""] * (ncols - len(row)))
-        row_texts.extend([""] * (ncols - len(row_texts)))
-    widths = col_widths([list(col) for col in zip(*texts)], frame_size(False)[0], 1.6 * cm)
+
+    def make(r: int, c: int, size: float) -> Any:
+        found = blocks[r][c]
+        if isinstance(found, str):
+            return ""
+        spanned = isinstance(found, tuple)
+        shown = [p for p in (cell_paragraph(b, _sized(cell_style, size)) for b in (found[1] if spanned else found))
+                 if p is not None]
+        return _Spanned(shown) if spanned else (shown or "")
+
+    data, widths, size = _paragraph_table(blocks, make, frame_size(False)[0])
+    data = [[list(cell) if isinstance(cell, _Spanned) else cell for cell in row] for row in data]
     extra = list(spans)
     if block.header_rows:
         extra.append(("BACKGROUND", (0, 0), (-1, block.header_rows - 1), colors.HexColor("#e6e6e6")))
     return [Spacer(1, 3),
-            Table(rows, colWidths=widths, repeatRows=block.header_rows, splitInRow=SPLIT_IN_ROW.get(),
-                  hAlign="LEFT", style=grid_style(False, fonts().regular, 8.5, extra)),
+            Table(data, colWidths=widths, repeatRows=block.header_rows, splitInRow=SPLIT_IN_ROW.get(),
+                  hAlign="LEFT", style=grid_style(False, fonts().regular, size, extra)),
             Spacer(1, 8)]
 
 
-def _cell_text(cell: Cell) -> str:
-    return " ".join(plain(b.content) for b in cell.blocks if isinstance(b, (Para, Heading, ListItem)))
+class _Spanned(list):
+    """A cell spanning columns: its words are not counted against the first column alone (the columns it spans
+    share them), so it is measured as nothing."""
+    _sg_measure = (0.0, 0.0, ())

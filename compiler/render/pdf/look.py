@@ -10,11 +10,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from compiler.render.escape import clean
 from compiler.render.escape import markup as esc
 from compiler.render.pdf import running
+from compiler.render.pdf.fit import break_after_hyphens, columns, hyphen_narrow, share, words
 from compiler.render.pdf.flow import Para, Text, plain_text
 from compiler.render.pdf.fonts import body_fonts
 from compiler.render.theme import Theme
@@ -32,6 +34,11 @@ MARGIN_TOP = 2.6 * cm        # the top and bottom 2 cm carry the bundle's stamps
 MARGIN_BOTTOM = 2.6 * cm
 TEXT_W = PAGE_W - 2 * MARGIN_X
 FRAME_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+# A table whose longest words cannot share the width is set smaller, step by step, down to the last: 8.2 pt cells
+# at 6.5 pt. Only past that does a hyphenated word break after a hyphen (compiler.render.pdf.fit).
+TABLE_SCALES = (1.0, 0.94, 0.88, 0.83, 0.79)
+CELL_PAD = 4                 # a table cell's left and right padding
+KV_PAD = 6                   # reportlab's own, which the key-value tables keep
 
 
 def link(anchor: str, label: str, *, plain: bool = False) -> str:
@@ -94,6 +101,7 @@ class Look:
         s["toc3"] = ParagraphStyle("toc3", s["cell"], fontSize=8.6, leading=11, leftIndent=36)
         self.styles = s
         self._cells: dict[tuple[str, str], Paragraph] = {}
+        self._fitted: dict[tuple, tuple[float, tuple[float, ...], bool]] = {}     # a table's content -> its sizing
 
     def p(self, markup: str, style: str = "body") -> Paragraph:
         return Para(markup, self.styles[style])
@@ -114,16 +122,19 @@ class Look:
         """A sub-heading that never sits alone at the foot of a page, without glueing a long table to it."""
         return [CondPageBreak(room), Para(markup, self.styles[style])]
 
-    def table(self, header: list[str], rows: list[list], widths: list[float], *, extra: list | None = None,
-              zebra: bool = True) -> Table:
-        """A table whose every cell is a Paragraph (nothing overflows); header row repeats across pages."""
+    def table(self, header: list[str], rows: list[list], widths: list[float] | None = None, *,
+              extra: list | None = None, zebra: bool = True, width: float = TEXT_W) -> Table:
+        """A table whose every cell is a Paragraph (nothing overflows); header row repeats across pages. Its columns
+        are sized from their content (compiler.render.pdf.fit) to fill `width`, unless `widths` are given and every
+        column's longest word fits them."""
         def cell(v):
             return v if not isinstance(v, str) else self.cell(v)
         data = [[self.cell(h, "th") for h in header]] + [[cell(v) for v in row] for row in rows]
+        data, widths = self.fitted(data, width, CELL_PAD, widths)
         style = [("BACKGROUND", (0, 0), (-1, 0), self.heading),
                  ("VALIGN", (0, 0), (-1, -1), "TOP"),
                  ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.rule),
-                 ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                 ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
                  ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
         if zebra:
             style += [("BACKGROUND", (0, i), (-1, i), self.zebra) for i in range(2, len(data), 2)]
@@ -133,13 +144,88 @@ class Look:
 
     def kv_table(self, rows: list[tuple[str, object]], widths: tuple[float, float], extra: list | None = None) -> Table:
         data = [[self.cell(esc(k), "cell_b"), v if not isinstance(v, str) else self.cell(v)] for k, v in rows]
-        t = Table(data, colWidths=list(widths), hAlign="LEFT", splitInRow=self.split_rows)
+        data, fitted = self.fitted(data, sum(widths), KV_PAD, list(widths))
+        t = Table(data, colWidths=fitted, hAlign="LEFT", splitInRow=self.split_rows)
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.rule),
                                ("BACKGROUND", (0, 0), (0, -1), self.zebra),
                                ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
                               + (extra or [])))
         return t
+
+    def grid(self, data: list[list], widths: list[float], pad: float = KV_PAD, **kw) -> Table:  # noqa: ANN003
+        """A table of cells laid out by hand (`widths` as designed), its columns widened from content only when
+        a word would not fit them."""
+        data, fitted = self.fitted(data, sum(widths), pad, widths)
+        return Table(data, colWidths=fitted, hAlign=kw.pop("hAlign", "LEFT"), splitInRow=self.split_rows, **kw)
+
+    def fitted(self, data: list[list], total: float, pad: float,
+               hints: list[float] | None = None) -> tuple[list[list], list[float]]:
+        """The cells, set smaller when they must be, and column widths summing to `total` in which no word is
+        split: `hints` when every column's longest word fits them, else from the content. Past the smallest size
+        a hyphenated word breaks after a hyphen; only a word wider than its column with no hyphen is cut."""
+        if not data:
+            return data, list(hints or [])
+        key = (total, pad, tuple(hints or ()), tuple(tuple(_identity(c) for c in row) for row in data))
+        known = self._fitted.get(key)
+        if known is not None:                   # laid out again in the next pass: sized as in the last
+            scale, widths, hyphenated = known
+            shown = data if scale == 1.0 else self._scaled(data, scale)
+            if hyphenated:
+                shown = [[self._hyphenated(cell, w - 2 * pad) for cell, w in zip(row, widths)] for row in shown]
+            return shown, list(widths)
+        shown, widths, scale, hyphenated = self._fit(data, total, pad, hints)
+        self._fitted[key] = (scale, tuple(widths), hyphenated)
+        return shown, widths
+
+    def _fit(self, data: list[list], total: float, pad: float,
+             hints: list[float] | None) -> tuple[list[list], list[float], float, bool]:
+        ncols = max(len(row) for row in data)
+        pads = [2 * pad] * ncols
+        shown = data
+        for scale in TABLE_SCALES:
+            shown = data if scale == 1.0 else self._scaled(data, scale)
+            narrow, wide, cells = columns(shown, ncols, pads)
+            if hints is not None and scale == 1.0 and all(n <= h + 1e-6 for n, h in zip(narrow, hints)):
+                return shown, list(hints), scale, False
+            widths = share(narrow, wide, total, cells)
+            if widths is not None:
+                return shown, widths, scale, False
+        narrow = hyphen_narrow(shown, ncols, pads)
+        widths = share(narrow, wide, total, cells) or [total * n / sum(narrow) for n in narrow]
+        return ([[self._hyphenated(cell, widths[c] - pads[c]) for c, cell in enumerate(row)] for row in shown],
+                widths, scale, True)
+
+    def _scaled(self, data: list[list], scale: float) -> list[list]:
+        return [[self._scaled_cell(cell, scale) for cell in row] for row in data]
+
+    def _scaled_cell(self, cell, scale: float):  # noqa: ANN001, ANN202 - a table cell
+        if isinstance(cell, list):
+            return [self._scaled_cell(c, scale) for c in cell]
+        if isinstance(cell, Text):
+            return self.cell(_scale_sizes(cell.markup, scale), self._scaled_style(cell.style, scale))
+        if isinstance(cell, Paragraph) and isinstance(cell.text, str):
+            return Para(_scale_sizes(cell.text, scale), self.styles[self._scaled_style(cell.style, scale)],
+                        bulletText=cell.bulletText)
+        return cell
+
+    def _scaled_style(self, style: ParagraphStyle, scale: float) -> str:
+        name = f"{style.name}@{scale:g}"
+        if name not in self.styles:
+            self.styles[name] = ParagraphStyle(name, style, fontSize=style.fontSize * scale,
+                                               leading=style.leading * scale)
+        return name
+
+    def _hyphenated(self, cell, room: float):  # noqa: ANN001, ANN202 - a table cell
+        """The cell with its words wider than `room` broken after their hyphens."""
+        if isinstance(cell, list):
+            return [self._hyphenated(c, room) for c in cell]
+        markup = cell.markup if isinstance(cell, Text) else getattr(cell, "text", None)
+        if not isinstance(markup, str) or not any(stringWidth(w, f, z) > room for w, f, z in words(cell)):
+            return cell
+        style = cell.style
+        return Para(break_after_hyphens(markup, room, style.fontName, style.fontSize), style,
+                    bulletText=getattr(cell, "bulletText", None))
 
     def chip(self, rag: str | None) -> tuple[Paragraph, colors.Color]:
         """A RAG value as (cell paragraph, cell background)."""
@@ -164,6 +250,23 @@ class Look:
         canv.line(MARGIN_X, PAGE_H - 1.9 * cm, PAGE_W - MARGIN_X, PAGE_H - 1.9 * cm)
         canv.line(MARGIN_X, 1.9 * cm, PAGE_W - MARGIN_X, 1.9 * cm)
         canv.restoreState()
+
+
+def _identity(cell: object) -> object:
+    """What a table cell shows, to know the same table again in the next pass: its markup and style, or itself."""
+    if isinstance(cell, list):
+        return tuple(_identity(c) for c in cell)
+    markup = cell.markup if isinstance(cell, Text) else getattr(cell, "text", None)
+    style = getattr(cell, "style", None)
+    if isinstance(markup, str) and style is not None:
+        return markup, style.name, getattr(cell, "bulletText", None)
+    return id(cell)
+
+
+def _scale_sizes(markup: str, scale: float) -> str:
+    """Markup whose inline font sizes (<font size='7'>) are set `scale` times smaller too."""
+    return re.sub(r"size=(['\"])([0-9.]+)\1", lambda m: f"size={m.group(1)}{float(m.group(2)) * scale:g}{m.group(1)}",
+                  markup)
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:

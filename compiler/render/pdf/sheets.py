@@ -70,8 +70,8 @@ def _words(runs: list[Run]) -> list[tuple[str, Run]]:
 
 
 def wrap_runs(runs: list[Run], width: float) -> list[list[tuple[str, Run, float]]]:
-    """Greedy line breaking of styled runs: [(text, run, width)] a line. A word wider than the line is
-    broken between characters (paths and hashes have no spaces)."""
+    """Greedy line breaking of styled runs: [(text, run, width)] a line. A word wider than the line (paths and
+    hashes have no spaces) is broken after a slash or a hyphen, or between characters when it has neither."""
     lines: list[list[tuple[str, Run, float]]] = [[]]
     used = 0.0
     for word, run in _words(runs):
@@ -86,10 +86,13 @@ def wrap_runs(runs: list[Run], width: float) -> list[list[tuple[str, Run, float]
                 used -= lines[-1].pop()[2]
             lines.append([])
             used = 0.0
-        while w > width:                                  # one unbreakable word longer than the line
+        while w > width:                                  # one word longer than the line: a path, a hash
             cut = len(word)
             while cut > 1 and stringWidth(word[:cut], run.font, run.size) > width - used:
                 cut -= 1
+            after = max(word.rfind("/", 0, cut), word.rfind("-", 0, cut)) + 1
+            if after > 1:                                   # after a folder's slash or a hyphen, where one fits
+                cut = after
             piece = word[:cut]
             lines[-1].append((piece, run, stringWidth(piece, run.font, run.size)))
             lines.append([])
