@@ -20,7 +20,7 @@ from compiler.render.docx.ooxml import Bookmarks, chip
 from compiler.render.docx.ooxml import link as wlink
 from compiler.render.docx.template import image as word_image
 from compiler.render.docx.template import render_template
-from compiler.render.pdf.blocks import section, title_block
+from compiler.render.pdf.blocks import section, sections, title_block
 from compiler.render.pdf.document import document
 from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Story
@@ -55,8 +55,8 @@ def story(view: BoardView) -> Story:
                 rows.append([link(p.anchor, f"<b>{esc(p.id)}</b>"), f"{esc(p.title)}<br/><font color='#505a5f'>"
                              f"{esc(p.service)}</font>", _level_cell(look, p.level, i, 2, extra),
                              esc(p.rag_counts), esc(p.ready), pages.page(p.anchor)])
-            s.append(look.table(["Plan", "Title", "Assurance", "Actions assessed", "Ready to close", "Page"], rows, extra=extra,
-                                zebra=False))
+            s.append(look.table(["Plan", "Title", "Assurance", "Actions assessed", "Ready to close", "Page"], rows,
+                                extra=extra, zebra=False))
         else:
             s.append(look.p("There are no high-risk plans in scope."))
         s.append(look.p(esc(ASSURANCE_RULE), "small"))
@@ -67,15 +67,14 @@ def story(view: BoardView) -> Story:
             s.append(look.kv_table([("Concern (origin)", esc(p.origin)), ("Assurance", level),
                                     ("Why", "; ".join(esc(r) for r in p.reasons))],
                                    (3.4 * cm, TEXT_W - 3.4 * cm), extra=extra))
-            s.append(look.p("Exceptions", "h4"))
+            exceptions = None
             if p.exceptions:
                 rows = [[f"<b>{esc(e.subject)}</b>", esc(e.what), esc(e.detail)] for e in p.exceptions]
-                s.append(look.table(["Subject", "Exception", "Detail"], rows))
-            else:
-                s.append(look.p("No exceptions: no action is red, amber, overdue or overstated, and no error "
-                                "finding is open."))
+                exceptions = [look.table(["Subject", "Exception", "Detail"], rows)]
+            s += sections(look, [(look.sub("Exceptions")[0], exceptions,
+                                  "No exceptions: no action is red, amber, overdue or overstated, and no error "
+                                  "finding is open.")])
             if p.trends:
-                s.append(CondPageBreak(6.5 * cm))
                 s.append(look.p("Trends", "h4"))
             for t in p.trends:
                 caption = f"<b>{esc(t.title)}</b> (linked to {esc(t.actions)}). {esc(t.explanation)}"
@@ -90,7 +89,8 @@ def story(view: BoardView) -> Story:
                              f"<font color='{colour}'><b>{esc(lead)}</b>{':' if rest else ''}{esc(rest)}</font>"])
             if len(rows) > 1:
                 extra.append(("SPAN", (0, 1), (0, len(rows))))
-            s.append(look.table(["Concern", "Action", "Evidence of impact", "Sustained?"], rows, extra=extra, zebra=False))
+            s.append(look.table(["Concern", "Action", "Evidence of impact", "Sustained?"], rows, extra=extra,
+                                zebra=False))
         return s
     return build
 

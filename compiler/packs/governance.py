@@ -9,16 +9,16 @@ Writes `governance-pack.pdf` and `governance-pack.docx` (per the profile's forma
 from __future__ import annotations
 
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
 from compiler.packs.job import BuildJob
 from compiler.render.docx.ooxml import Bookmarks, chip, closure_chip, contents_lines, section_marks
 from compiler.render.docx.template import render_template
-from compiler.render.pdf.blocks import closure_rows, contents, rag_cell, section, title_block
+from compiler.render.pdf.blocks import closure_rows, contents, rag_cell, section, sections, title_block
 from compiler.render.pdf.document import document
 from compiler.render.pdf.layout import Story
 from compiler.render.pdf.look import TEXT_W, Look, esc
-from compiler.render.pdf.pages import Pages
+from compiler.render.pdf.pages import Heading, Pages
 from compiler.views.governance import SECTIONS as GOVERNANCE_SECTIONS
 from compiler.views.governance import GovernanceView, governance_view
 
@@ -38,75 +38,74 @@ def story(g: GovernanceView) -> Story:
                   "evidence disagree, what is overdue, and the questions the Committee may wish to ask.")
         s += contents(look, pages, SECTIONS, g.counts())
 
-        s += section(look, "sec_due", SECTIONS[0][1], rec)
+        def heading(i: int) -> Heading:
+            return section(look, SECTIONS[i][0], SECTIONS[i][1], rec)[-1]
+
+        items: list = []
+        due = None
         if g.due:
             rows = [[f"<b>{esc(r.id)}</b>", esc(r.title), esc(r.owner), esc(r.last_review), esc(r.cadence), esc(r.why)]
                     for r in g.due]
-            s.append(look.table(["Action", "Title", "Owner", "Last review", "Cadence", "Why due"], rows))
-        else:
-            s.append(look.p("No open action is past its review cadence: every one has been reviewed within its "
-                            "plan's review interval."))
+            due = [look.table(["Action", "Title", "Owner", "Last review", "Cadence", "Why due"], rows)]
+        items.append((heading(0), due, "No open action is past its review cadence: every one has been reviewed "
+                                       "within its plan's review interval."))
 
-        head_closures = section(look, "sec_closures", SECTIONS[1][1], rec)
-        if not g.closures:
-            s += head_closures
-            s.append(look.p("No action is completed, closed or declared blue, and no open action passes the "
-                            "closure test yet."))
-        for n, c in enumerate(g.closures):
-            extra: list = []
-            top = [[f"<b>{esc(c.id)}</b>", esc(c.title), look.p("Declared", "cell_b"),
-                     rag_cell(look, c.declared_rag, 0, 3, extra), look.p("Assessed", "cell_b"),
-                     rag_cell(look, c.assessed_rag, 0, 5, extra)]]
-            t = Table([[look.p(v, "cell") if isinstance(v, str) else v for v in row] for row in top],
-                      colWidths=[1.5 * cm, TEXT_W - 8.9 * cm, 1.9 * cm, 1.6 * cm, 2.0 * cm, 1.9 * cm], hAlign="LEFT")
-            t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                   ("LINEABOVE", (0, 0), (-1, 0), 1, look.heading), *extra]))
-            colour = "#00703c" if c.ready else "#d4351c"
-            meta = look.p(f"Owner: {esc(c.owner)} · Status: {esc(c.basis)} · "
-                          f"<font color='{colour}'><b>{esc(c.verdict)}</b></font>", "small")
-            extra2: list = []
-            table = look.table(["Closure test", "Result", "Reason, and the evidence behind it"],
-                               closure_rows(look, c.closure, extra2), extra=extra2, zebra=False)
-            block = [t, Spacer(1, 2), meta, Spacer(1, 3), table, Spacer(1, 10)]
-            if n == 0:                    # the section heading stays with its first closure
-                block = head_closures + block
-            s.append(KeepTogether(block))
+        closures = None
+        if g.closures:
+            closures = []
+            for c in g.closures:
+                extra: list = []
+                top = [[f"<b>{esc(c.id)}</b>", esc(c.title), look.p("Declared", "cell_b"),
+                        rag_cell(look, c.declared_rag, 0, 3, extra), look.p("Assessed", "cell_b"),
+                        rag_cell(look, c.assessed_rag, 0, 5, extra)]]
+                t = look.grid([[look.p(v, "cell") if isinstance(v, str) else v for v in row] for row in top],
+                              [1.5 * cm, TEXT_W - 8.9 * cm, 1.9 * cm, 1.6 * cm, 2.0 * cm, 1.9 * cm])
+                t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                       ("LINEABOVE", (0, 0), (-1, 0), 1, look.heading), *extra]))
+                colour = "#00703c" if c.ready else "#d4351c"
+                meta = look.p(f"Owner: {esc(c.owner)} · Status: {esc(c.basis)} · "
+                              f"<font color='{colour}'><b>{esc(c.verdict)}</b></font>", "small")
+                extra2: list = []
+                table = look.table(["Closure test", "Result", "Reason, and the evidence behind it"],
+                                   closure_rows(look, c.closure, extra2), extra=extra2, zebra=False)
+                closures.append(KeepTogether([t, Spacer(1, 2), meta, Spacer(1, 3), table, Spacer(1, 10)]))
+        items.append((heading(1), closures, "No action is completed, closed or declared blue, and no open action "
+                                            "passes the closure test yet."))
 
-        s += section(look, "sec_disagreements", SECTIONS[2][1], rec)
+        disagreements = None
         if g.disagreements:
             rows, extra = [], []
             for i, d in enumerate(g.disagreements, 1):
                 rows.append([f"<b>{esc(d.id)}</b>", f"{esc(d.title)}<br/><font color='#505a5f'>{esc(d.owner)}</font>",
                              rag_cell(look, d.declared_rag, i, 2, extra), rag_cell(look, d.assessed_rag, i, 3, extra),
                              f"<b>{esc(d.direction)}</b><br/>" + "<br/>".join(esc(r) for r in d.reasons)])
-            s.append(look.table(["Action", "Title and owner", "Declared", "Assessed", "Why they differ"], rows, extra=extra, zebra=False))
-        else:
-            s.append(look.p("Every declared RAG rating agrees with the rating assessed from the evidence."))
+            disagreements = [look.table(["Action", "Title and owner", "Declared", "Assessed", "Why they differ"], rows,
+                                        extra=extra, zebra=False)]
+        items.append((heading(2), disagreements,
+                      "Every declared RAG rating agrees with the rating assessed from the evidence."))
 
-        s += section(look, "sec_overdue", SECTIONS[3][1], rec)
+        overdue = None
         if g.overdue:
             rows = [[f"<b>{esc(o.id)}</b>", esc(o.title), esc(o.owner), esc(o.due), esc(_late(o.days)), esc(o.status)]
                     for o in g.overdue]
-            s.append(look.table(["Action", "Title", "Owner", "Due", "Late by", "Status"], rows))
-        else:
-            s.append(look.p("No action is past its due date."))
+            overdue = [look.table(["Action", "Title", "Owner", "Due", "Late by", "Status"], rows)]
+        items.append((heading(3), overdue, "No action is past its due date."))
 
-        s += section(look, "sec_questions", SECTIONS[4][1], rec)
+        questions = None
         if g.questions:
-            s.append(look.p("Generated from the findings and the evidence: each names the action and the gap, "
-                            "so the answer can be checked at the next meeting.", "small"))
             rows = [[str(n), f"<b>{esc(q.subject)}</b>", esc(q.text), esc(q.rule)]
                     for n, q in enumerate(g.questions, 1)]
-            s.append(look.table(["#", "Subject", "Question", "From"], rows))
-        else:
-            s.append(look.p("No findings call for challenge."))
+            questions = [look.lead("Generated from the findings and the evidence: each names the action and the gap, "
+                                   "so the answer can be checked at the next meeting."),
+                         look.table(["#", "Subject", "Question", "From"], rows)]
+        items.append((heading(4), questions, "No findings call for challenge."))
 
-        s += section(look, "sec_waivers", SECTIONS[5][1], rec)
+        waivers = None
         if g.waivers:
             rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in g.waivers]
-            s.append(look.table(["Rule", "Subject", "Reason given", "Finding waived"], rows))
-        else:
-            s.append(look.p("No findings are waived."))
+            waivers = [look.table(["Rule", "Subject", "Reason given", "Finding waived"], rows)]
+        items.append((heading(5), waivers, "No findings are waived."))
+        s += sections(look, items, last=True)
         return s
     return build
 

@@ -21,7 +21,7 @@ from compiler.packs.job import BuildJob
 from compiler.render.docx.ooxml import Bookmarks, chip
 from compiler.render.docx.ooxml import link as wlink
 from compiler.render.docx.template import render_template
-from compiler.render.pdf.blocks import rag_cell, section, title_block
+from compiler.render.pdf.blocks import rag_cell, section, sections, title_block
 from compiler.render.pdf.document import document
 from compiler.render.pdf.layout import Story
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
@@ -71,23 +71,23 @@ def story(head: Head, owner: OwnerView) -> Story:
                                         f"{esc(x.assessed_rag.capitalize())}", "cell")),
                                     ("Your narrative", esc(x.narrative or "none recorded"))],
                                    (3.6 * cm, TEXT_W - 3.6 * cm), extra=extra))
-            s.append(look.p("What evidence is missing", "h4"))
+            missing = None
             if x.missing:
                 rows = [[esc(m.requirement) + (f"<br/><font color='#505a5f'>{esc(m.note)}</font>" if m.note else ""),
                          f"<b>{m.more}</b>", esc(m.type.replace("_", " ")), esc(m.due), esc(m.what)]
                         for m in x.missing]
-                s.append(look.table(["Requirement", "More needed", "Of type", "By when", "What is needed"], rows))
-            else:
-                s.append(look.p("Nothing: every evidence requirement is met with current evidence."))
-            s.append(look.p("Findings", "h4"))
+                missing = [look.table(["Requirement", "More needed", "Of type", "By when", "What is needed"], rows)]
+            findings = None
             if x.findings:
                 rows = [[f"<b>{esc(f.rule)}</b><br/><font color='{SEVERITY_COLOURS.get(f.severity, '#505a5f')}'>"
                          f"{esc(f.severity)}</font>",
                          f"{esc(f.message)}<br/><font color='#505a5f'><i>Hint: {esc(f.hint)}</i></font>"]
                         for f in x.findings]
-                s.append(look.table(["Rule", "Finding and what to do"], rows))
-            else:
-                s.append(look.p("No findings."))
+                findings = [look.table(["Rule", "Finding and what to do"], rows)]
+            s += sections(look, [
+                (look.sub("What evidence is missing")[0], missing,
+                 "Nothing: every evidence requirement is met with current evidence."),
+                (look.sub("Findings")[0], findings, "No findings.")], last=x is owner.actions[-1])
         return s
     return build
 

@@ -1,6 +1,7 @@
-"""PDF packs laid out for the people who read them: no word split across the lines of a table cell, running heads
-and feet never cut short, exhibit stamps never over an original's own text, exhibit copies named with every
-character a title may keep, chart axes that follow the data.
+"""PDF packs laid out for the people who read them: no word split across the lines of a table cell, no body page
+holding only a section with nothing in it, headings kept with what follows, running heads and feet never cut
+short, exhibit stamps never over an original's own text, exhibit copies named with every character a title may
+keep, chart axes that follow the data.
 
 The demo packs are built once for the module through the command line, and so is a CQC pack of the example
 evidence with fixture files added: a PDF original with text at every edge of its page, and files whose names hold
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Spacer
 
 from compiler import pipeline
 from compiler.cli import cli
@@ -28,7 +30,7 @@ from compiler.packs.names import safe_file_title
 from compiler.packs.profiles import load_profile
 from compiler.render.charts import y_range
 from compiler.render.pdf.layout import lay_out
-from compiler.render.pdf.look import Look, esc
+from compiler.render.pdf.look import FRAME_H, Look, esc
 from compiler.render.theme import load_theme
 from compiler.views.board import board_view
 from compiler.views.common import Head, Options
@@ -43,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 AS_OF = dt.date(2026, 11, 20)
 THEME = load_theme()
+SHEET = "This sheet is bundle page"          # what every exhibit sheet says: the body ends before the first
 KEPT = "2026-10-01 Réunion d'équipe (escalade) 95% & plus; a=b+c #2, été.txt"
 STRIPPED = '2026-10-02 Audit: what went wrong? <draft> | "v2" *final*.txt'
 
@@ -101,6 +104,12 @@ def _pdfs(folder: Path) -> list[Path]:
 def _texts(pdf: Path | bytes) -> list[str]:
     doc = pdfium.PdfDocument(str(pdf) if isinstance(pdf, Path) else pdf)
     return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+
+
+def _body(texts: list[str]) -> list[str]:
+    """The pages before the first exhibit sheet (every page of a pack with no appendices)."""
+    first = next((i for i, text in enumerate(texts) if SHEET in text), len(texts))
+    return texts[:first]
 
 
 # ------------------------------------------------------------------------------------------- split words
@@ -182,11 +191,75 @@ def test_a_table_too_wide_for_its_words_is_set_smaller_not_split():
 
 # -------------------------------------------------------------------------------- pages, headings, sections
 
+def test_no_body_page_holds_fewer_than_25_words(demo, fixture_pack):
+    """Caught before: a page holding only "Findings" / "No findings." (with its running head and stamps)."""
+    thin = {}
+    for pdf in [*_pdfs(demo), *_pdfs(fixture_pack)]:
+        for n, text in enumerate(_body(_texts(pdf)), 1):
+            if len(text.split()) < 25:
+                thin[f"{pdf.name} page {n}"] = " ".join(text.split())
+    assert thin == {}
+
+
 def _head(**kw: str) -> Head:
     values = dict(pack="test", title="Layout test pack", audience="Testers", classification="OFFICIAL",
                   provider="Example Care Ltd", service="Oakview", as_of="20 November 2026",
                   as_of_iso="2026-11-20", prepared_by="sgpack", tool_version="0", plans=[])
     return Head(**{**values, **kw})
+
+
+@pytest.mark.parametrize("style", ["h1", "h2", "h3", "h4", "action"])
+@pytest.mark.parametrize("room", [30, 55, 80, 110])
+def test_every_heading_is_kept_with_the_start_of_what_follows(style, room):
+    """A heading with `room` points left under it on its page: it goes with the table's header and first row."""
+    def story(look: Look, pages, rec) -> list:
+        rows = [[esc(f"row {n}"), esc("text " * 12)] for n in range(1, 30)]
+        return [Spacer(1, FRAME_H - room), look.p(esc("Heading to keep"), style),
+                look.table(["Column", "Words"], rows)]
+
+    pages = _texts(lay_out(_head(), THEME, story).pdf)
+    where = {n for n, text in enumerate(pages) if "Heading to keep" in text}
+    first_row = {n for n, text in enumerate(pages) if "row 1\r\n" in text or "row 1 " in text}
+    assert where == first_row
+
+
+def test_a_heading_is_kept_with_a_chart_block_that_follows_it():
+    def story(look: Look, pages, rec) -> list:
+        block = KeepTogether([Spacer(1, 5 * cm), look.p(esc("chart caption"), "small")])
+        return [Spacer(1, FRAME_H - 3 * cm), *look.sub(esc("Indicator")), block]
+
+    pages = _texts(lay_out(_head(), THEME, story).pdf)
+    assert [n for n, t in enumerate(pages) if "Indicator" in t] == [n for n, t in enumerate(pages) if "caption" in t]
+
+
+@pytest.mark.parametrize("room", [8, 24, 45])
+def test_sections_with_nothing_in_them_never_make_a_page_of_their_own(room):
+    """At the end of a part (a page break follows), empty sections that do not fit fold onto one line, or are
+    left out when not even that fits."""
+    def story(look: Look, pages, rec) -> list:
+        return [Spacer(1, FRAME_H - room),
+                look.empty([(look.sub(esc("Review history"))[0], "No reviews recorded."),
+                            (look.sub(esc("Findings"))[0], "No findings.")], last=True)]
+
+    pages = [" ".join(t.split()) for t in _texts(lay_out(_head(), THEME, story).pdf)]
+    assert len(pages) == 1
+    folded = "Review history: No reviews recorded. Findings: No findings."
+    assert (folded in pages[0]) == (room >= 24) and "No findings" not in pages[0].replace(folded, "")
+
+
+def test_sections_with_nothing_in_them_move_on_with_what_follows():
+    def story(look: Look, pages, rec) -> list:
+        return [Spacer(1, FRAME_H - 20), look.empty([(look.sub(esc("Findings"))[0], "No findings.")]),
+                look.p(esc("What follows them."))]
+
+    pages = [" ".join(t.split()) for t in _texts(lay_out(_head(), THEME, story).pdf)]
+    assert len(pages) == 2 and "Findings No findings. What follows them." in pages[1]
+
+
+def test_the_governance_pack_keeps_each_section_heading_with_its_first_lines(demo):
+    texts = [" ".join(t.split()) for t in _texts(demo / "governance" / "governance-pack.pdf")]
+    heading = [n for n, t in enumerate(texts) if "Challenge questions Generated from the findings" in t]
+    assert heading and "# Subject Question From 1" in texts[heading[0]]
 
 
 # ---------------------------------------------------------------------------------------- heads and stamps

@@ -10,7 +10,7 @@ from __future__ import annotations
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from compiler.render.pdf.blocks import cover
+from compiler.render.pdf.blocks import cover, sections
 from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Story
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
@@ -48,13 +48,13 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
     story.append(look.table(["Plan", "Service", "Risk", "Actions", "Status", "Assessed RAG", "Overdue", "Ready"],
                             rows))
 
-    story += look.sub("Indicators", "h2")
+    indicators = None
     if c.indicators:
         rows = [[f"<b>{esc(i.title)}</b><br/><font color='#505a5f'>{esc(i.plan_id)} · {esc(i.actions)}</font>",
                  esc(i.latest_period), esc(i.latest_value) + (f" {esc(i.unit)}" if i.unit not in ("count", "value")
                                                               else ""),
                  esc(i.target) or "—", esc(i.signal)] for i in c.indicators]
-        story.append(look.table(["Indicator", "Latest period", "Latest value", "Target", "SPC signal"], rows))
+        indicators = [look.table(["Indicator", "Latest period", "Latest value", "Target", "SPC signal"], rows)]
         for i in c.indicators:
             block: list = [look.p(f"<b>{esc(i.title)}</b>", "h3")]
             if i.png:
@@ -66,31 +66,31 @@ def _contract(c: ContractView, look: Look, rec: dict) -> list:
                 quarter += f"; total {esc(i.quarter_total)}"
             block += [look.p(esc(i.explanation), "small"), look.p(f"Latest quarter: {quarter}.", "small"),
                       look.p(f"Source data: {esc(i.source)}.", "small"), Spacer(1, 6)]
-            story.append(KeepTogether(block))
-    else:
-        story.append(look.p("No indicators are linked to these plans' actions."))
+            indicators.append(KeepTogether(block))
 
-    story += look.sub("Actions overdue", "h2")
+    overdue = None
     if c.overdue:
         rows = [[f"<b>{esc(o.id)}</b>", esc(o.title), esc(o.owner), esc(o.due), esc(o.days), esc(o.status),
                  esc(RAG_WORDS.get(o.assessed_rag, "—"))] for o in c.overdue]
-        story.append(look.table(["Action", "Title", "Owner", "Due", "Days over", "Status", "Assessed"], rows))
-    else:
-        story.append(look.p("No action is overdue."))
+        overdue = [look.table(["Action", "Title", "Owner", "Due", "Days over", "Status", "Assessed"], rows)]
 
-    story += look.sub("Closures and the evidence behind them", "h2")
+    closures = None
     if c.closures:
+        closures = []
         for cl in c.closures:
-            story.append(look.p(f"<b>{esc(cl.id)}</b>\u2002{esc(cl.title)} — <i>{esc(cl.state)}</i>", "h4"))
+            closures.append(look.p(f"<b>{esc(cl.id)}</b>\u2002{esc(cl.title)} — <i>{esc(cl.state)}</i>", "h4"))
             rows = [[esc(name), f"<font color='{RESULT_COLOURS.get(result, '#505a5f')}'><b>{esc(result)}</b></font>",
                      esc(reason)] for name, result, reason in cl.criteria]
-            story.append(look.table(["Closure test", "Result", "Reason"], rows, zebra=False))
+            closures.append(look.table(["Closure test", "Result", "Reason"], rows, zebra=False))
             if cl.evidence:
                 rows = [[f"{esc(e.title)}<br/><font color='#505a5f' size='7'>{esc(e.id)}</font>", esc(e.date)]
                         for e in cl.evidence]
-                story.append(look.table(["Evidence behind the closure", "Date"], rows))
-    else:
-        story.append(look.p("No action is closed or ready to close."))
+                closures.append(look.table(["Evidence behind the closure", "Date"], rows))
+    story += sections(look, [
+        (look.sub("Indicators", "h2")[0], indicators, "No indicators are linked to these plans' actions."),
+        (look.sub("Actions overdue", "h2")[0], overdue, "No action is overdue."),
+        (look.sub("Closures and the evidence behind them", "h2")[0], closures,
+         "No action is closed or ready to close.")])
 
     story += look.sub("Remedial action plan (PAMMS format)", "h2")
     rows = [[esc(r.issue), f"<b>{esc(r.id)}</b> {esc(r.action)}", esc(r.person), esc(r.timeline),

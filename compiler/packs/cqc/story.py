@@ -11,9 +11,9 @@ from __future__ import annotations
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
-from compiler.render.pdf.blocks import cover
+from compiler.render.pdf.blocks import cover, sections
 from compiler.render.pdf.flow import Para
 from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Part, Story
@@ -173,7 +173,10 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
             else:
                 story.append(look.p(esc(block.text)))
 
-    story += look.sub("Evidence required", "h4")
+    def heading(text: str) -> Para:
+        return look.sub(text, "h4")[0]
+
+    required = None
     if a.requirements:
         rows, extra = [], []
         for i, r in enumerate(a.requirements, 1):
@@ -183,44 +186,41 @@ def _action(a: ActionView, look: Look, pages: Pages, rec: dict[str, int]) -> lis
                 ex += "<br/><font color='#d4351c'>unreadable: " + esc(", ".join(r.unreadable)) + "</font>"
             colour = "#00703c" if r.status == "met" else "#d4351c"
             rows.append([req, esc(r.counts), f"<font color='{colour}'><b>{esc(r.status_text)}</b></font>", ex])
-        story.append(look.table(["Requirement", "Found", "Status", "Exhibits"], rows, extra=extra))
-    else:
-        story.append(look.p("No evidence requirements declared."))
+        required = [look.table(["Requirement", "Found", "Status", "Exhibits"], rows, extra=extra)]
 
-    story += look.sub("Closure test", "h4")
     rows, extra = [], []
     for i, c in enumerate(a.closure, 1):
         result = look.cell(esc(c.result.upper() if c.result != "n/a" else "n/a"), "cell_chip")
         rows.append([esc(c.name), result, esc(c.reason), pages.refs(c.exhibits)])
         extra.append(("BACKGROUND", (1, i), (1, i), look.result.get(c.result, look.grey)))
-    story.append(look.table(["Criterion", "Result", "Reason", "Exhibits"], rows, extra=extra, zebra=False))
-    story += [Spacer(1, 4), look.p("Ready to close on evidence: <b>" + ("yes" if a.closure_ready else "no") + "</b>",
-                                   "small")]
+    closure = [look.table(["Criterion", "Result", "Reason", "Exhibits"], rows, extra=extra, zebra=False),
+               Spacer(1, 4), look.p("Ready to close on evidence: <b>" + ("yes" if a.closure_ready else "no") + "</b>",
+                                    "small")]
+    items = [(heading("Evidence required"), required, "No evidence requirements declared."),
+             (heading("Closure test"), closure, "")]
 
     charts = [c for c in a.charts if c.png is not None]     # drawn by the pack; a view without images has none
     if charts:
-        story += look.sub("Indicators" if len(charts) > 1 else "Indicator", "h4", room=9 * cm)
-    for chart in charts:
-        img = image(chart.png, TEXT_W, 9 * cm)
-        caption = f"<b>{esc(chart.title)}</b>. {esc(chart.explanation)}"
-        if chart.exhibit is not None:
-            caption += f" Source data: {pages.exhibit(chart.exhibit.number, chart.exhibit.anchor)}."
-        story.append(KeepTogether([img, Spacer(1, 4), look.p(caption, "small"), Spacer(1, 6)]))
+        shown = []
+        for chart in charts:
+            img = image(chart.png, TEXT_W, 9 * cm)
+            caption = f"<b>{esc(chart.title)}</b>. {esc(chart.explanation)}"
+            if chart.exhibit is not None:
+                caption += f" Source data: {pages.exhibit(chart.exhibit.number, chart.exhibit.anchor)}."
+            shown.append(KeepTogether([img, Spacer(1, 4), look.p(caption, "small"), Spacer(1, 6)]))
+        items.append((heading("Indicators" if len(charts) > 1 else "Indicator"), shown, ""))
 
-    story += look.sub("Review history", "h4")
+    reviews = None
     if a.reviews:
         rows = [[esc(r.date), esc(r.forum), esc(r.rag), esc(r.narrative)] for r in a.reviews]
-        story.append(look.table(["Date", "Forum", "RAG", "Review"], rows))
-    else:
-        story.append(look.p("No reviews recorded."))
-
-    story += look.sub("Findings", "h4")
+        reviews = [look.table(["Date", "Forum", "RAG", "Review"], rows)]
+    findings = None
     if a.findings:
         rows = [[esc(f.rule), _severity(f.severity), _finding_text(f)] for f in a.findings]
-        story.append(look.table(["Rule", "Severity", "Finding"], rows))
-    else:
-        story.append(look.p("No findings."))
-    return story
+        findings = [look.table(["Rule", "Severity", "Finding"], rows)]
+    items += [(heading("Review history"), reviews, "No reviews recorded."),
+              (heading("Findings"), findings, "No findings.")]
+    return story + sections(look, items, last=True)          # the next action starts on a page of its own
 
 
 def _severity(sev: str) -> str:
@@ -265,9 +265,10 @@ def _actions(items: list, first: bool, look: Look, pages: Pages, rec: dict[str, 
 
 
 def _index(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
-    story: list = [Heading("Evidence index", look.styles["h1"], "sec_index", rec)]
+    """The evidence index, on pages of its own; with no exhibits, a line at the top of the gap report's page."""
     if not view.exhibits:
-        return story + [look.p("No exhibits."), PageBreak()]
+        return [look.empty([(Heading("Evidence index", look.styles["h1"], "sec_index", rec), "No exhibits.")])]
+    story: list = [Heading("Evidence index", look.styles["h1"], "sec_index", rec)]
     rows = []
     for e in view.exhibits:
         span = pages.span(e.number)
@@ -288,22 +289,27 @@ def _index(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def _gaps(view: CqcView, look: Look, rec: dict[str, int]) -> list:
-    story: list = [Heading("Gap report", look.styles["h1"], "sec_gaps", rec)]
+def _gaps(view: CqcView, look: Look, rec: dict[str, int], *, top: bool = True) -> list:
+    """The gap report, unreadable evidence, personal data warnings and waivers, each section with nothing in it
+    a line. Waivers with something in them start a page of their own; with nothing, they end this one.
+    `top`: the gap report starts its page (else it follows the empty evidence index)."""
     gaps = sorted(view.gaps, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    found = None
     if gaps:
         rows = [[_severity(f.severity), esc(f.rule), esc(f.subject), _finding_text(f), esc(f.location)]
                 for f in gaps]
-        story.append(look.table(["Severity", "Rule", "Subject", "Finding", "Location"], rows))
-    else:
-        story.append(look.p("No findings."))
-    story += look.sub("Unreadable evidence", "h3")
+        found = [look.table(["Severity", "Rule", "Subject", "Finding", "Location"], rows)]
+    unreadable = None
     if view.unreadable:
         rows = [[esc(i), esc(p), esc(r)] for i, p, r in view.unreadable]
-        story.append(look.table(["Evidence", "File", "Reason"], rows))
-    else:
-        story.append(look.p("Every evidence item could be read."))
-    return story + _personal_data(view, look, rec) + [PageBreak()]
+        unreadable = [look.table(["Evidence", "File", "Reason"], rows)]
+    items = [(Heading("Gap report", look.styles["h1" if top else "h1_next"], "sec_gaps", rec), found, "No findings."),
+             (look.sub("Unreadable evidence", "h3")[0], unreadable, "Every evidence item could be read."),
+             *_personal_data(view, look, rec)]
+    if not view.waivers:
+        items.append((Heading("Waivers", look.styles["h1_next"], "sec_waivers", rec), None, "No waivers."))
+        return sections(look, items, last=True) + [PageBreak()]
+    return sections(look, items, last=True) + [PageBreak()] + _waivers(view, look, rec)
 
 
 def _personal_data(view: CqcView, look: Look, rec: dict[str, int]) -> list:
@@ -311,28 +317,21 @@ def _personal_data(view: CqcView, look: Look, rec: dict[str, int]) -> list:
     each value masked (compiler.privacy.pack_scan); left out when the pack was not scanned."""
     if view.personal_data is None:
         return []
-    story: list = [CondPageBreak(4 * cm),
-                   Heading("Personal data warnings", look.styles["h2"], "sec_personal_data", rec)]
+    heading = Heading("Personal data warnings", look.styles["h2"], "sec_personal_data", rec)
     if not view.personal_data:
-        return story + [look.p("No personal data was found in this pack's text or exhibits.")]
-    story.append(look.p(
-        "For the compliance officer: this pack holds personal data. Check each item is needed before the pack "
-        "is shared; values are masked here.", "small"))
+        return [(heading, None, "No personal data was found in this pack's text or exhibits.")]
     rows = [[esc(h.file), esc(h.location), esc(h.kind) + (f"<br/><font color='#505a5f'>{esc(h.detail)}</font>"
                                                            if h.detail else ""), esc(h.masked)]
             for h in view.personal_data]
-    story.append(look.table(["File", "Location", "Kind", "Value (masked)"], rows))
-    return story
+    return [(heading, [look.lead("For the compliance officer: this pack holds personal data. Check each item is "
+                                 "needed before the pack is shared; values are masked here."),
+                       look.table(["File", "Location", "Kind", "Value (masked)"], rows)], "")]
 
 
 def _waivers(view: CqcView, look: Look, rec: dict[str, int]) -> list:
-    story: list = [Heading("Waivers", look.styles["h1"], "sec_waivers", rec)]
-    if view.waivers:
-        rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in view.waivers]
-        story.append(look.table(["Rule", "Subject", "Reason", "Finding waived"], rows))
-    else:
-        story.append(look.p("No waivers."))
-    return story + [PageBreak()]
+    rows = [[esc(f.rule), esc(f.subject), esc(f.waiver_reason or ""), esc(f.message)] for f in view.waivers]
+    return [Heading("Waivers", look.styles["h1"], "sec_waivers", rec),
+            look.table(["Rule", "Subject", "Reason", "Finding waived"], rows), PageBreak()]
 
 
 def _appendices(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) -> list:
@@ -349,7 +348,7 @@ def _appendices(view: CqcView, look: Look, pages: Pages, rec: dict[str, int]) ->
 
 def parts(view: CqcView, theme_key: str) -> list[Part]:
     """The body in parts: the front (cover, contents, summary), the actions ACTIONS_PER_PART at a time, the
-    evidence index, and the back (gap report, waivers, the list of appendices)."""
+    evidence index (when there are exhibits), and the back (gap report, waivers, the list of appendices)."""
     def front(look: Look, pages: Pages, rec: dict[str, int]) -> list:
         return _cover(view, look, rec) + _contents(view, look, rec, pages) + _summary(view, look, rec)[:-1]
 
@@ -357,7 +356,9 @@ def parts(view: CqcView, theme_key: str) -> list[Part]:
         return _index(view, look, pages, rec)[:-1]
 
     def back(look: Look, pages: Pages, rec: dict[str, int]) -> list:
-        return _gaps(view, look, rec) + _waivers(view, look, rec) + _appendices(view, look, pages, rec)
+        # with no exhibits the index is one line, at the top of the gap report's page rather than a page alone
+        front = [] if view.exhibits else _index(view, look, pages, rec)
+        return front + _gaps(view, look, rec, top=bool(view.exhibits)) + _appendices(view, look, pages, rec)
 
     def actions(items: list, first: bool) -> Story:
         return lambda look, pages, rec: _actions(items, first, look, pages, rec)
@@ -371,7 +372,8 @@ def parts(view: CqcView, theme_key: str) -> list[Part]:
     parts = [Part(inputs_key("front", view, theme_key), front)]
     parts += [Part(inputs_key("actions", i == 0, chunk, running, theme_key), actions(chunk, i == 0))
               for i, chunk in enumerate(chunks)]
-    parts.append(Part(inputs_key("index", view.exhibits, running, theme_key), index))
+    if view.exhibits:
+        parts.append(Part(inputs_key("index", view.exhibits, running, theme_key), index))
     listed = [(e.anchor, e.number, e.title) for e in view.exhibits]
     parts.append(Part(inputs_key("back", view.gaps, view.unreadable, view.personal_data, view.waivers, listed, running,
                                   theme_key), back))

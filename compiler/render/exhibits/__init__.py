@@ -18,6 +18,7 @@ from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus.flowables import Flowable
 
 from compiler.render.escape import clean
+from compiler.render.pdf.keep import KeepsStarts
 from evidence_store.document import (MARGIN_X, MARGIN_Y, Attachments, CodeBlock, Document, Heading,
                                      Image, KeyValues, LineBlock, ListItem, Paragraph, Remark, Rule, Table)
 from evidence_store.limits import DEFAULT_LIMITS, Limits
@@ -126,16 +127,20 @@ def _story(doc: Document, notes: list[str]) -> list[Flowable]:
     return story
 
 
+class _Document(KeepsStarts, SimpleDocTemplate):
+    """An exhibit's pages: a heading kept with the start of what follows it, as in the body."""
+
+
 def _build(story: list[Flowable], *, title: str, wide: bool,
            retry: tuple[type[Exception], ...] = ()) -> tuple[bytes, int]:
     """The story on A4 pages; exceptions in `retry` propagate, any other layout failure is an ExhibitError."""
     if not story:
         story = [note("[this file has no text to show]")]
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4) if wide else A4,
-                            leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_Y,
-                            bottomMargin=MARGIN_Y, title=clean(_one_line(title, 300)), author="",
-                            subject="", creator="sgpack", invariant=1)
+    doc = _Document(buffer, pagesize=landscape(A4) if wide else A4,
+                    leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_Y,
+                    bottomMargin=MARGIN_Y, title=clean(_one_line(title, 300)), author="",
+                    subject="", creator="sgpack", invariant=1)
     try:
         doc.build(story)
     except retry:

@@ -1,5 +1,5 @@
-"""Blocks every pack's PDF is built from: the cover, a short pack's title block, section headings,
-contents lines, RAG chips and the four-part closure test table."""
+"""Blocks every pack's PDF is built from: the cover, a short pack's title block, section headings, runs of
+sections some of which may have nothing to show, contents lines, RAG chips and the four-part closure test table."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from compiler.render.pdf.images import image
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
@@ -66,6 +66,25 @@ def _logo(look: Look, room: float) -> list:
 def section(look: Look, anchor: str, heading: str, rec: dict) -> list:
     style = ParagraphStyle("rep_section", look.styles["h2"], spaceBefore=14, spaceAfter=6)
     return [Spacer(1, 4), Heading(esc(heading), style, anchor, rec)]
+
+
+def sections(look: Look, items: list[tuple[Flowable, list | None, str]], *, last: bool = False) -> list:
+    """Sections in order: (heading, what it shows, or None when it has nothing, what it says then). Sections with
+    nothing to show next to each other are kept together (keep.EmptySections); `last`: a page break or the end of
+    the document follows the last of them, so a run of them at the end never lands on a page of its own."""
+    out: list = []
+    run: list[tuple[Flowable, str]] = []
+    for heading, shown, empty in items:
+        if shown is None:
+            run.append((heading, empty))
+            continue
+        if run:
+            out.append(look.empty(run))
+            run = []
+        out += [heading, *shown]
+    if run:
+        out.append(look.empty(run, last=last))
+    return out
 
 
 def contents(look: Look, pages: Pages, sections: list[tuple[str, str]], counts: dict[str, int] | None = None) -> list:

@@ -21,7 +21,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from compiler.gcpolicy import young_collections_only
-from compiler.render.pdf.look import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, TEXT_W, Look
+from compiler.render.pdf.keep import EmptySections, KeepsStarts
+from compiler.render.pdf.look import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, SPLIT_ROW_MIN, TEXT_W, Look
 from compiler.render.pdf.pages import Heading, PageMap, PageMark, Pages
 from compiler.render.theme import Theme
 
@@ -142,17 +143,17 @@ def _read_part(value: dict, pdf: bytes | None) -> _Laid:
 
 def _lay_out_part(head: Head, look: Look, part: Part, pages: Pages, *, dry: bool, split_rows: bool) -> _Laid:
     """One part, once. Table rows move whole to the next page; only when a row is taller than a page is the
-    part laid out again with rows allowed to split where a page ends."""
-    recording = pages.recording()
-    look.split_rows = 1 if split_rows else 0
-    try:
-        pdf, count, rec = _render_pass(head, look, part, recording, dry=dry)
-    except LayoutError:
-        if split_rows:
-            raise
-        look.split_rows = 1
+    part laid out again with rows allowed to split where a page ends, into parts of three lines or more, and
+    only when even that cannot be done, anywhere."""
+    for rows in ((SPLIT_ROW_MIN, 1) if split_rows else (0, SPLIT_ROW_MIN, 1)):
+        look.split_rows = rows
         recording = pages.recording()
-        pdf, count, rec = _render_pass(head, look, part, recording, dry=dry)
+        try:
+            pdf, count, rec = _render_pass(head, look, part, recording, dry=dry)
+            break
+        except LayoutError:
+            if rows == 1:
+                raise
     return _Laid(pdf=None if dry else pdf, pages=count, anchors=rec, seen=recording.seen)
 
 
@@ -162,13 +163,13 @@ def _skip_draw(*args, **kwargs) -> None:
 
 class _Frame(Frame):
     """The body frame. In a dry pass (layout only: its PDF is thrown away) flowables are placed but not drawn,
-    except the headings and marks, which record the page they land on. Placing is what decides the pages, so a
-    dry pass records the same pages a drawn pass would."""
+    except the headings and marks, which record the page they land on, and empty sections, which hold headings.
+    Placing is what decides the pages, so a dry pass records the same pages a drawn pass would."""
 
     dry = False
 
     def _add(self, flowable, canv, trySplit=0):  # noqa: ANN001 - reportlab's own signature
-        if not self.dry or isinstance(flowable, (Heading, PageMark)):
+        if not self.dry or isinstance(flowable, (Heading, PageMark, EmptySections)):
             return super()._add(flowable, canv, trySplit)
         slots = flowable.__dict__          # not setattr: a Drawing refuses attributes it does not declare
         slots["drawOn"] = _skip_draw
@@ -180,14 +181,18 @@ class _Frame(Frame):
     add = _add          # Frame binds `add = _add` to its own method: the document calls `add`
 
 
+class _Document(KeepsStarts, BaseDocTemplate):
+    """A body document: headings kept with the start of what follows (compiler.render.pdf.keep)."""
+
+
 def _render_pass(head: Head, look: Look, part: Part, pages: Pages, *,
                  dry: bool = False) -> tuple[bytes, int, dict[str, int]]:
     rec: dict[str, int] = {}
     out = io.BytesIO()
-    doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-                          bottomMargin=MARGIN_BOTTOM, title=head.title, author="",
-                          creator=f"sgpack {head.tool_version}", producer=f"sgpack {head.tool_version}", subject="",
-                          invariant=1)
+    doc = _Document(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                    bottomMargin=MARGIN_BOTTOM, title=head.title, author="",
+                    creator=f"sgpack {head.tool_version}", producer=f"sgpack {head.tool_version}", subject="",
+                    invariant=1)
     frame = _Frame(MARGIN_X, MARGIN_BOTTOM, TEXT_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     frame.dry = dry

@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from compiler.render.escape import clean
 from compiler.render.escape import markup as esc
@@ -19,6 +19,7 @@ from compiler.render.pdf import running
 from compiler.render.pdf.fit import break_after_hyphens, columns, hyphen_narrow, share, words
 from compiler.render.pdf.flow import Para, Text, plain_text
 from compiler.render.pdf.fonts import body_fonts
+from compiler.render.pdf.keep import EmptySections
 from compiler.render.theme import Theme
 from compiler.views.words import RAG_SHORT
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from compiler.views.common import Head
 
 __all__ = ["Look", "esc", "link", "fit", "PAGE_W", "PAGE_H", "MARGIN_X", "MARGIN_TOP", "MARGIN_BOTTOM", "TEXT_W",
-           "FRAME_H"]
+           "FRAME_H", "SPLIT_ROW_MIN"]
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 2.0 * cm
@@ -37,6 +38,9 @@ FRAME_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 # A table whose longest words cannot share the width is set smaller, step by step, down to the last: 8.2 pt cells
 # at 6.5 pt. Only past that does a hyphenated word break after a hyphen (compiler.render.pdf.fit).
 TABLE_SCALES = (1.0, 0.94, 0.88, 0.83, 0.79)
+# Where table rows may split at a page's end (reportlab's splitInRow), neither part of a row, nor what is left of
+# the table, is less than this high (points: three lines of a cell): no page holds two lines of a row's end.
+SPLIT_ROW_MIN = 40
 CELL_PAD = 4                 # a table cell's left and right padding
 KV_PAD = 6                   # reportlab's own, which the key-value tables keep
 
@@ -57,7 +61,7 @@ class Look:
         fonts = body_fonts(theme.font, theme.font_bold)
         self.font, self.bold, self.italic, self.mono = fonts.regular, fonts.bold, fonts.italic, fonts.mono
         self.logo = theme.logo_png               # the provider's logo, top right of every cover, or None
-        self.split_rows = 0          # 1 only when a table row is taller than a page (see _lay_out_part)
+        self.split_rows = 0          # SPLIT_ROW_MIN only when rows may split (see layout._lay_out_part)
         c = theme.colours
         self.text = colors.HexColor(c.get("text", "#1d1d1b"))
         self.heading = colors.HexColor(c.get("heading", "#003a5d"))
@@ -83,17 +87,19 @@ class Look:
         s["th"] = ParagraphStyle("th", s["cell"], fontName=self.bold, textColor=colors.white)
         s["h1"] = ParagraphStyle("h1", base, fontName=self.bold, fontSize=19, leading=24, textColor=self.heading,
                                  spaceBefore=0, spaceAfter=12, keepWithNext=1)
+        s["h1_next"] = ParagraphStyle("h1_next", s["h1"], spaceBefore=18)      # an h1 that does not start a page
         s["h2"] = ParagraphStyle("h2", base, fontName=self.bold, fontSize=14.5, leading=18, textColor=self.heading,
                                  spaceBefore=6, spaceAfter=6, keepWithNext=1)
         s["h3"] = ParagraphStyle("h3", base, fontName=self.bold, fontSize=11.5, leading=15, textColor=self.heading,
-                                 spaceBefore=4, spaceAfter=6)
+                                 spaceBefore=4, spaceAfter=6, keepWithNext=1)
         s["action"] = ParagraphStyle("action", base, fontName=self.bold, fontSize=12.5, leading=16.5,
                                      textColor=colors.white, backColor=self.heading, borderPadding=(6, 6, 6, 6),
                                      leftIndent=6, rightIndent=6,
                                      spaceBefore=6, spaceAfter=14, keepWithNext=1)
         s["h4"] = ParagraphStyle("h4", base, fontName=self.bold, fontSize=10.5, leading=14, textColor=self.heading,
-                                 spaceBefore=10, spaceAfter=4)
+                                 spaceBefore=10, spaceAfter=4, keepWithNext=1)
         s["bullet"] = ParagraphStyle("bullet", base, leftIndent=14, bulletIndent=3)
+        s["folded"] = ParagraphStyle("folded", base, spaceBefore=6)        # empty sections said on one line
         s["toc0"] = ParagraphStyle("toc0", s["cell"], fontName=self.bold, fontSize=10, leading=13)
         s["toc0r"] = ParagraphStyle("toc0r", s["toc0"], alignment=TA_RIGHT)
         s["toc1"] = ParagraphStyle("toc1", s["cell"], fontSize=9.2, leading=12, leftIndent=12)
@@ -118,9 +124,23 @@ class Look:
             para = self._cells[key] = Para(markup, st) if text is None else Text(markup, text, st)
         return para
 
-    def sub(self, markup: str, style: str = "h4", room: float = 3.2 * cm) -> list:
-        """A sub-heading that never sits alone at the foot of a page, without glueing a long table to it."""
-        return [CondPageBreak(room), Para(markup, self.styles[style])]
+    def sub(self, markup: str, style: str = "h4") -> list:
+        """A sub-heading: kept with the start of what follows it (every heading style is; see keep.KeepStart)."""
+        return [Para(markup, self.styles[style])]
+
+    def lead(self, markup: str, style: str = "small") -> Paragraph:
+        """A paragraph introducing what follows it, kept with it as a heading is."""
+        para = Para(markup, self.styles[style])
+        para.keepWithNext = 1
+        return para
+
+    def empty(self, sections: list[tuple[Flowable, str]], *, last: bool = False) -> EmptySections:
+        """Sections with nothing to show: (heading, what it says instead, as markup). `last`: a page break or the
+        end of the document follows, so where they do not fit they fold onto one line or are left out."""
+        pairs = [(heading, self.p(text)) for heading, text in sections]
+        folded = " ".join(f"<b>{heading.text.rstrip(':')}:</b> {text}" for heading, text in sections
+                          if isinstance(getattr(heading, "text", None), str))
+        return EmptySections(pairs, Para(folded, self.styles["folded"]), last=last)
 
     def table(self, header: list[str], rows: list[list], widths: list[float] | None = None, *,
               extra: list | None = None, zebra: bool = True, width: float = TEXT_W) -> Table:
