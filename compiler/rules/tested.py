@@ -271,7 +271,7 @@ class _NearestIds:
     """SG305's "did you mean": the id difflib would pick (get_close_matches, n=1: the highest ratio of at least
     0.6, the greater id on a tie), looked for among the few ids that share the most character triples with the one
     written, found through an index of triples made once per check. Comparing every broken link with every id
-    cost 24 of a 27 s check on a 6,000-file folder; this costs a few hundred comparisons a link, whatever the folder.
+    cost 24 of a 27 s check on a 6,000-file folder; this costs a few dozen comparisons a link, whatever the folder.
 
     Only candidates are compared, so an id that shares few triples with the one written but scores higher with
     difflib is missed: it happens when a whole word is left out and another id happens to be nearer by difflib's
@@ -280,7 +280,7 @@ class _NearestIds:
 
     CUTOFF = 0.6           # difflib.get_close_matches' default
     BUDGET = 3000          # index entries read for a link, the rarest triples first
-    POOL = 64              # ids ranked by every triple they share (more on a tie, at most MAX_POOL)
+    POOL = 32              # ids ranked by every triple they share (more on a tie, at most MAX_POOL)
     CANDIDATES = 8         # ids compared by difflib (more on a tie)
     MAX_POOL = 2048
 
@@ -300,9 +300,12 @@ class _NearestIds:
                 break
             read += size
             shared.update(self.index[gram])
-        pool = _best(((count, n) for n, count in shared.items()), self.POOL, self.MAX_POOL)
-        ranked = _best(((len(grams & _triples(self.ids[n])), n) for _, n in pool), self.CANDIDATES, self.MAX_POOL)
-        return _closest(wanted, [self.ids[n] for _, n in ranked], self.CUTOFF)
+        pool = _best(shared, self.POOL, self.MAX_POOL)
+        every: dict[int, int] = {}           # all the triples each shares (one is an id's when it is in the id, marked)
+        for n in pool:
+            marked = f"\x02{self.ids[n]}\x03"
+            every[n] = sum(gram in marked for gram in grams)
+        return _closest(wanted, [self.ids[n] for n in _best(every, self.CANDIDATES, self.MAX_POOL)], self.CUTOFF)
 
 
 def _triples(text: str) -> set[str]:
@@ -312,14 +315,15 @@ def _triples(text: str) -> set[str]:
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
-def _best(scored: Iterable[tuple[int, int]], k: int, most: int) -> list[tuple[int, int]]:
-    """The k highest (score, n), and any tied with the k-th (at most `most`, lowest n first)."""
-    scored = list(scored)
-    top = heapq.nlargest(k, scored)
-    if len(top) < k:
-        return top
-    floor = top[-1][0]
-    return sorted((p for p in scored if p[0] >= floor), key=lambda p: (-p[0], p[1]))[:most]
+def _best(scores: dict[int, int], k: int, most: int) -> list[int]:
+    """The k with the highest scores, and any tied with the k-th (at most `most`, the highest, lowest n first)."""
+    kept = list(scores)
+    if len(kept) > k:
+        floor = heapq.nlargest(k, scores.values())[-1]
+        kept = [n for n in kept if scores[n] >= floor]
+    if len(kept) > most:
+        kept = sorted(kept, key=lambda n: (-scores[n], n))[:most]
+    return kept
 
 
 def _closest(wanted: str, candidates: list[str], cutoff: float) -> str | None:
