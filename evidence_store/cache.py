@@ -282,6 +282,18 @@ class EvidenceCache:
         except sqlite3.Error as exc:
             self._failed(exc)
 
+    def latest(self, kind: str, version: str) -> str | None:
+        """The key of the entry of this kind and version written last, or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT sha256 FROM entries WHERE kind = ? AND version = ? "
+                                  "ORDER BY rowid DESC LIMIT 1", (kind, version)).fetchone()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
+        return row[0] if row is not None and isinstance(row[0], str) else None
+
     def prefetch(self, kind: str, version: str, shas: list[str]) -> None:
         """Look up many entries of one kind and version at once; get() then answers from memory
         (until release()), so a warm scan makes a few queries instead of one per file."""

@@ -13,7 +13,8 @@ from .index import OutsideIndex, index_entries, read_index
 from .isolate import ISOLATED, Outcome, pool_for
 from .limits import Limits
 from .links import TableRequest, Vocabulary, mention_pattern, text_links
-from .metadata import MetaSource, Resolved, check_keys, resolve, slug
+from .ids import Draft, again, assign_ids, fresh
+from .metadata import MetaSource, Resolved, check_keys, resolve
 from .model import Catalogue, EvidenceItem
 from .paths import CHANGED, display_name, read_checked, settle
 from .readers import READERS, ReadResult, Unreadable
@@ -37,8 +38,9 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
 
     With a `cache` (evidence_store.cache.open_cache), files read before are not read again: what
     reading gave is looked up by content hash, and the hash of a file whose size, mtime and ctime
-    are unchanged is not computed again. Metadata is resolved afresh whenever anything it comes
-    from changed; when nothing did, the catalogue built last time is used (evidence_store.snapshot).
+    are unchanged is not computed again. When nothing the catalogue is made of changed, the catalogue
+    built last time is used whole; otherwise the items of the files whose own inputs did not change
+    are taken from it, and only the others are read and resolved again (evidence_store.snapshot).
     `surveyed`: this folder's survey (evidence_store.survey) with this cache and limits, when one
     was taken already; the scan records in it the hash of each file as read (`used`)."""
     found = surveyed or survey(folder, limits=limits, cache=cache)
@@ -62,6 +64,7 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
     reuse = ScanCache(found.cache, root, limits, wanted, found.started) if found.cache is not None else None
     try:
         hashes = found.hashes
+        earlier, shared, taken, keys = None, "", {}, [None] * len(files)
         if reuse is not None:
             whole = found.key(made_of)
             catalogue = snapshot.load(reuse.cache, whole, shown, root, made_of) if whole else None
@@ -71,17 +74,38 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
                 reuse.flush()
                 found.used = list(hashes)
                 return catalogue
-            reuse.prefetch([(file_format(e.rel), sha) for e, sha in zip(files, hashes) if sha is not None])
-        outcomes = _read_all(files, limits, progress, reuse, hashes)
-        drafts = [_item(entry, outcome, index, index_notes, found.sidecars.get(entry.rel), limits, vocab, pattern,
-                        reuse, outside, as_of) for entry, outcome in zip(files, outcomes)]
-        catalogue = Catalogue(root=shown, items=_assign_ids(drafts), problems=problems)
+            # something changed: the items of the files that did not are taken from the latest catalogue
+            shared = snapshot.context(shown, root, limits, made_of, [index_notes, outside.label if outside else None])
+            earlier = snapshot.previous(reuse.cache, shown, root, made_of, shared)
+            if earlier is not None:
+                kept = dict(zip(earlier.keys, zip(earlier.catalogue.items, earlier.candidates)))
+                keys = [_file_key(found, n, sha, index, outside, reuse) for n, sha in enumerate(hashes)]
+                taken = {n: kept[key] for n, key in enumerate(keys) if key in kept}
+        todo = [n for n in range(len(files)) if n not in taken]
         if reuse is not None:
-            if not (any(outcome.transient for outcome in outcomes) or found.unsettled()):
-                found.used = [outcome.sha256 or None for outcome in outcomes]
+            reuse.prefetch([(file_format(files[n].rel), hashes[n]) for n in todo if hashes[n] is not None])
+        outcomes = dict(zip(todo, _read_all([files[n] for n in todo], limits, progress, reuse,
+                                            [hashes[n] for n in todo], len(taken), len(files))))
+        drafts: list[Draft] = []
+        for n, entry in enumerate(files):
+            if n in taken:
+                item, candidate = taken[n]
+                drafts.append(Draft(item.path, candidate, again(item)))
+            else:
+                drafts.append(fresh(*_item(entry, outcomes[n], index, index_notes, found.sidecars.get(entry.rel),
+                                           limits, vocab, pattern, reuse, outside, as_of)))
+        items = assign_ids(drafts)
+        catalogue = Catalogue(root=shown, items=items, problems=problems)
+        if reuse is not None:
+            if not (any(outcome.transient for outcome in outcomes.values()) or found.unsettled()):
+                found.used = [items[n].sha256 or None if n in taken else outcomes[n].sha256 or None
+                              for n in range(len(files))]
                 whole = found.key(made_of, found.used)
-                if whole:
-                    snapshot.store(reuse.cache, whole, shown, root, made_of, catalogue)
+                keys = [keys[n] if n in taken else _file_key(found, n, sha, index, outside, reuse)
+                        for n, sha in enumerate(found.used)]
+                if whole and None not in keys:
+                    snapshot.store(reuse.cache, whole, shown, root, made_of, catalogue, keys,
+                                   [draft.candidate for draft in drafts], shared, earlier)
             reuse.flush()
     finally:
         if reuse is not None:
@@ -89,16 +113,30 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
     return catalogue
 
 
+def _file_key(found: Survey, n: int, sha: str | None, index: dict[str, dict], outside: OutsideIndex | None,
+              reuse: ScanCache) -> str | None:
+    """The key of what the n-th file's item is made of (snapshot.file_key), or None when its hash is not known."""
+    entry = found.files[n]
+    fmt = file_format(entry.rel)
+    held = snapshot.content_of(entry, sha, found.limits, lambda fmt: READERS.get(fmt) is not None, file_format)
+    if held is None:
+        return None
+    entries = [index.get(entry.rel), outside.entries.get(entry.rel) if outside is not None else None]
+    return snapshot.file_key(entry, [*held, reuse.version(fmt)], found.sidecars.get(entry.rel), found.meta, entries)
+
+
 # ------------------------------------------------------------------------------------------- reading
 
 def _read_all(files: list[Entry], limits: Limits, progress: Callable[[int, int], None] | None,
-              reuse: ScanCache | None = None, known: list[str | None] | None = None) -> list[Outcome]:
+              reuse: ScanCache | None = None, known: list[str | None] | None = None, done: int = 0,
+              total: int | None = None) -> list[Outcome]:
     """Hash and read every file: PDF/DOCX/XLSX in child processes (time and memory limits), the rest here.
-    A file whose bytes were read before (same hash, same reader version) is taken from the cache."""
+    A file whose bytes were read before (same hash, same reader version) is taken from the cache.
+    `done` of `total` files are done already (progress counts on from there)."""
     outcomes: list[Outcome | None] = [None] * len(files)
     known = known or [None] * len(files)
+    total = len(files) if total is None else total
     pool = pool_for(limits)
-    done = 0
 
     def finish(pairs: list[tuple[object, Outcome]]) -> None:
         nonlocal done
@@ -111,7 +149,7 @@ def _read_all(files: list[Entry], limits: Limits, progress: Callable[[int, int],
                 reuse.store(file_format(files[index].rel), held.sha256, held.result, held.reason)
             done += 1
             if progress is not None:
-                progress(done, len(files))
+                progress(done, total)
 
     try:
         for index, entry in enumerate(files):
@@ -324,48 +362,3 @@ def _table(fields: dict, resolved: Resolved, result: ReadResult, request: TableR
     if table.period_end and "period_end" not in fields:       # the last period the series covers
         fields["period_end"] = table.period_end
         resolved.provenance["period_end"] = "the table's latest period"
-
-
-def _assign_ids(drafts: list[tuple[dict, Resolved]]) -> list[EvidenceItem]:
-    """Ids given in metadata first (a clash: the later item keeps its slug), then unique slugs."""
-    taken: dict[str, str] = {}
-    chosen: list[str | None] = []
-    for fields, resolved in drafts:
-        if resolved.id_candidate:
-            value, label = resolved.id_candidate
-            if value in taken:
-                resolved.provenance["id"] = (f"default: slug of path ({label} gave id {value!r}, "
-                                             f"already used by {taken[value]})")
-                chosen.append(None)
-                continue
-            taken[value] = fields["path"]
-            resolved.provenance["id"] = label
-            chosen.append(value)
-        else:
-            chosen.append(None)
-    items = []
-    for (fields, resolved), value in zip(drafts, chosen):
-        if value is None:
-            base = slug(fields["path"])
-            value, n = base, 1
-            while value in taken:
-                n += 1
-                value = f"{base}-{n}"
-            taken[value] = fields["path"]
-            why = resolved.provenance.get("id")
-            if why is None:
-                why = "default: slug of path" + (f" (made unique with -{n})" if n > 1 else "")
-            elif n > 1:
-                why = why.replace("default: slug of path (", f"default: slug of path, made unique with -{n} (")
-            resolved.provenance["id"] = why
-        provenance = {k: resolved.provenance[k] for k in sorted(resolved.provenance, key=_prov_order)}
-        items.append(EvidenceItem(id=value, links=resolved.links, provenance=provenance, **fields))
-    items.sort(key=lambda item: item.path)
-    return items
-
-
-_ORDER = ("id", "type", "title", "date", "period_end", "service", "author", "tags", "notes")
-
-
-def _prov_order(key: str) -> int:
-    return _ORDER.index(key) if key in _ORDER else len(_ORDER)

@@ -65,6 +65,10 @@ class Shelf(Generic[T]):
         if self.on:
             self.cache.drop(self.kind, key, self.version)
 
+    def latest(self) -> str | None:
+        """The key of the entry of this kind and version last kept (for a shelf whose entries replace each other)."""
+        return self.cache.latest(self.kind, self.version) if self.on else None
+
     def prefetch(self, keys: Iterable[str]) -> None:
         """Ask for many keys at once; `find` then answers them from memory."""
         if self.on:

@@ -15,6 +15,7 @@ import evidence_store.cache as cache_module
 from evidence_store import scan, yamlsafe
 from evidence_store.cache import open_cache
 from evidence_store.paths import name_problem
+from evidence_store.scancache import ScanCache
 
 scan_module = importlib.import_module("evidence_store.catalogue")
 survey_module = importlib.import_module("evidence_store.survey")
@@ -103,3 +104,21 @@ def test_a_warm_scan_opens_no_evidence_file_and_stats_each_once(folder, tmp_path
     with open_cache(tmp_path / "cache") as cache:
         assert scan(folder, {"RP-01"}, cache=cache) == plain
     assert [p.rsplit("/", 1)[-1] for p in opened] == ["0 note.md.meta.yaml"]     # metadata is read every time
+
+
+def test_a_scan_after_one_file_changed_asks_the_cache_about_that_file_only(folder, tmp_path, monkeypatch):
+    """The other files' items come from the latest catalogue: what reading them gave is not looked up again."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    for n in range(60):
+        write(folder / "notes" / f"{n:03d} note.txt", f"RP-{n:02d} reviewed\n")
+    with open_cache(tmp_path / "cache") as cache:
+        scan(folder, {"RP-01", "RP-02"}, cache=cache)
+    write(folder / "notes" / "007 note.txt", "RP-02 reviewed again\n")
+    asked: list[str] = []
+    outcome = ScanCache.outcome
+    monkeypatch.setattr(ScanCache, "outcome", lambda self, fmt, sha: asked.append(sha) or outcome(self, fmt, sha))
+    with open_cache(tmp_path / "cache") as cache:
+        again = scan(folder, {"RP-01", "RP-02"}, cache=cache)
+    assert again == scan(folder, {"RP-01", "RP-02"})
+    assert [i.path for i in again.items if i.sha256 in asked] == ["notes/007 note.txt"] and len(asked) == 1
+    assert [link.target for link in again.items[7].links] == ["RP-02"]
