@@ -5,7 +5,7 @@ Run from the repository root:  python templates/make_templates.py
 The output is committed and deterministic (fixed zip times and order, fixed core properties),
 so re-running it on an unchanged script changes nothing. The template holds layout only:
 named styles a provider can restyle in Word (Title, Heading 1–4, "Pack Table", "Small",
-"TOC 1/2", RAG chip character styles "Rag Red/Amber/Green/Blue/None", "Internal Link"),
+"TOC 1-4", RAG chip character styles "Rag Red/Amber/Green/Blue/None", "Internal Link"),
 A4 pages, a header with the classification and a one-line footer "page X of Y" (PAGE / NUMPAGES
 fields), and the docxtpl tags that lay out the pack. Every value — and every link, bookmark and chip —
 is prepared by the pack units (compiler/packs/<pack>); `{{r x }}` marks a prepared run-level object.
@@ -94,12 +94,12 @@ def _styles(doc) -> None:
     paragraph_style("Cover Label", size=12, bold=True).font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
     figure = paragraph_style("Figure", keep=True)
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for level, indent in ((1, 0), (2, 6)):
+    for level, indent in ((1, 0), (2, 6), (3, 12), (4, 18)):
         # contents lines are links to their sections, with no page numbers (the PDF's are not the document's)
         toc = paragraph_style(f"TOC {level}", bold=level == 1)
         toc.paragraph_format.left_indent = Mm(indent)
         toc.paragraph_format.space_after = Pt(2)
-        # Word's built-in "toc 1/2" (id TOC1/TOC2), so Word treats them as its own contents styles
+        # Word's built-in "toc 1-4" (ids TOC1-TOC4), so Word treats them as its own contents styles
         toc.element.find(qn("w:name")).set(qn("w:val"), f"toc {level}")
         toc.element.attrib.pop(qn("w:customStyle"), None)
     for name in ("Header", "Footer"):
@@ -311,8 +311,12 @@ def cqc(doc) -> None:
     b.tag("for c in contents")
     b.tag("if c.level == 1")
     b.p("{{r c.line }}", "toc 1")
-    b.tag("else")
+    b.tag("elif c.level == 2")
     b.p("{{r c.line }}", "toc 2")
+    b.tag("elif c.level == 3")
+    b.p("{{r c.line }}", "toc 3")
+    b.tag("else")
+    b.p("{{r c.line }}", "toc 4")
     b.tag("endif")
     b.tag("endfor")
     b.p("Each entry links to its section. The exhibits are the appendices of the PDF bundle "
@@ -341,10 +345,16 @@ def cqc(doc) -> None:
     # Actions by key question and quality statement
     b.p("{{r sec.sec_actions }}", "Heading 1")
     b.tag("for g in groups")
-    b.p("{{ g.name }}", "Heading 2")
+    b.p("{{r g.heading }}", "Heading 2")
     b.tag("for st in g.statements")
-    b.p("{{ st.name }}", "Heading 3")
     hint = "{% if f.hint %}Hint: {{ f.hint }}{% endif %}"
+    b.p("{{r st.heading }}", "Heading 3")
+    b.tag("if st.references")
+    b.p("Actions shown in full under another quality statement that also address this one:", "Small")
+    b.tag("for r in st.references")
+    b.p("{{r r.line }}")
+    b.tag("endfor")
+    b.tag("endif")
     b.tag("for a in st.actions")
     b.p("{{r a.heading }}", "Heading 4")
     b.pairs([("Plan", "{{ a.plan }}", "Service", "{{ a.service }}"), ("Kind", "{{ a.kind }}", "Risk", "{{ a.risk }}"),

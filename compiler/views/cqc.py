@@ -1,5 +1,8 @@
 """The CQC pack's view: cover, summary, actions by key question, evidence index, gap report, waivers.
 
+Actions are grouped by their own quality statements (the action's, else its plan's), under their key
+question: shown in full under the first, and named with where to find them under each of the others.
+
 Plain, pre-formatted values, no logic left for templates. Every string is user text or text made
 from it: renderers escape it for their format and never treat it as markup or template code.
 Charts are data (`ChartData`): the pack draws them in its theme and puts the images in `png`.
@@ -19,6 +22,7 @@ from compiler.views.provenance import exhibit_basis
 from compiler.views.words import (CLOSURE_PARTS, KIND_WORDS, RAG_WORDS, REQ_STATUS_WORDS, STATUS_WORDS, Block,
                                   anchor_for, long_date, narrative_blocks, owner_shown, requirement_label,
                                   short_date)
+from compiler.vocab import vocab
 
 # The pack's sections, in order: (bookmark anchor, heading). The PDF bookmarks, the Word bookmarks and the
 # contents use these names, so they agree.
@@ -96,15 +100,27 @@ class ActionView:
 
 
 @dataclass(frozen=True)
+class ReferenceView:
+    """An action that addresses a quality statement but is shown in full under another: where it is."""
+    id: str
+    title: str
+    anchor: str                     # the action's, where it is shown in full
+    shown_under: str                # "Safe › Safeguarding"
+
+
+@dataclass(frozen=True)
 class StatementView:
     name: str
-    actions: list[ActionView]
+    actions: list[ActionView]       # shown in full here: this is the first of their quality statements
+    anchor: str = ""
+    references: list[ReferenceView] = field(default_factory=list)   # shown in full under another statement
 
 
 @dataclass(frozen=True)
 class GroupView:
     name: str                       # key question
     statements: list[StatementView]
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,46 @@ def action_view(action: Action, plan: Plan, result: ActionResult, pack: Pack) ->
         findings=findings)
 
 
+def key_question_name(key_question: str) -> str:
+    """"Safe", "Well-led": CQC's name of a key question (its id is the name in lower case, "_" for "-")."""
+    return key_question.replace("_", "-").capitalize()
+
+
+def statements_of(action: Action, plan: Plan, placed: dict[str, str]) -> list[str]:
+    """The quality statements an action is shown under: its own, else its plan's; the first is where it is
+    shown in full. An action whose plan names none stays where the pack placed it (`placed`: action id ->
+    statement id)."""
+    known = vocab().quality_statements
+    return [s for s in dict.fromkeys(plan.quality_statements_of(action)) if s in known] or [placed[action.id]]
+
+
+def statement_groups(pack: Pack, views: dict[str, ActionView]) -> list[GroupView]:
+    """Key question -> quality statement -> the actions shown there in full and those referred to, in the
+    framework's order, then pack order."""
+    statements = vocab().quality_statements
+    placed = {a: st.id for kq in pack.groups for st in kq.statements for a in st.actions}
+    plans = {p.id: p for p in pack.assessment.plans if p.id in pack.plans}
+    actions = {a.id: (a, p) for p in plans.values() for a in p.actions}
+    full: dict[str, list[ActionView]] = {}
+    references: dict[str, list[ReferenceView]] = {}
+    for action_id in pack.actions:
+        action, plan = actions[action_id]
+        first, *others = statements_of(action, plan, placed)
+        full.setdefault(first, []).append(views[action_id])
+        key_question, name = statements[first]
+        shown = ReferenceView(action.id, action.title, views[action_id].anchor,
+                              f"{key_question_name(key_question)} \u203a {name}")
+        for other in others:
+            references.setdefault(other, []).append(shown)
+    groups = []
+    for kq in vocab().key_questions:
+        members = [StatementView(name, full.get(sid, []), anchor_for("qs", sid), references.get(sid, []))
+                   for sid, (q, name) in statements.items() if q == kq and (sid in full or sid in references)]
+        if members:
+            groups.append(GroupView(key_question_name(kq), members, anchor_for("kq", kq)))
+    return groups
+
+
 def cqc_view(pack: Pack, options: Options) -> CqcView:
     assessment = pack.assessment
     plans = {p.id: p for p in assessment.plans if p.id in pack.plans}
@@ -220,8 +276,7 @@ def cqc_view(pack: Pack, options: Options) -> CqcView:
     for action_id in pack.actions:
         action, plan = actions[action_id]
         views[action_id] = action_view(action, plan, assessment.action(action_id), pack)
-    groups = [GroupView(kq.name, [StatementView(st.name, [views[a] for a in st.actions]) for st in kq.statements])
-              for kq in pack.groups]
+    groups = statement_groups(pack, views)
     summary = [SummaryRow(id=v.id, anchor=v.anchor, title=v.title, owner=v.owner, risk=v.risk, due=v.due,
                           declared_rag=v.declared_rag, assessed_rag=v.assessed_rag, closure_ready=v.closure_ready,
                           overdue=assessment.action(v.id).overdue)

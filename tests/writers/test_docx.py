@@ -120,8 +120,9 @@ def test_contents_lines_are_links_with_no_page_numbers(ctx, pages, rendered):
     body = part(rendered, "word/document.xml")
     toc = [p for p in body.iter(f"{{{W}}}p")
            if p.find("w:pPr/w:pStyle", NS) is not None
-           and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") in ("TOC1", "TOC2")]
-    headings = {a: h for a, h in CQC_SECTIONS} | {a.anchor: f"{a.id} {a.title}" for a in ctx.actions}
+           and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") in ("TOC1", "TOC2", "TOC3", "TOC4")]
+    headings = {a: h for a, h in CQC_SECTIONS} | {a.anchor: f"{a.id} {a.title}" for a in ctx.actions} | \
+        {g.anchor: g.name for g in ctx.groups} | {st.anchor: st.name for g in ctx.groups for st in g.statements}
     seen = []
     for p in toc:
         link = p.find(".//w:hyperlink", NS)
@@ -129,7 +130,11 @@ def test_contents_lines_are_links_with_no_page_numbers(ctx, pages, rendered):
         assert link.find(".//w:tab", NS) is None
         assert text_of(p) == headings[anchor], (anchor, text_of(p))      # the PDF's page is not written in
         seen.append(anchor)
-    ordered = [a.anchor for g in ctx.groups for st in g.statements for a in st.actions]
+    ordered = []            # each key question, then each of its statements and the actions shown in full under it
+    for g in ctx.groups:
+        ordered.append(g.anchor)
+        for st in g.statements:
+            ordered += [st.anchor] + [a.anchor for a in st.actions]
     sections = [a for a, _ in CQC_SECTIONS]
     assert seen == sections[:2] + ordered + sections[2:]
 

@@ -18,7 +18,7 @@ from compiler.render.pdf.bundle import BodyRecipe, Bundle, ExhibitInput, Laid, j
 from compiler.render.pdf.join import Mark
 from compiler.render.pdf.pages import PageMap
 from compiler.render.theme import Theme
-from compiler.views.cqc import SECTIONS, CqcView, cqc_view
+from compiler.views.cqc import SECTIONS, CqcView, StatementView, cqc_view
 from evidence_store.cache import EvidenceCache
 from evidence_store.isolate import close_readers
 from evidence_store.shelf import Shelf, code_version, file_digest, inputs_key
@@ -43,15 +43,23 @@ def recipe(view: CqcView) -> BodyRecipe:
 
 
 def outline(view: CqcView, pm: PageMap) -> list[Mark]:
-    """The bundle's bookmarks: cover, contents, each section, each action and each exhibit."""
+    """The bundle's bookmarks: cover, contents, each section, each key question, quality statement and the
+    actions shown in full under it, and each exhibit."""
     def mark(title: str, anchor: str) -> Mark:
         return Mark(title, pm.anchors[anchor])
+
+    def statement(st: StatementView) -> Mark:
+        node = mark(st.name, st.anchor)
+        node.children = [mark(f"{a.id} {a.title}", a.anchor) for a in st.actions]
+        return node
 
     marks = [mark("Cover", "cover"), mark("Contents", "contents")]
     for anchor, name in SECTIONS:
         node = mark(name, anchor)
         if anchor == "sec_actions":
-            node.children = [mark(f"{a.id} {a.title}", a.anchor) for a in view.actions]
+            node.children = [mark(g.name, g.anchor) for g in view.groups]
+            for kq, group in zip(node.children, view.groups):
+                kq.children = [statement(st) for st in group.statements]
         elif anchor == "sec_appendices":
             node.children = [mark(f"{row.number} {row.title}", row.anchor) for row in view.exhibits
                              if row.anchor in pm.anchors]

@@ -3,10 +3,15 @@ waivers and the list of appendices, in parts the layout engine lays out and keep
 
 Page references come from the previous pass's record; every link points at a private `sgpack:<anchor>`
 URI that the joiner turns into a GoTo destination. All user text goes through `esc()` before it reaches
-Paragraph markup, so `<img src=...>`, `{{ }}` and `<script>` print as typed. Longer than the house ~400
-lines because each section's layout lives here, next to the others it shares helpers with.
+Paragraph markup, so `<img src=...>`, `{{ }}` and `<script>` print as typed.
+
+Longer than the house 400 lines because each section's layout lives here, next to the others it shares
+helpers with.
 """
 from __future__ import annotations
+
+import dataclasses
+from typing import NamedTuple
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
@@ -19,7 +24,7 @@ from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Part, Story
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
 from compiler.render.pdf.pages import Heading, Pages
-from compiler.views.cqc import SECTIONS, ActionView, CqcView
+from compiler.views.cqc import SECTIONS, ActionView, CqcView, StatementView
 from compiler.views.words import RAG_WORDS
 from evidence_store.shelf import inputs_key
 
@@ -41,10 +46,10 @@ def _contents(view: CqcView, look: Look, rec: dict[str, int], pages: Pages) -> l
     for anchor, name in SECTIONS:
         entries.append((0, anchor, esc(name)))
         if anchor == "sec_actions":
-            for gi, group in enumerate(view.groups, 1):
-                entries.append((1, f"kq_{gi}", esc(group.name)))
-                for si, st in enumerate(group.statements, 1):
-                    entries.append((2, f"qs_{gi}_{si}", esc(st.name)))
+            for group in view.groups:
+                entries.append((1, group.anchor, esc(group.name)))
+                for st in group.statements:
+                    entries.append((2, st.anchor, esc(st.name)))
                     for a in st.actions:
                         entries.append((3, a.anchor, f"<b>{esc(a.id)}</b>\u2002{esc(a.title)}"))
     rows = []
@@ -242,23 +247,59 @@ def _finding_text(f) -> str:
 ACTIONS_PER_PART = 40
 
 
-def _action_items(view: CqcView) -> list[tuple[int, int, int, str, str, ActionView]]:
-    """(key question no., statement no., action no. in its statement, key question, statement, action)."""
-    return [(gi, si, ai, group.name, st.name, a) for gi, group in enumerate(view.groups, 1)
-            for si, st in enumerate(group.statements, 1) for ai, a in enumerate(st.actions)]
+class _Item(NamedTuple):
+    """One step of the actions section: a quality statement's heading and references (with its key question's
+    heading when it is the first of it), or one action shown in full."""
+    key_question: tuple[str, str] | None     # (heading, anchor): the first statement of a key question
+    statement: StatementView | None          # its heading and its references
+    action: ActionView | None
 
 
-def _actions(items: list, first: bool, look: Look, pages: Pages, rec: dict[str, int]) -> list:
-    """Some of the actions section's actions, each on a page of its own; `first`: the section starts here."""
+def _action_items(view: CqcView) -> list[_Item]:
+    """The actions section in order: each statement's heading and references, then the actions shown in full
+    under it, the first of them with the heading so that no part ends on a heading."""
+    items: list[_Item] = []
+    for group in view.groups:
+        for si, st in enumerate(group.statements):
+            kq = (group.name, group.anchor) if si == 0 else None
+            head = dataclasses.replace(st, actions=[])
+            items.append(_Item(kq, head, st.actions[0] if st.actions else None))
+            items += [_Item(None, None, a) for a in st.actions[1:]]
+    return items
+
+
+def _references(st: StatementView, look: Look, pages: Pages) -> list:
+    """Where each action that addresses this statement, shown in full under another, is: "RP-02 — see Safe ›
+    Safeguarding, p. 14", its title below."""
+    if not st.references:
+        return []
+    story: list = [look.p("Actions shown in full under another quality statement that also address this one:",
+                          "small")]
+    for r in st.references:
+        story.append(look.p(f"{link(r.anchor, f'<b>{esc(r.id)}</b>')} \u2014 see {esc(r.shown_under)}, "
+                            f"p.\u00a0{link(r.anchor, pages.page(r.anchor))}"
+                            f"<br/><font size='8' color='#505a5f'>{esc(r.title)}</font>"))
+    return story + [Spacer(1, 6)]
+
+
+def _actions(items: list[_Item], first: bool, look: Look, pages: Pages, rec: dict[str, int]) -> list:
+    """Some of the actions section's items; an action starts a page of its own, a statement that shows no action
+    in full is followed on its page by the next. `first`: the section starts here."""
     story: list = [Heading(esc(SECTIONS[1][1]), look.styles["h1"], "sec_actions", rec)] if first else []
-    for n, (gi, si, ai, group_name, statement_name, a) in enumerate(items):
-        if n:
+    shown = False                           # an action is shown in full on the page being filled
+    for item in items:
+        if shown:
             story.append(PageBreak())
-        if ai == 0:
-            if si == 1:
-                story.append(Heading(f"Key question: {esc(group_name)}", look.styles["h2"], f"kq_{gi}", rec))
-            story.append(Heading(f"Quality statement: {esc(statement_name)}", look.styles["h3"], f"qs_{gi}_{si}", rec))
-        story += _action(a, look, pages, rec)
+        if item.key_question:
+            name, anchor = item.key_question
+            story.append(Heading(f"Key question: {esc(name)}", look.styles["h2"], anchor, rec))
+        if item.statement:
+            st = item.statement
+            story.append(Heading(f"Quality statement: {esc(st.name)}", look.styles["h3"], st.anchor, rec))
+            story += _references(st, look, pages)
+        if item.action:
+            story += _action(item.action, look, pages, rec)
+        shown = item.action is not None
     if first and not items:
         story.append(look.p("No actions in this pack."))
     return story

@@ -73,9 +73,11 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
         sections[anchor] = marks.wrap(anchor, heading)
         if anchor == "sec_actions":
             for group in view.groups:
+                contents.append({"level": 2, "line": link(group.anchor, run(group.name, LINK_STYLE))})
                 for statement in group.statements:
+                    contents.append({"level": 3, "line": link(statement.anchor, run(statement.name, LINK_STYLE))})
                     for a in statement.actions:
-                        contents.append({"level": 2, "line": link(a.anchor, run(f"{a.id} {a.title}", LINK_STYLE))})
+                        contents.append({"level": 4, "line": link(a.anchor, run(f"{a.id} {a.title}", LINK_STYLE))})
 
     def action(a) -> dict[str, Any]:
         charts = []
@@ -103,8 +105,14 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
             "findings": [_finding(f, action_anchors) for f in a.findings],
         }
 
-    groups = [{"name": g.name,
-               "statements": [{"name": s.name, "actions": [action(a) for a in s.actions]} for s in g.statements]}
+    def reference(r) -> dict[str, Any]:  # noqa: ANN001 - a ReferenceView
+        # no page number: Word lays out its own pages; the action's id links to it
+        return {"line": link(r.anchor, r.id) + run(f" \u2014 see {r.shown_under}") + line_break() + run(r.title)}
+
+    groups = [{"name": g.name, "heading": marks.wrap(g.anchor, g.name),
+               "statements": [{"name": s.name, "heading": marks.wrap(s.anchor, s.name),
+                               "references": [reference(r) for r in s.references],
+                               "actions": [action(a) for a in s.actions]} for s in g.statements]}
               for g in view.groups]
 
     exhibits = [{"number": marks.wrap(e.anchor, e.number), "title": e.title, "type": e.type,

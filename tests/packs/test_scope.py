@@ -1,0 +1,137 @@
+"""Each pack covers what its recipient asked for, through builds of the bundled example. The CQC pack shows an
+action under its own quality statements, in full under the first and named with its page under each other."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from lxml import etree
+
+from compiler import pipeline
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANS = ROOT / "examples" / "plans"
+EVIDENCE = ROOT / "examples" / "evidence"
+AS_OF = dt.date(2026, 11, 20)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ACTIONS = "Actions by key question and quality statement"
+
+
+# ------------------------------------------------------------------------------------------ reading packs
+
+def pdf_pages(path: Path) -> list[str]:
+    doc = pdfium.PdfDocument(str(path))
+    return [re.sub(r"\s+", " ", doc[i].get_textpage().get_text_range()) for i in range(len(doc))]
+
+
+def bookmarks(path: Path) -> list[tuple[list[str], int]]:
+    """Every bookmark as (its titles from the top, the 1-based page it opens)."""
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages, 1)}
+        found: list[tuple[list[str], int]] = []
+
+        def walk(items, above: list[str]) -> None:
+            for item in items:
+                found.append((above + [item.title], pages[item.destination[0].objgen]))
+                walk(item.children, above + [item.title])
+
+        with pdf.open_outline() as outline:
+            walk(outline.root, [])
+    return found
+
+
+def docx_paragraphs(path: Path) -> list[etree._Element]:
+    with zipfile.ZipFile(path) as archive:
+        return list(etree.fromstring(archive.read("word/document.xml")).iter(f"{W}p"))
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+# ------------------------------------------------------------------------------------------ the CQC pack
+
+@pytest.fixture(scope="module")
+def cqc(tmp_path_factory) -> Path:
+    folder, _ = pipeline.build([PLANS], EVIDENCE, "cqc", as_of=AS_OF, out=tmp_path_factory.mktemp("scope") / "cqc")
+    return folder
+
+
+def shown_in_full(marks: list[tuple[list[str], int]]) -> dict[str, tuple[str, str, int]]:
+    """{action id: (key question, quality statement, page)} from the bookmarks of the actions section."""
+    shown: dict[str, tuple[str, str, int]] = {}
+    for titles, page in marks:
+        if titles[0] == ACTIONS and len(titles) == 4:
+            action = titles[3].split()[0]
+            assert action not in shown, f"{action} is shown in full twice"
+            shown[action] = (titles[1], titles[2], page)
+    return shown
+
+
+def test_actions_are_shown_under_their_own_quality_statements(cqc) -> None:
+    pdf = cqc / "cqc-pack.pdf"
+    texts, shown = pdf_pages(pdf), shown_in_full(bookmarks(pdf))
+    # the first of an action's own statements, else of its plan's; each of the 16 shown in full once
+    assert len(shown) == 16
+    assert shown["RH-03"][:2] == ("Safe", "Medicines optimisation")
+    assert shown["RH-02"][:2] == ("Safe", "Safe and effective staffing")
+    assert shown["RP-02"][:2] == ("Responsive", "Person-centred care")
+    assert shown["RQ-05"][:2] == ("Responsive", "Listening to and involving people")
+    assert shown["RP-05"][:2] == ("Well-led", "Governance, management and sustainability")
+    assert shown["RP-01"][:2] == shown["RH-04"][:2] == ("Safe", "Safeguarding")
+    # the page says where it is: its statement's heading above it
+    page = texts[shown["RH-03"][2] - 1]
+    assert page.index("Quality statement: Medicines optimisation") < page.index("RH-03 Rotas planned")
+    # the contents follow: the statement, then the action, with the page it is on
+    contents = " ".join(texts[1:3])
+    assert re.search(r"Medicines optimisation \d+ RH-03 Rotas planned.*? " + str(shown["RH-03"][2]) + " ", contents)
+
+
+def test_an_action_under_two_statements_is_shown_once_and_referenced_from_the_other(cqc) -> None:
+    pdf = cqc / "cqc-pack.pdf"
+    texts, marks = pdf_pages(pdf), bookmarks(pdf)
+    rp02 = shown_in_full(marks)["RP-02"][2]
+    body = " ".join(texts)
+    line = f"RP-02 \u2014 see Responsive \u203a Person-centred care, p. {rp02}"     # text with its spaces made one
+    assert body.count("RP-02 \u2014 see") == 1 and line in body
+    # under its other statement, Safe › Involving people to manage risks: the statement's bookmark opens that page
+    involving = next(page for titles, page in marks if titles[1:] == ["Safe", "Involving people to manage risks"])
+    assert line in texts[involving - 1] and "Quality statement: Involving people to manage risks" in texts[involving - 1]
+    # an action shown under the plan's first statement is named under each of the plan's others
+    assert body.count("RP-01 \u2014 see Safe \u203a Safeguarding") == 3
+
+    # the Word pack: the same line, without a page, its id a link to the action's one bookmark
+    paragraphs = docx_paragraphs(cqc / "cqc-pack.docx")
+    refs = [p for p in paragraphs if "RP-02 \u2014 see" in text_of(p)]
+    assert len(refs) == 1 and text_of(refs[0]).startswith("RP-02 \u2014 see Responsive \u203a Person-centred care")
+    assert [h.get(f"{W}anchor") for h in refs[0].iter(f"{W}hyperlink")] == ["act_RP02"]
+    marks_word = [b.get(f"{W}name") for p in paragraphs for b in p.iter(f"{W}bookmarkStart")]
+    assert marks_word.count("act_RP02") == 1
+
+
+def test_the_word_pack_groups_actions_as_the_pdf_does(cqc) -> None:
+    def style(p: etree._Element) -> str:
+        found = p.find(f"{W}pPr/{W}pStyle")
+        return "" if found is None else found.get(f"{W}val")
+
+    shown = [(style(p), text_of(p)) for p in docx_paragraphs(cqc / "cqc-pack.docx")]
+    shown = [(s, t) for s, t in shown if s.startswith("Heading")]
+    well_led = shown.index(("Heading2", "Well-led"))
+    governance = shown.index(("Heading3", "Governance, management and sustainability"))
+    medicines = shown.index(("Heading3", "Medicines optimisation"))
+    # each action's heading follows its statement's, with no other heading of a statement in between
+    assert shown[governance + 1] == ("Heading4", "RP-05 Registered manager reviews the restrictive practice log "
+                                                 "weekly; trend data reviewed monthly at the Quality and Safeguarding "
+                                                 "Committee")
+    assert shown[medicines + 1][0] == "Heading4" and shown[medicines + 1][1].startswith("RH-03 Rotas planned")
+    assert medicines < well_led < governance
+    # the contents hold each key question and statement, linked to its heading
+    with zipfile.ZipFile(cqc / "cqc-pack.docx") as archive:
+        xml = archive.read("word/document.xml").decode()
+    assert 'w:anchor="kq_wellled"' in xml and 'w:name="kq_wellled"' in xml
+    assert 'w:anchor="qs_medicinesoptimisation"' in xml and 'w:name="qs_medicinesoptimisation"' in xml
