@@ -556,7 +556,7 @@ def governance(doc) -> None:
 def board(doc) -> None:
     b = Body(doc)
     _head(b, "{{ title }}", [("Prepared for", "{{ audience }}"), ("As of", "{{ as_of }}"),
-                            ("Service", "{{ service }}"), ("Scope", "High-risk plans only: {{ count }}"),
+                            ("Service", "{{ service }}"), ("Scope", "{{ scope }}"),
                             ("Prepared by", "{{ prepared_by }}")])
     b.p("Assurance at a glance", "Heading 2")
     b.tag("if overview")
@@ -589,6 +589,21 @@ def board(doc) -> None:
             ["{{ r.concern }}", [("{{ r.action }}", "Table Head"), ("{{ r.title }}", "Table Text")], "{{ r.impact }}",
              "{{ r.sustained }}"], [30, 48, 56, 36], loop="r in p.sight")
     b.tag("endfor")
+    # every other plan by exception: a heading over its exceptions, or one line saying it has none
+    b.tag("if others")
+    b.p("{{r others_heading }}", "Heading 2")
+    b.p("{{ others_rule }}", "Small")
+    b.tag("for o in others")
+    b.tag("if o.exceptions")
+    b.p("{{r o.heading }}", "Heading 3")
+    b.p("{{ o.where }}", "Subheading")      # kept with its table, as a heading is
+    b.table(["Subject", "Exception", "Detail"], ["{{ e.subject }}", "{{ e.what }}", "{{ e.detail }}"], [24, 40, 106],
+            loop="e in o.exceptions")
+    b.tag("else")
+    b.p("{{r o.heading }}")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("endif")
 
 
 def owners(doc) -> None:

@@ -1,9 +1,11 @@
-"""The board pack: summary assurance on high-risk plans only, two to four pages.
+"""The board pack: summary assurance on every plan, a few pages.
 
-Per plan: an assurance level (compiler.views.board.assurance_level, mapping printed on the page),
+Per high-risk plan: an assurance level (compiler.views.board.assurance_level, mapping printed on the page),
 exceptions (actions assessed red or amber, error findings, overdue, review and board-report
 findings), trends (each linked indicator's SPC chart, small, with its explanation) and the line of
 sight: concern (the plan's origin) -> action -> evidence of impact -> sustained?
+Then every other plan by exception: its actions overstated, without a named owner, overdue or with an
+indicator concern, or one line saying it has none.
 Writes `board-pack.pdf` and `board-pack.docx` (per the profile's formats); no appendices.
 """
 from __future__ import annotations
@@ -25,8 +27,9 @@ from compiler.render.pdf.document import document
 from compiler.render.pdf.images import image
 from compiler.render.pdf.layout import Story
 from compiler.render.pdf.look import TEXT_W, Look, esc, link
-from compiler.render.pdf.pages import Pages
-from compiler.views.board import ASSURANCE_RULE, BoardView, board_view
+from compiler.render.pdf.pages import Heading, Pages
+from compiler.views.board import (ASSURANCE_RULE, BY_EXCEPTION_HEADING, BY_EXCEPTION_RULE, BoardView,
+                                  ExceptionPlanView, board_view)
 
 CHART_SIZE = {"width_in": 5.6, "height_in": 2.0, "dpi": 150}     # smaller than the CQC pack's 6.3 x 2.8
 LEVEL_COLOURS = {"Substantial assurance": "#00703c", "Reasonable assurance": "#1d70b8",
@@ -47,7 +50,7 @@ def story(view: BoardView) -> Story:
     def build(look: Look, pages: Pages, rec: dict) -> list:
         s = title_block(look, head, rec, heading=head.title, rows=[
             ("Prepared for", esc(head.audience)), ("As at", esc(head.as_of)), ("Service", esc(head.service)),
-            ("Scope", f"High-risk plans only: {len(plans)}"), ("Prepared by", esc(head.prepared_by))])
+            ("Scope", esc(view.scope)), ("Prepared by", esc(head.prepared_by))])
         s += section(look, "sec_overview", "Assurance at a glance", rec)
         if plans:
             rows, extra = [], []
@@ -91,8 +94,27 @@ def story(view: BoardView) -> Story:
                 extra.append(("SPAN", (0, 1), (0, len(rows))))
             s.append(look.table(["Concern", "Action", "Evidence of impact", "Sustained?"], rows, extra=extra,
                                 zebra=False))
+        if view.others:
+            s += _by_exception(view.others, look, rec)
         return s
     return build
+
+
+def _by_exception(others: list[ExceptionPlanView], look: Look, rec: dict) -> list:
+    """The plans seen by exception: each with its exceptions, or one line when it has none."""
+    s = [CondPageBreak(5 * cm), *section(look, "sec_others", BY_EXCEPTION_HEADING, rec),
+         look.p(esc(BY_EXCEPTION_RULE), "small")]
+    for p in others:
+        where = f"{esc(p.service)}, {esc(p.risk)} risk"
+        if not p.exceptions:
+            s.append(Heading(f"<b>{esc(p.id)}</b> {esc(p.title)} ({where}): no exceptions.", look.styles["body"],
+                             p.anchor, rec))
+            continue
+        s.append(Heading(f"{esc(p.id)} {esc(p.title)}", look.styles["h4"], p.anchor, rec))
+        s.append(look.p(where, "small"))
+        rows = [[f"<b>{esc(e.subject)}</b>", esc(e.what), esc(e.detail)] for e in p.exceptions]
+        s.append(look.table(["Subject", "Exception", "Detail"], rows))
+    return s
 
 
 def docx_view(view: BoardView, pages: dict[str, int], total: int):  # noqa: ANN201 - a view of the template
@@ -103,7 +125,7 @@ def docx_view(view: BoardView, pages: dict[str, int], total: int):  # noqa: ANN2
         return {
             "title": head.title, "provider": head.provider, "classification": head.classification,
             "audience": head.audience, "service": head.service, "as_of": head.as_of, "prepared_by": head.prepared_by,
-            "total_pages": str(total), "rule": ASSURANCE_RULE, "count": str(len(plans)),
+            "total_pages": str(total), "rule": ASSURANCE_RULE, "count": str(len(plans)), "scope": view.scope,
             "overview": [{"id": wlink(p.anchor, p.id), "title": p.title, "service": p.service,
                           "level": chip(LEVEL_CHIPS.get(p.level), p.level), "rags": p.rag_counts, "ready": p.ready,
                           "page": str(pages.get(p.anchor, ""))} for p in plans],
@@ -113,6 +135,13 @@ def docx_view(view: BoardView, pages: dict[str, int], total: int):  # noqa: ANN2
                        "trends": [{"title": t.title, "actions": t.actions, "explanation": t.explanation,
                                    "image": word_image(tpl, t.png, 150)} for t in p.trends],
                        "sight": [vars(r) for r in p.sight]} for p in plans],
+            "others_heading": marks.wrap("sec_others", BY_EXCEPTION_HEADING) if view.others else "",
+            "others_rule": BY_EXCEPTION_RULE,
+            # a plan with exceptions is a heading over them; one with none, a line saying so
+            "others": [{"heading": marks.wrap(p.anchor, f"{p.id} {p.title}" if p.exceptions else
+                                              f"{p.id} {p.title} ({p.service}, {p.risk} risk): no exceptions."),
+                        "where": f"{p.service}, {p.risk} risk", "exceptions": [vars(e) for e in p.exceptions]}
+                       for p in view.others],
         }
     return make
 
@@ -129,6 +158,8 @@ def with_charts(view: BoardView, job: BuildJob) -> BoardView:
 def write(job: BuildJob) -> None:
     view = with_charts(board_view(job.pack, job.options), job)
     outline = [("sec_overview", "Assurance at a glance")] + [(p.anchor, f"{p.id} {p.title}") for p in view.plans]
+    if view.others:
+        outline.append(("sec_others", BY_EXCEPTION_HEADING))
     laid = document(view.head, job.theme, story(view), outline=outline)
     if "pdf" in job.formats:
         job.write(f"{job.stem}.pdf", laid.pdf)

@@ -1,16 +1,18 @@
-"""The board pack's view: per plan an assurance level, exceptions, trends and the line of sight from
-concern to sustained change."""
+"""The board pack's view: every plan. A high-risk plan in full: an assurance level, exceptions, trends and the
+line of sight from concern to sustained change. Any other plan by exception: only its actions whose declared RAG
+is better than the evidence shows, with no named owner, overdue, or with an indicator concern."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from compiler.assess.closure import indicator_sentence
+from compiler.assess.rag import indicator_concern
 from compiler.model.assessment import ActionResult
 from compiler.model.finding import Finding
 from compiler.model.pack import Pack
-from compiler.model.plan import RAG_ORDER
-from compiler.rules.codes import BOARD_EXCEPTIONS
+from compiler.model.plan import RAG_ORDER, Plan
+from compiler.rules.codes import ACTION_OVERDUE, BOARD_EXCEPTIONS, OWNER_NOT_NAMED, RAG_OVERSTATED
 from compiler.views.common import ChartData, Head, Options, chart_data, head
 from compiler.views.words import CLOSURE_PARTS, CLOSURE_SHORT, anchor_for, closure_gaps
 
@@ -19,6 +21,15 @@ ASSURANCE_RULE = ("Assurance: Substantial = every action green or blue on eviden
                   "or overstated; Reasonable = no errors, overdue or overstated actions, but some amber or "
                   "warnings; Limited = an error finding, an overdue or overstated action; No assurance = an "
                   "action assessed red, or errors on half or more of the actions.")
+IN_FULL = frozenset({"high"})          # the risks of the plans the Board sees in full; any other, by exception
+# what takes an action of a plan seen by exception to the Board, besides an indicator concern
+BY_EXCEPTION = (RAG_OVERSTATED, OWNER_NOT_NAMED, ACTION_OVERDUE)
+BY_EXCEPTION_HEADING = "Other plans, by exception"
+BY_EXCEPTION_RULE = ("A plan not rated high risk is reported by exception: only its actions whose declared RAG is "
+                     f"better than the evidence shows ({RAG_OVERSTATED}), with no named owner ({OWNER_NOT_NAMED}), "
+                     f"overdue ({ACTION_OVERDUE}), or whose indicator shows a special-cause concern in its last "
+                     "three months.")
+INDICATOR_CONCERN = "Indicator concern"
 
 
 def assurance_level(results: list[ActionResult], findings: list[Finding]) -> tuple[str, list[str]]:
@@ -107,10 +118,29 @@ class PlanBoardView:
     sight: list[SightRow]
 
 
+@dataclass(frozen=True)
+class ExceptionPlanView:
+    """A plan the Board sees by exception: what needs its attention, or nothing."""
+    id: str
+    anchor: str
+    title: str
+    service: str
+    risk: str
+    exceptions: list[ExceptionRow]
+
+
 @dataclass
 class BoardView:
     head: Head
-    plans: list[PlanBoardView]
+    plans: list[PlanBoardView]                  # seen in full (high risk)
+    others: list[ExceptionPlanView] = field(default_factory=list)   # seen by exception
+
+    @property
+    def scope(self) -> str:
+        """"3 plans: 1 high-risk in full, 2 by exception"."""
+        total = len(self.plans) + len(self.others)
+        return (f"{total} plan{'s' if total != 1 else ''}: {len(self.plans)} high-risk in full, "
+                f"{len(self.others)} by exception")
 
     def trends(self) -> list[TrendView]:
         return [t for p in self.plans for t in p.trends]
@@ -134,12 +164,30 @@ def sustained(result: ActionResult) -> str:
     return "Not yet: " + "; ".join(held + closure_gaps(result))
 
 
-def board_view(pack: Pack, options: Options) -> BoardView:
-    """One view per plan in the pack (the board profile keeps only high-risk plans)."""
+def by_exception(plan: Plan, pack: Pack) -> ExceptionPlanView:
+    """A plan the Board sees by exception: per action, in plan order, each finding of BY_EXCEPTION and each
+    linked indicator with a special-cause concern among its last three points after the action opened."""
+    a = pack.assessment
+    in_pack = set(pack.actions)
+    rows: list[ExceptionRow] = []
+    for act in (x for x in plan.actions if x.id in in_pack):
+        for f in pack.findings:
+            if f.action == act.id and f.rule in BY_EXCEPTION:
+                rows.append(ExceptionRow(act.id, f"{f.rule} {f.name}", f.message))
+        for ind in a.action(act.id).indicators:
+            if indicator_concern(ind):
+                rows.append(ExceptionRow(act.id, INDICATOR_CONCERN, indicator_sentence(ind, ind.title)))
+    return ExceptionPlanView(id=plan.id, anchor=anchor_for("plan", plan.id), title=plan.title, service=plan.service,
+                             risk=plan.risk, exceptions=rows)
+
+
+def board_view(pack: Pack, options: Options, *, in_full: frozenset[str] = IN_FULL) -> BoardView:
+    """Every plan in the pack: those of the risks `in_full` (high) in full, the others by exception."""
     a = pack.assessment
     views = []
     in_pack = set(pack.actions)
-    for plan in (p for p in a.plans if p.id in pack.plans):
+    plans = [p for p in a.plans if p.id in pack.plans]
+    for plan in (p for p in plans if p.risk in in_full):
         results = [a.action(act.id) for act in plan.actions if act.id in in_pack]
         findings = [f for f in pack.findings if f.plan == plan.id]
         level, reasons = assurance_level(results, findings)
@@ -174,4 +222,5 @@ def board_view(pack: Pack, options: Options) -> BoardView:
             origin=plan.origin or "Origin not recorded", risk=plan.risk, level=level, reasons=reasons,
             rag_counts=rag_counts or "no actions", ready=f"{sum(r.closure.ready for r in results)} of {len(results)}",
             exceptions=exceptions, trends=trends, sight=sight))
-    return BoardView(head=head(pack, options), plans=views)
+    return BoardView(head=head(pack, options), plans=views,
+                     others=[by_exception(p, pack) for p in plans if p.risk not in in_full])

@@ -298,6 +298,9 @@ def test_rag_reasons_never_contradict_the_rag(assessed) -> None:
     _problems(wrong)
 
 
+EVERY_RISK = frozenset({"low", "medium", "high"})      # every plan in full in the Board's view, so every variant is seen
+
+
 def _packs(a: Assessment, name: str):
     profile = load_profile(name)
     if name == "board":     # every plan, not only the high-risk ones, so every variant is seen
@@ -308,7 +311,7 @@ def _packs(a: Assessment, name: str):
 def test_the_board_line_of_sight_fits_the_facts(assessed) -> None:
     wrong = []
     for case, a in assessed:
-        view = board_view(_packs(a, "board"), Options())
+        view = board_view(_packs(a, "board"), Options(), in_full=EVERY_RISK)
         for plan in view.plans:
             for row in plan.sight:
                 r = a.action(row.action)
@@ -361,8 +364,8 @@ def _questions(a: Assessment) -> dict[tuple[str, str], str]:
 
 
 def _sight(a: Assessment) -> dict[str, tuple[str, str]]:
-    return {row.action: (row.impact, row.sustained) for plan in board_view(_packs(a, "board"), Options()).plans
-            for row in plan.sight}
+    return {row.action: (row.impact, row.sustained)
+            for plan in board_view(_packs(a, "board"), Options(), in_full=EVERY_RISK).plans for row in plan.sight}
 
 
 def test_the_example_says_what_held_then_what_failed(assessed) -> None:

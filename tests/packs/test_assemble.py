@@ -61,8 +61,10 @@ def test_service_filter_keeps_only_that_service(assessment) -> None:
     assert all(f.plan == "SAP-2026-007" for f in pack.findings)
 
 
-def test_board_profile_keeps_high_risk_plans_only(assessment) -> None:
-    pack = assemble(assessment, load_profile("board"))
+def test_board_profile_keeps_every_plan_and_only_risk_narrows_a_profile(assessment) -> None:
+    # the Board sees every plan: the high-risk ones in full, the others by exception (compiler.views.board)
+    assert assemble(assessment, load_profile("board")).plans == [p.id for p in assessment.plans]
+    pack = assemble(assessment, load_profile("board").model_copy(update={"only_risk": ["high"]}))
     plans = {p.id: p for p in assessment.plans}
     assert pack.plans and all(plans[p].risk == "high" for p in pack.plans)
 

@@ -1,9 +1,12 @@
-"""Each pack covers what its recipient asked for, through builds of the bundled example. The CQC pack shows an
-action under its own quality statements, in full under the first and named with its page under each other."""
+"""Each pack covers what its recipient asked for, through builds of the bundled example (or a copy of it edited
+here). The CQC pack shows an action under its own quality statements, in full under the first and named with
+its page under each other; the Board pack covers every plan, the high-risk ones in full and the others by
+exception."""
 from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -52,6 +55,20 @@ def docx_paragraphs(path: Path) -> list[etree._Element]:
 
 def text_of(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+def copy_example(tmp: Path) -> tuple[Path, Path]:
+    """A copy of the bundled plans and evidence to edit: (plans folder, evidence folder)."""
+    plans, evidence = tmp / "plans", tmp / "evidence"
+    shutil.copytree(PLANS, plans)
+    shutil.copytree(EVIDENCE, evidence)
+    return plans, evidence
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------------ the CQC pack
@@ -135,3 +152,47 @@ def test_the_word_pack_groups_actions_as_the_pdf_does(cqc) -> None:
         xml = archive.read("word/document.xml").decode()
     assert 'w:anchor="kq_wellled"' in xml and 'w:name="kq_wellled"' in xml
     assert 'w:anchor="qs_medicinesoptimisation"' in xml and 'w:name="qs_medicinesoptimisation"' in xml
+
+
+# ------------------------------------------------------------------------------------------ the Board pack
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory) -> Path:
+    folder, _ = pipeline.build([PLANS], EVIDENCE, "board", as_of=AS_OF, out=tmp_path_factory.mktemp("scope") / "board")
+    return folder
+
+
+def test_the_board_pack_covers_every_plan(board) -> None:
+    texts = pdf_pages(board / "board-pack.pdf")
+    assert len(texts) == 2                      # the high-risk plan in full, two medium-risk ones by exception
+    body = " ".join(texts)
+    assert "Scope 3 plans: 1 high-risk in full, 2 by exception" in body
+    assert "Line of sight" in body and "Section 42 enquiry LA-2026-0042" in body     # the high-risk plan in full
+    others = body[body.index("Other plans, by exception"):]
+    # the medium-risk Riverside plan: its overstated RAG and its action with no named owner
+    riverside = others[others.index("SAP-2026-011 Missed and late calls at Riverside Homecare"):]
+    assert re.search(r"RH-02 SG402 rag-overstated RH-02 declared green but assessed amber", riverside)
+    assert re.search(r"RH-04 SG201 owner-not-named RH-04 has no named owner \('On-call team'\)", riverside)
+    assert "RQ-04 SG403 action-overdue" in others
+    # by exception: an action with none is not listed
+    for quiet in ("RH-01", "RH-03", "RQ-01", "RQ-05"):
+        assert quiet not in others
+
+    words = " ".join(text_of(p) for p in docx_paragraphs(board / "board-pack.docx"))
+    assert "Other plans, by exception" in words and "SG402 rag-overstated" in words and "SG201 owner-not-named" in words
+
+
+def test_a_plan_without_exceptions_is_one_line_and_an_indicator_concern_is_one(tmp_path) -> None:
+    plans, evidence = copy_example(tmp_path)
+    # RQ-04 due at the end of the year: the record-quality plan has nothing for the Board
+    edit(plans / "record-quality-escalation.yaml", "    due: 2026-10-31\n", "    due: 2026-12-31\n")
+    # missed calls back up beyond the upper process limit in the last three months: a concern on RH-01
+    edit(evidence / "indicators" / "riverside-missed-calls-per-1000.csv", "2026-08,1.6\n2026-09,0.9\n2026-10,0.9",
+         "2026-08,7.5\n2026-09,8.1\n2026-10,8.4")
+    folder, _ = pipeline.build([plans], evidence, "board", as_of=AS_OF, out=tmp_path / "board")
+    body = " ".join(pdf_pages(folder / "board-pack.pdf"))
+    assert "SAP-2026-014 Record quality and delayed escalation (Provider-wide, medium risk): no exceptions." in body
+    assert "RQ-04" not in body
+    assert re.search(r"RH-01 Indicator concern Missed calls per 1,000 planned calls", body)
+    words = [text_of(p) for p in docx_paragraphs(folder / "board-pack.docx")]
+    assert "SAP-2026-014 Record quality and delayed escalation (Provider-wide, medium risk): no exceptions." in words
