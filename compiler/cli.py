@@ -237,12 +237,16 @@ def evidence(folder: str, plans: tuple[str, ...], as_of: dt.date, fmt: str, verb
               help="The quarter the commissioner's return reports on: 2026-Q3 (July-September 2026), or the same "
                    "months as Q2 2026/27 (financial year, April-March) (default: the last complete quarter before "
                    "the as-of date).")
+@click.option("--contract", metavar="REF",
+              help="Only the plans under this contract reference, in the commissioner pack (default: every "
+                   "contract, each in a section of its own; plans with no contract reference are left out).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when a finding at or above this severity is found (the pack is written either way).")
 @_index_option
 @_cache_options
 def build(plans, evidence, pack_name, service, out, as_of, templates, formats, prepared_by, roster, recipient,
-          allow_personal_data, approved_by, period, fail_on, index=None, cache_dir=None, no_cache=False) -> None:
+          allow_personal_data, approved_by, period, contract, fail_on, index=None, cache_dir=None,
+          no_cache=False) -> None:
     """Build a pack for its audience from PLANS and the evidence folder."""
     from pathlib import Path
 
@@ -253,6 +257,12 @@ def build(plans, evidence, pack_name, service, out, as_of, templates, formats, p
         quarter = reporting_period(period, as_of) if period is not None else None
     except PeriodError as exc:
         raise click.BadParameter(str(exc), param_hint="--period") from None
+
+    if contract is not None and pack_name != "commissioner":
+        raise click.BadParameter(f"it chooses the plans of the commissioner pack; the {pack_name} pack is not made "
+                                 "per contract", param_hint="--contract")
+    if contract is not None and not contract.strip():
+        raise click.BadParameter("give a contract reference, as the plans write it", param_hint="--contract")
 
     chosen = tuple(f.strip() for f in (formats or "").split(",") if f.strip())
     unknown = sorted(set(chosen) - {"docx", "pdf"})
@@ -265,7 +275,7 @@ def build(plans, evidence, pack_name, service, out, as_of, templates, formats, p
             templates=Path(templates) if templates else None, formats=chosen, prepared_by=prepared_by,
             roster=Path(roster) if roster else None, recipient=recipient,
             allow_personal_data=allow_personal_data, approved_by=approved_by, progress=progress, cache=cache,
-            index=Path(index) if index else None, period=quarter)
+            index=Path(index) if index else None, period=quarter, contract=contract)
     click.echo(f"{pack_name} pack written to {folder}")
     failing = [f for f in assessment.counted() if f.severity in _FAIL_ON[fail_on]]
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -108,11 +108,12 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
           allow_personal_data: str | None = None, approved_by: str | None = None,
           progress: Progress | None = None, cache: EvidenceCache | None = None,
           limits: Limits | None = None, index: Path | None = None,
-          period: ReportingPeriod | None = None) -> tuple[Path, Assessment]:
+          period: ReportingPeriod | None = None, contract: str | None = None) -> tuple[Path, Assessment]:
     """`sgpack build`: check, assemble the pack for its audience, and have the pack write itself atomically
     into `out`. `cache` keeps what reading and rendering evidence files gave; `limits` bounds the work a pack
     does on evidence (default: evidence_store's); `period` is the quarter a return reports on (default: the
-    last complete one before `as_of`)."""
+    last complete one before `as_of`); `contract` the one contract a commissioner pack holds (default: every
+    contract)."""
     import hashlib
     import json
 
@@ -154,7 +155,7 @@ def build(plan_paths: Sequence[str | Path], evidence: str | Path, pack_name: str
                        stage=stage, evidence_root=assessment.catalogue.root, templates=templates,
                        formats=tuple(formats or profile.formats), seed=seed, roster=loaded_roster,
                        recipient=recipient, allow_personal_data=allow_personal_data, approved_by=approved_by,
-                       cache=cache, limits=limits or DEFAULT_LIMITS, period=period)
+                       cache=cache, limits=limits or DEFAULT_LIMITS, period=period, contract=contract)
         write(job)
         header = _manifest_header(pack_name, profile, assessment, service, plan_paths)
         if allow_personal_data:

@@ -39,6 +39,7 @@ class BuildJob:
     cache: EvidenceCache | None = None       # what an earlier build made: exhibit pages, body parts, charts
     limits: Limits = DEFAULT_LIMITS          # what work on evidence may cost: reading it, joining its pages
     period: ReportingPeriod | None = None    # what a return reports on (--period); None: see `reporting_period`
+    contract: str | None = None              # the contract a commissioner pack holds (--contract); None: every one
 
     def write(self, relative: str, data: bytes) -> None:
         output.write_file(self.stage, relative, data)

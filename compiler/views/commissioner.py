@@ -1,5 +1,6 @@
-"""The commissioner pack's view: per contract (or per service), built from the pack, then pseudonymised
-as a whole (`compiler.privacy.redact_view`) before anything is drawn or scanned.
+"""The commissioner pack's view: per contract (a plan with no contract reference is not the commissioner's),
+built from the pack, then pseudonymised as a whole (`compiler.privacy.redact_view`) before anything is drawn or
+scanned.
 
 Small-number suppression protects people: it applies to COUNT metrics (whole numbers, no rate in the
 title: `%`, `percent`, `per 1,000`, `rate`) of people, `counts: people` in the plan, or to every count
@@ -258,25 +259,32 @@ def _owner(action: Action, as_roles: bool) -> str:
     return action.owner.display
 
 
-def _contract_key(plan: Plan) -> tuple[str, str]:
-    if plan.contract:
-        return plan.contract, f"Contract {plan.contract}"
-    return f"service:{plan.service}", f"{plan.service} (no contract reference)"
+def same_contract(reference: str, contract: str) -> bool:
+    """Contract references compared as a contract officer writes them: case and surrounding spaces aside."""
+    return reference.strip().casefold() == contract.strip().casefold()
+
+
+def contract_plans(plans: list[Plan], contract: str | None = None) -> tuple[list[Plan], list[Plan]]:
+    """(the plans a commissioner pack holds, the plans with no contract reference it leaves out). With `contract`,
+    that contract's plans; else every plan with a contract reference. A commissioner monitors a contract: a plan
+    under none is not theirs to see."""
+    chosen = [p for p in plans if p.contract and (contract is None or same_contract(p.contract, contract))]
+    return chosen, [p for p in plans if not p.contract]
 
 
 def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = False,
                       suppression: str = "people", period: ReportingPeriod | None = None,
-                      approved_by: str | None = None) -> CommissionerView:
+                      approved_by: str | None = None, contract: str | None = None) -> CommissionerView:
     """The raw (not yet pseudonymised) view: redact it with `redact_view.map_strings` before use.
-    `suppression`: the profile's, "people" (counts of people suppressed, of events shown) or "publication"."""
+    `suppression`: the profile's, "people" (counts of people suppressed, of events shown) or "publication".
+    It holds the plans of `contract`, else of every contract, each contract a section (`contract_plans`)."""
     assessment = pack.assessment
     catalogue = assessment.catalogue
-    plans = [p for p in assessment.plans if p.id in pack.plans]
+    plans, _ = contract_plans([p for p in assessment.plans if p.id in pack.plans], contract)
     in_pack = set(pack.actions)
     groups: dict[str, tuple[str, list[Plan]]] = {}
-    for plan in plans:
-        key, name = _contract_key(plan)
-        groups.setdefault(key, (name, []))[1].append(plan)
+    for plan in plans:       # a section per contract, named as its first plan writes it
+        groups.setdefault(plan.contract.strip().casefold(), (plan.contract.strip(), []))[1].append(plan)
 
     contracts: list[ContractView] = []
     returns: list[ReturnRow] = []
@@ -286,7 +294,7 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
     event_metrics: list[str] = []
     rate_metrics: list[str] = []
     updates: list[str] = []
-    for n, (key, (name, members)) in enumerate(groups.items(), 1):
+    for n, (reference, members) in enumerate(groups.values(), 1):
         progress, indicators, overdue, closures, pamms = [], [], [], [], []
         for plan in members:
             actions = [a for a in plan.actions if a.id in in_pack]
@@ -386,12 +394,15 @@ def commissioner_view(pack: Pack, options: Options, *, owners_as_roles: bool = F
                     status=status, update=update))
                 return_actions.append(return_action(plan, action, result, person=_owner(action, owners_as_roles),
                                                     update=update))
-        contracts.append(ContractView(id=key.removeprefix("service:"), name=name, anchor=f"con_{n}",
+        contracts.append(ContractView(id=reference, name=f"Contract {reference}", anchor=f"con_{n}",
                                       plans=progress, indicators=indicators, overdue=overdue, closures=closures,
                                       pamms=pamms))
 
+    shown = head(pack, options)
+    shown = dataclasses.replace(shown, plans=[p for p in shown.plans if p[0] in {q.id for q in plans}],
+                                service=pack.service or ", ".join(dict.fromkeys(p.service for p in plans)))
     return CommissionerView(
-        head=head(pack, options), contracts=contracts, returns=returns,
+        head=shown, contracts=contracts, returns=returns,
         workbook=return_workbook(pack, plans, options, approved_by, reporting, return_actions, return_indicators),
         suppressed_small=small, suppressed_hidden=hidden,
         suppressed_metrics=list(dict.fromkeys(suppressed_metrics)), event_metrics=list(dict.fromkeys(event_metrics)),

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -26,9 +27,24 @@ PLANS = ROOT / "examples" / "plans"
 EVIDENCE = ROOT / "examples" / "evidence"
 AS_OF = dt.date(2026, 11, 20)
 
+# The commissioner pack holds only plans under a contract: the example's Oakview and record-quality plans give
+# none, so the pack is built from a copy of the example with every plan under one.
+CONTRACTS = {"oakview-restrictive-practice.yaml": "NCC-RES-2026-004",
+             "record-quality-escalation.yaml": "NCC-QUA-2026-001"}
 
-def build(out: Path, keys: Path, pack: str = "commissioner"):
-    return CliRunner().invoke(cli, ["build", str(PLANS), "--evidence", str(EVIDENCE), "--pack", pack,
+
+def under_contracts(folder: Path) -> Path:
+    """The example plans copied to `folder`, each under a contract."""
+    shutil.copytree(PLANS, folder)
+    for name, contract in CONTRACTS.items():
+        plan = folder / name
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("\n  risk: ", f"\n  contract: {contract}\n  risk: ", 1), encoding="utf-8")
+    return folder
+
+
+def build(out: Path, keys: Path, pack: str = "commissioner", plans: Path = PLANS):
+    return CliRunner().invoke(cli, ["build", str(plans), "--evidence", str(EVIDENCE), "--pack", pack,
                                     "--as-of", AS_OF.isoformat(), "--out", str(out)],
                               env={"SGPACK_KEY_DIR": str(keys)}, catch_exceptions=False)
 
@@ -37,8 +53,9 @@ def build(out: Path, keys: Path, pack: str = "commissioner"):
 def packs(tmp_path_factory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("commissioner")
     first, second = tmp / "one", tmp / "two"
+    plans = under_contracts(tmp / "plans")
     for out in (first, second):
-        result = build(out, tmp / "keys")
+        result = build(out, tmp / "keys", plans=plans)
         assert result.exit_code == 0, result.output
     return first, second
 
@@ -54,7 +71,7 @@ def test_two_builds_are_byte_identical(packs):
 def test_pack_sections(packs):
     doc = pdfium.PdfDocument(str(packs[0] / "commissioner-pack.pdf"))
     text = re.sub(r"\s+", " ", " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))))
-    for heading in ("Contract LA-DOM-2025-12", "Oakview (no contract reference)", "Plan progress", "Indicators",
+    for heading in ("Contract LA-DOM-2025-12", "Contract NCC-RES-2026-004", "Plan progress", "Indicators",
                     "Actions overdue", "Closures and the evidence behind them", "Remedial action plan (PAMMS format)",
                     "Data protection", "UK GDPR Article 6(1)(e) public task", "Article 9(2)(h)"):
         assert heading in text, heading

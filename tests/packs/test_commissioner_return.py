@@ -34,6 +34,22 @@ INDICATORS = ("Restrictive interventions per month (all people, Oakview)",
               "Calls started more than 30 minutes late (%)")
 
 
+# The commissioner pack holds only plans under a contract: the example's Oakview and record-quality plans give
+# none, so the pack is built from a copy of the example with every plan under one.
+CONTRACTS = {"oakview-restrictive-practice.yaml": "NCC-RES-2026-004",
+             "record-quality-escalation.yaml": "NCC-QUA-2026-001"}
+
+
+def under_contracts(folder: Path) -> Path:
+    """The example plans copied to `folder`, each under a contract."""
+    shutil.copytree(PLANS, folder)
+    for name, contract in CONTRACTS.items():
+        plan = folder / name
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("\n  risk: ", f"\n  contract: {contract}\n  risk: ", 1), encoding="utf-8")
+    return folder
+
+
 def build(out: Path, *extra: str, plans: Path = PLANS):
     result = CliRunner().invoke(cli, ["build", str(plans), "--evidence", str(EVIDENCE), "--pack", "commissioner",
                                       "--as-of", AS_OF, "--out", str(out), *extra],
@@ -47,8 +63,9 @@ def packs(tmp_path_factory) -> dict[str, Path]:
     a financial-year one, and from plans whose restrictive-interventions indicator counts people and whose first
     action's title begins with '='."""
     tmp = tmp_path_factory.mktemp("return")
+    contracted = under_contracts(tmp / "contracted")
     plans = tmp / "plans"
-    shutil.copytree(PLANS, plans)
+    shutil.copytree(contracted, plans)
     oakview = plans / "oakview-restrictive-practice.yaml"
     text = oakview.read_text(encoding="utf-8")
     text = text.replace("    target: 4\n", "    target: 4\n    counts: people\n", 1)
@@ -60,9 +77,10 @@ def packs(tmp_path_factory) -> dict[str, Path]:
             "financial": ("--period", "Q1 2026/27"), "people": ()}
     out = {}
     for name, extra in runs.items():
-        result = build(tmp / name, *extra, plans=plans if name == "people" else PLANS)
+        result = build(tmp / name, *extra, plans=plans if name == "people" else contracted)
         assert result.exit_code == 0, result.output
         out[name] = tmp / name
+    out["plans"] = contracted           # what they were built from
     return out
 
 
@@ -91,7 +109,7 @@ def test_the_cover_says_whose_return_for_which_quarter_and_who_signs_it(packs):
     ws = workbook(packs, "default")["Cover"]
     lines = cover(ws)
     assert lines["Provider"] == ("Example Care Ltd", None)
-    assert lines["Contract reference"][0] == "LA-DOM-2025-12"
+    assert lines["Contract reference"][0] == "LA-DOM-2025-12, NCC-QUA-2026-001, NCC-RES-2026-004"
     assert lines["Reporting period"] == ("July–September 2026 (Q2 2026/27)",
                                          "the last complete quarter before the as-of date, 20 November 2026")
     assert lines["Figures as of"][0] == "20 November 2026"
@@ -99,7 +117,7 @@ def test_the_cover_says_whose_return_for_which_quarter_and_who_signs_it(packs):
     texts = [[c.value for c in row] for row in ws.iter_rows()]
     start = texts.index(["Contract", "Service", "CQC location ID", "Plan", "Title", "Actions"])
     plans = {row[3]: row for row in texts[start + 1:start + 4]}
-    for plan in load_plans([PLANS]):
+    for plan in load_plans([packs["plans"]]):
         assert plans[plan.id][:3] == [plan.contract, plan.service, plan.location_id]
         assert plans[plan.id][5] == len(plan.actions)
     signed = cover(workbook(packs, "calendar")["Cover"])
@@ -191,7 +209,7 @@ def test_each_action_has_the_pamms_domain_of_its_first_quality_statement(packs):
     mapping = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))["quality_statements"]
     names = vocab().quality_statements
     rows = {r["Ref"].value: r for r in table(workbook(packs, "default")["Actions"])}
-    plans = load_plans([PLANS])
+    plans = load_plans([packs["plans"]])
     assert sorted(rows) == sorted(a.id for p in plans for a in p.actions)
     for plan in plans:
         for action in plan.actions:
@@ -209,7 +227,7 @@ def test_each_action_has_the_pamms_domain_of_its_first_quality_statement(packs):
 
 def test_the_provider_update_is_the_update_for_the_commissioner_where_there_is_one(packs):
     rows = {r["Ref"].value: r for r in table(workbook(packs, "default")["Actions"])}
-    actions = {a.id: a for p in load_plans([PLANS]) for a in p.actions}
+    actions = {a.id: a for p in load_plans([packs["plans"]]) for a in p.actions}
     for aid in ("RP-02", "RH-04"):
         assert rows[aid]["Provider update"].value == " ".join(actions[aid].commissioner_update.split())
     assert "KL" not in rows["RP-02"]["Provider update"].value

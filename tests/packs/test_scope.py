@@ -1,10 +1,13 @@
 """Each pack covers what its recipient asked for, through builds of the bundled example (or a copy of it edited
 here). The CQC pack shows an action under its own quality statements, in full under the first and named with
 its page under each other; the Board pack covers every plan, the high-risk ones in full and the others by
-exception."""
+exception; the commissioner pack holds the plans of one contract (`--contract`), or of each contract in a
+section of its own, and never a plan without a contract reference."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import shutil
 import zipfile
@@ -13,9 +16,12 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from click.testing import CliRunner
 from lxml import etree
+from openpyxl import load_workbook
 
 from compiler import pipeline
+from compiler.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "examples" / "plans"
@@ -23,6 +29,7 @@ EVIDENCE = ROOT / "examples" / "evidence"
 AS_OF = dt.date(2026, 11, 20)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ACTIONS = "Actions by key question and quality statement"
+OAKVIEW_CONTRACT = "NCC-RES-2026-004"
 
 
 # ------------------------------------------------------------------------------------------ reading packs
@@ -196,3 +203,76 @@ def test_a_plan_without_exceptions_is_one_line_and_an_indicator_concern_is_one(t
     assert re.search(r"RH-01 Indicator concern Missed calls per 1,000 planned calls", body)
     words = [text_of(p) for p in docx_paragraphs(folder / "board-pack.docx")]
     assert "SAP-2026-014 Record quality and delayed escalation (Provider-wide, medium risk): no exceptions." in words
+
+
+# ------------------------------------------------------------------------------------------ the commissioner pack
+
+@pytest.fixture(scope="module")
+def two_contracts(tmp_path_factory) -> Path:
+    """The bundled plans with Oakview's under a contract of its own; the record-quality plan has none."""
+    plans = tmp_path_factory.mktemp("contracts") / "plans"
+    shutil.copytree(PLANS, plans)
+    edit(plans / "oakview-restrictive-practice.yaml", "  location_id: 1-2837465019\n",
+         f"  location_id: 1-2837465019\n  contract: {OAKVIEW_CONTRACT}\n")
+    return plans
+
+
+def commissioner(plans: Path, out: Path, *extra: str):
+    return CliRunner().invoke(cli, ["build", str(plans), "--evidence", str(EVIDENCE), "--pack", "commissioner",
+                                    "--as-of", AS_OF.isoformat(), "--out", str(out), *extra])
+
+
+def everything_written(folder: Path) -> str:
+    """The text of the PDF, the Word file, return.xlsx and return.csv, together."""
+    parts = pdf_pages(folder / "commissioner-pack.pdf")
+    parts += [text_of(p) for p in docx_paragraphs(folder / "commissioner-pack.docx")]
+    book = load_workbook(folder / "return.xlsx")
+    parts += [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    parts.append((folder / "return.csv").read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def test_a_commissioner_pack_for_one_contract_holds_only_its_plans(two_contracts, tmp_path) -> None:
+    result = commissioner(two_contracts, tmp_path / "pack", "--contract", "la-dom-2025-12")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "pack"
+    written = everything_written(folder)
+    assert "Contract LA-DOM-2025-12" in written and "SAP-2026-011" in written
+    for other in (OAKVIEW_CONTRACT, "SAP-2026-007", "SAP-2026-014", "RP-01", "RQ-01", "Oakview", "Provider-wide"):
+        assert other not in written, other
+    cover = load_workbook(folder / "return.xlsx")["Cover"]
+    assert [r[1] for r in cover.iter_rows(values_only=True) if r[0] == "Contract reference"] == ["LA-DOM-2025-12"]
+    rows = list(csv.DictReader(io.StringIO((folder / "return.csv").read_text(encoding="utf-8"))))
+    assert rows and {r["location"] for r in rows} == {"Riverside Homecare"}
+
+
+def test_a_commissioner_pack_holds_each_contract_in_its_own_section(two_contracts, tmp_path) -> None:
+    result = commissioner(two_contracts, tmp_path / "pack")
+    assert result.exit_code == 0, result.output
+    # the plan with no contract reference is left out, and the console says so
+    assert ("note: plans with no contract reference are left out of the commissioner pack: "
+            "SAP-2026-014 (Provider-wide)") in result.output
+    folder = tmp_path / "pack"
+    texts = pdf_pages(folder / "commissioner-pack.pdf")
+    sections = dict(re.findall(r"(Contract [A-Z0-9-]+) (\d+)", texts[1]))
+    assert sorted(sections) == ["Contract LA-DOM-2025-12", f"Contract {OAKVIEW_CONTRACT}"]     # in plan order
+    oakview = texts[int(sections[f"Contract {OAKVIEW_CONTRACT}"]) - 1]
+    riverside = texts[int(sections["Contract LA-DOM-2025-12"]) - 1]
+    assert "SAP-2026-007" in oakview and "SAP-2026-011" not in oakview
+    assert "SAP-2026-011" in riverside and "SAP-2026-007" not in riverside
+    written = everything_written(folder)
+    for absent in ("SAP-2026-014", "RQ-04", "no contract reference", "Provider-wide"):
+        assert absent not in written, absent
+    words = [text_of(p) for p in docx_paragraphs(folder / "commissioner-pack.docx")]
+    assert "Contract LA-DOM-2025-12" in words and f"Contract {OAKVIEW_CONTRACT}" in words
+
+
+def test_a_contract_no_plan_has_or_another_pack_is_refused(two_contracts, tmp_path) -> None:
+    result = commissioner(two_contracts, tmp_path / "none", "--contract", "LA-XYZ-1")
+    assert result.exit_code == 2
+    assert f"no plan has the contract reference 'LA-XYZ-1'; contracts: LA-DOM-2025-12, {OAKVIEW_CONTRACT}" \
+        in result.output
+    assert not (tmp_path / "none").exists()
+    result = CliRunner().invoke(cli, ["build", str(two_contracts), "--evidence", str(EVIDENCE), "--pack", "board",
+                                      "--out", str(tmp_path / "board"), "--contract", "LA-DOM-2025-12"])
+    assert result.exit_code == 2 and "the board pack is not made per contract" in result.output

@@ -57,6 +57,7 @@ plan:
   id: SAP-2026-201
   title: Restrictive practice at Oakview
   service: Oakview
+  contract: NCC-RES-2026-004
   risk: high
   opened: 2026-02-16
 indicators:
@@ -379,6 +380,6 @@ def test_a_providers_template_from_before_still_lists_what_the_scan_found(tmp_pa
     result = build(tmp_path, plans, evidence, "--templates", str(templates), "--allow-personal-data", "agreed")
     assert result.exit_code == 0, result.output
     text = word_text(tmp_path / "pack")
-    assert "Blocking: count of fewer than 5 people in contracts[Oakview].pamms[RP-01].update" in text
-    assert "Warning: email address in contracts[Oakview].pamms[RP-01].update" in text
+    assert "Blocking: count of fewer than 5 people in contracts[NCC-RES-2026-004].pamms[RP-01].update" in text
+    assert "Warning: email address in contracts[NCC-RES-2026-004].pamms[RP-01].update" in text
     assert "Nothing found." not in text

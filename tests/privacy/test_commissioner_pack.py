@@ -47,6 +47,8 @@ def seeded_plans(tmp: Path, extra: str = "") -> Path:
     shutil.copytree(PLANS, folder)
     plan = folder / "oakview-restrictive-practice.yaml"
     text = plan.read_text(encoding="utf-8")
+    # under a contract: the commissioner pack holds only plans that are
+    text = text.replace("\n  risk: ", "\n  contract: NCC-RES-2026-004\n  risk: ", 1)
     text = text.replace(
         "      Weekend reviews are done by the on-call manager on the Monday.\n",
         "      Weekend reviews are done by the on-call manager on the Monday. Jamie Thornton (NHS number\n"

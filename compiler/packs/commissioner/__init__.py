@@ -2,7 +2,9 @@
 
 Writes `commissioner-pack.pdf`, `commissioner-pack.docx`, `return.xlsx` and `return.csv`.
 
-1. The view model is built per contract (`plan.contract`, else per service), then EVERY string in
+0. It holds the plans of `--contract REF`, else of every contract, each contract a section of its own; a plan
+   with no contract reference is left out, and the console says which (`select`).
+1. The view model is built per contract (`plan.contract`), then EVERY string in
    it is pseudonymised (`compiler.privacy.redact_view`): roster people's names and initials, NHS
    numbers and dates of birth become keyed pseudonyms (HMAC-SHA-256, key per `--recipient`). An NHS
    number or date of birth of someone NOT on the roster is left for the scan to block (their name
@@ -31,7 +33,7 @@ import re
 import sys
 from pathlib import Path
 
-from compiler.errors import BuildRefused
+from compiler.errors import BuildRefused, SgpackError
 from compiler.packs.commissioner.returns import return_csv, return_xlsx
 from compiler.packs.commissioner.story import outline, story
 from compiler.packs.commissioner.word import build_view as word_view
@@ -44,7 +46,7 @@ from compiler.render.charts import chart_spec, draw_charts
 from compiler.render.docx.template import render_template
 from compiler.render.pdf.document import document
 from compiler.views.commissioner import (RETURN_COLUMNS, CommissionerView, DataProtection, HitRow,
-                                         commissioner_view)
+                                         commissioner_view, contract_plans)
 
 BODY = "commissioner-pack.pdf / commissioner-pack.docx"
 RETURNS = "return.csv / return.xlsx"
@@ -63,11 +65,28 @@ def _outgoing(job: BuildJob) -> Outgoing:
     return outgoing([p.id for p in plans] + [a.id for p in plans for a in p.actions])
 
 
+def select(job: BuildJob) -> None:
+    """Check the pack holds a contract's plans (`--contract`'s, else any), and say on the console, never in the
+    pack, which plans it leaves out for having no contract reference when it holds every contract."""
+    plans = [p for p in job.pack.assessment.plans if p.id in job.pack.plans]
+    chosen, left_out = contract_plans(plans, job.contract)
+    if not chosen:
+        references = sorted({p.contract.strip() for p in plans if p.contract})
+        if job.contract:
+            raise SgpackError(f"no plan has the contract reference {job.contract!r}; "
+                              + (f"contracts: {', '.join(references)}" if references else "no plan gives one"))
+        raise SgpackError("no plan gives a contract reference (`contract:` under `plan:`), and the commissioner pack "
+                          "holds only plans under a contract")
+    if left_out and job.contract is None:       # with --contract, every other plan is left out as asked
+        print("note: plans with no contract reference are left out of the commissioner pack: "
+              + ", ".join(f"{p.id} ({p.service})" for p in left_out), file=sys.stderr)
+
+
 def pseudonymise(job: BuildJob) -> tuple[CommissionerView, Redactor]:
     profile = job.profile
     view = commissioner_view(job.pack, job.options, owners_as_roles=profile.owners_as_roles,
                              suppression=profile.suppression, period=job.reporting_period,
-                             approved_by=job.approved_by)
+                             approved_by=job.approved_by, contract=job.contract)
     pseudonymiser = pseudonymiser_for(job.recipient, forbidden=[job.stage, _out_folder(job.stage),
                                                                 job.evidence_root])
     redactor = Redactor(job.roster, pseudonymiser, staff_as_roles=profile.owners_as_roles, today=job.pack.as_of,
@@ -147,6 +166,7 @@ def data_protection(view: CommissionerView, job: BuildJob, redactor: Redactor, h
 
 
 def write(job: BuildJob) -> None:
+    select(job)
     view, redactor = pseudonymise(job)
     hits = scan_view(view, job)
     blocking = [h for h in hits if h.blocking]
