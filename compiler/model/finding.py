@@ -17,7 +17,13 @@ class Finding(BaseModel):
     action: str | None = None
     evidence: str | None = None
     message: str
-    hint: str
+    hint: str                        # what to do, for whoever edits the plan or the evidence folder
+    # For the packs: `statement` is the message as a reader says it (an evidence file by its name, no folders;
+    # "in progress", not in_progress), `resolve` what would resolve it for a reader outside the provider ("RH-02
+    # has 2 supervision items ... on file"), `advice` the hint in words, naming no plan key (owners, governance)
+    statement: str = ""
+    resolve: str = ""
+    advice: str = ""
     file: str | None = None
     line: int | None = None
     cell: str | None = None          # "Action plan!D7": where in a tracker (then `line` is None)

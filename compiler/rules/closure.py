@@ -33,7 +33,9 @@ def _criterion_hits(ctx: RuleContext, part: str) -> Iterator[Hit]:
 @rule("SG501", "closure-indicators-not-improved", severity="error",
       message="{action} is {state} but its risk indicators fall short of the closure test: {reason}",
       hint="keep the action open until each linked indicator shows sustained improvement (a special-cause signal, "
-           "the last 3 points on the better side of the baseline mean, the target met); link one if none is")
+           "the last 3 points on the better side of the baseline mean, the target met); link one if none is",
+      resolve="each risk indicator linked to {action} shows sustained improvement (a special-cause signal, the last "
+              "3 points on the better side of the baseline mean, the target met), or {action} is reopened")
 def closure_indicators_not_improved(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -69,7 +71,9 @@ def closure_indicators_not_improved(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG502", "closure-audit-not-confirmed", severity="error",
       message="{action} is {state} but audits do not confirm practice change: {reason}",
-      hint="keep the action open until at least 2 audits after it opened confirm the change, the latest meeting its target")
+      hint="keep the action open until at least 2 audits after it opened confirm the change, the latest meeting its target",
+      resolve="at least 2 audits made after {action} opened confirm the change, the latest meeting its target, or "
+              "{action} is reopened")
 def closure_audit_not_confirmed(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -101,7 +105,9 @@ def closure_audit_not_confirmed(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG503", "closure-staff-evidence-missing", severity="error",
       message="{action} is {state} but staff evidence falls short of the closure test: {reason}",
-      hint="link supervision or competency records dated after the action opened (high risk: one of each)")
+      hint="link supervision or competency records dated after the action opened (high risk: one of each)",
+      resolve="supervision or competency records dated after {action} opened are on file (for a high-risk action, one "
+              "of each), or {action} is reopened")
 def closure_staff_evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -132,7 +138,9 @@ def closure_staff_evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG504", "closure-governance-not-shown", severity="error",
       message="{action} is {state} but governance review and challenge fall short of the closure test: {reason}",
       hint="keep it under governance review for the cycles its risk needs (low 1, medium 2, high 3) "
-           "and record the challenge made")
+           "and record the challenge made",
+      resolve="{action} has been reviewed at governance for the cycles its risk needs (low 1, medium 2, high 3), "
+              "with the challenge made recorded, or {action} is reopened")
 def closure_governance_not_shown(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -165,7 +173,9 @@ def closure_governance_not_shown(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG505", "closure-oversight-too-short", severity="error",
       message="{action} is a high-risk action {state} after {days} days of oversight; at least {needed} are needed "
               "(3 × {every}-day review cycle)",
-      hint="keep high-risk actions open under governance oversight for at least 3 review cycles to show the change is sustained")
+      hint="keep high-risk actions open under governance oversight for at least 3 review cycles to show the change is sustained",
+      resolve="{action} has been under governance oversight for at least {needed} days (3 review cycles), or it is "
+              "reopened")
 def closure_oversight_too_short(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks

@@ -165,7 +165,8 @@ def plan_fields(plan: Plan) -> Iterator[Field]:
 @rule("SG105", "hidden-characters", severity="warning",
       message='{where} holds hidden characters ({which}): "{text}"',
       hint="retype the text, or delete the characters shown as \\u codes: they do not show on screen, or they "
-           "reorder the text around them")
+           "reorder the text around them",
+      resolve="the text is retyped without hidden characters, so that it reads as the provider wrote it")
 def hidden_characters_in_text(ctx: RuleContext) -> Iterator[Hit]:
     r"""
     What it checks

@@ -50,7 +50,8 @@ def owner_problem(owner: Owner | None) -> str | None:
 
 @rule("SG201", "owner-not-named", severity="error",
       message="{action} has no named owner{shown}: {why}",
-      hint="name the person accountable, e.g. 'Priya Shah (Registered Manager)'")
+      hint="name the person accountable, e.g. 'Priya Shah (Registered Manager)'",
+      resolve="a named person, not a team or a role alone, is accountable for {action}")
 def owner_not_named(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -85,7 +86,9 @@ def owner_not_named(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG202", "no-due-date", severity="error",
       message="{action} is {status} but has no due date",
-      hint="set `due:` to the date by which the action will be delivered and evidenced")
+      hint="set `due:` to the date by which the action will be delivered and evidenced",
+      advice="set the date by which the action will be delivered and evidenced",
+      resolve="{action} has a due date by which it will be delivered and evidenced")
 def no_due_date(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import os
+import posixpath
+import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Callable, Iterable, Iterator
@@ -55,7 +57,7 @@ class Hit:
     evidence: str | None = None
     field: str | None = None
     severity: str | None = None              # overrides the rule's default (SG103, SG405)
-    args: dict = dc_field(default_factory=dict) # formats the message and hint
+    args: dict = dc_field(default_factory=dict) # formats the message, hint, resolve and advice
     file: str | None = None                  # overrides plan.file (findings on evidence with no plan)
 
 
@@ -68,9 +70,11 @@ class Rule:
     name: str
     severity: str
     message: str
-    hint: str
+    hint: str                # what to do, for whoever edits the plans and the evidence folder (the console)
     doc: str
     func: RuleFunc
+    resolve: str = ""        # what would resolve it, for a reader outside the provider: "Resolved when: ..."
+    advice: str = ""         # the hint in words, for the packs read inside the provider ("": the hint says it so)
 
     @property
     def title(self) -> str:
@@ -88,8 +92,12 @@ def _check_doc(code: str, doc: str) -> None:
                          f"found {headings}")
 
 
-def rule(code: str, name: str, *, severity: str, message: str, hint: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Register `func(ctx) -> Iterable[Hit]` as rule `code`."""
+def rule(code: str, name: str, *, severity: str, message: str, hint: str, resolve: str = "",
+         advice: str = "") -> Callable[[RuleFunc], RuleFunc]:
+    """Register `func(ctx) -> Iterable[Hit]` as rule `code`. `hint` tells whoever edits the plans what to change
+    (it may name plan keys and files); `advice` says the same in words for the packs read inside the provider
+    (needed when the hint names plan keys or files); `resolve` says, for a reader outside the provider, what
+    would resolve the finding ("Resolved when: " + resolve). Every rule has one."""
     if severity not in SEVERITIES:
         raise ValueError(f"rule {code}: unknown severity {severity!r}")
 
@@ -98,10 +106,43 @@ def rule(code: str, name: str, *, severity: str, message: str, hint: str) -> Cal
             raise ValueError(f"rule {code} registered twice")
         doc = inspect.cleandoc(func.__doc__ or "")
         _check_doc(code, doc)
-        RULES[code] = Rule(code, name, severity, message, hint, doc, func)
+        if not resolve.strip():
+            raise ValueError(f"rule {code}: no resolve text (what would resolve it, for a reader of the pack)")
+        RULES[code] = Rule(code, name, severity, message, hint, doc, func, resolve, advice)
         return func
 
     return register
+
+
+# Arguments that hold a path in the evidence folder: a reader outside the provider is shown the file's name
+_PATH_ARGS = ("path", "data")
+# Arguments that hold words of a vocabulary as the plan files spell them ("governance_minutes", "in_progress")
+_WORDED_ARGS = ("type", "types", "need", "status", "missing")
+# A path left inside other text: the folders before a file name that has an extension
+_FOLDERS = re.compile(r"(?:[^\s()\[\]/\\:;,\"']+[/\\])+(?=[^\s()/\\]*\.[A-Za-z0-9]{1,5}\b)")
+
+
+def _file_name(path: str) -> str:
+    return posixpath.basename(path.replace("\\", "/")) or path
+
+
+def _worded(args: dict) -> dict:
+    """The arguments with vocabulary words as people write them: "governance minutes", "in progress"."""
+    return {k: v.replace("_", " ") if k in _WORDED_ARGS and isinstance(v, str) else v for k, v in args.items()}
+
+
+def _outside(args: dict) -> dict:
+    """The arguments for a reader of a pack: vocabulary in words, every path in the evidence folder as its file's
+    name (no folders: they are the provider's filing, and a reader outside the provider is shown none)."""
+    paths = {v: _file_name(v) for k, v in args.items() if k in _PATH_ARGS and isinstance(v, str) and v}
+    out = {}
+    for key, value in _worded(args).items():
+        if isinstance(value, str):
+            for path, name in paths.items():
+                value = value.replace(path, name)
+            value = _FOLDERS.sub("", value)
+        out[key] = value
+    return out
 
 
 def _finding(r: Rule, hit: Hit) -> Finding:
@@ -109,6 +150,7 @@ def _finding(r: Rule, hit: Hit) -> Finding:
     args = {"plan": hit.plan.id if hit.plan else None,
             "action": hit.action.id if hit.action else None,
             "evidence": hit.evidence, **hit.args}
+    outside = _outside(args)
     if hit.action is not None:
         line = hit.action.line_of(hit.field)
     elif hit.plan is not None:
@@ -124,6 +166,8 @@ def _finding(r: Rule, hit: Hit) -> Finding:
         action=hit.action.id if hit.action else None,
         evidence=hit.evidence,
         message=r.message.format_map(args), hint=r.hint.format_map(args),
+        statement=r.message.format_map(outside), resolve=r.resolve.format_map(outside),
+        advice=(r.advice or r.hint).format_map(_worded(args)),
         file=hit.file or (hit.plan.file if hit.plan else None) or None,
         line=line,
         cell=cell,
@@ -173,6 +217,7 @@ def explain(code: str) -> str:
     r = RULES[code.strip().upper()]
     return (f"{r.title}\n\n"
             f"Message: {r.message}\n"
-            f"Hint: {r.hint}\n\n"
+            f"Hint: {r.hint}\n"
+            f"Resolved when: {r.resolve}\n\n"
             f"{r.doc}\n")
 

@@ -20,7 +20,10 @@ def _blank(text: str | None) -> bool:
 
 @rule("SG401", "rag-without-narrative", severity="error",
       message="{action}: {what} is rated {rag} with no narrative",
-      hint="add a `narrative:` saying what the rating rests on: what was done, what the evidence shows, what is next")
+      hint="add a `narrative:` saying what the rating rests on: what was done, what the evidence shows, what is next",
+      advice="write a narrative saying what the rating rests on: what was done, what the evidence shows, what is next",
+      resolve="a narrative says what the {rag} rating of {what} rests on: what was done, what the evidence shows, "
+              "what is next")
 def rag_without_narrative(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -53,7 +56,8 @@ def rag_without_narrative(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG402", "rag-overstated", severity="error",
       message="{action} declared {declared} but assessed {assessed}{reasons}",
-      hint="rate it {assessed} until the evidence supports {declared}, or link the evidence that does")
+      hint="rate it {assessed} until the evidence supports {declared}, or link the evidence that does",
+      resolve="{action} is rated {assessed}, or the evidence on file supports {declared}")
 def rag_overstated(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -95,7 +99,8 @@ def rag_overstated(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG403", "action-overdue", severity="warning",
       message="{action} was due {due} ({ago}) and is still {status}",
-      hint="deliver it, or agree a revised due date at governance and record why in the narrative")
+      hint="deliver it, or agree a revised due date at governance and record why in the narrative",
+      resolve="{action} is delivered, or a revised due date is agreed at governance and the reason recorded")
 def action_overdue(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -128,7 +133,10 @@ def action_overdue(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG404", "review-overdue", severity="warning",
       message="{action} has had no governance review in the last {window} days{last}",
-      hint="review it at the next {forum} and add the review under `reviews:` or link the minutes")
+      hint="review it at the next {forum} and add the review under `reviews:` or link the minutes",
+      advice="review it at the next {forum} and record the review in the plan, or link the minutes",
+      resolve="{action} has been reviewed at governance ({forum}) within the last {window} days, and the review is "
+              "recorded")
 def review_overdue(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -190,7 +198,9 @@ def _board_reports(ctx: RuleContext, plan: Plan) -> list:
 
 @rule("SG405", "board-assurance-missing", severity="warning",
       message="{plan} ({risk} risk) has no board report in the last 90 days{last}",
-      hint="report the plan to the Board and add the report (mentioning {plan}) to the evidence folder, e.g. under board/")
+      hint="report the plan to the Board and add the report (mentioning {plan}) to the evidence folder, e.g. under board/",
+      advice="report the plan to the Board and add the report (mentioning {plan}) to the evidence folder",
+      resolve="the Board has had a report on {plan} within the last 90 days, and the report is on file")
 def board_assurance_missing(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -229,7 +239,9 @@ def board_assurance_missing(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG406", "no-challenge-recorded", severity="warning",
       message="{action}: {n} governance minutes reviewed it ({ids}) but none records challenge",
       hint="record the questions asked and the assurance sought (e.g. 'the committee challenged ...', "
-           "'asked for evidence of ...') in the minutes or the review narrative")
+           "'asked for evidence of ...') in the minutes or the review narrative",
+      resolve="the minutes, or the record of a review, show the questions asked about {action} and the assurance "
+              "sought")
 def no_challenge_recorded(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks

@@ -31,7 +31,11 @@ def _join(words: list[str]) -> str:
 @rule("SG101", "action-not-specific", severity="warning",
       message="{action} requires no evidence: nothing could ever show it worked",
       hint="add a `requires:` list naming the evidence that would show practice changed, "
-           "e.g. an audit with a target score and supervision records")
+           "e.g. an audit with a target score and supervision records",
+      advice="say in the plan which evidence would show practice changed, e.g. an audit with a target score and "
+             "supervision records",
+      resolve="the plan names the evidence that would show {action} changed practice (such as an audit with a "
+              "target score), and that evidence is on file")
 def action_not_specific(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -65,7 +69,11 @@ def action_not_specific(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG102", "tick-box-action", severity="warning",
       message="{action} is a tick-box action (\"{phrase}\") and the plan has {missing}",
       hint="keep it only as part of a broader response: add a practice_change action that changes "
-           "what staff do every day and an oversight action that checks it happens")
+           "what staff do every day and an oversight action that checks it happens",
+      advice="keep it only as part of a broader response: add an action that changes what staff do every day "
+             "and an oversight action that checks it happens",
+      resolve="the plan also holds an action that changes what staff do every day and an oversight action that "
+              "checks it happens")
 def tick_box_action(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -114,7 +122,11 @@ def tick_box_action(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG103", "plan-missing-component", severity="warning",
       message="{plan} has no {missing} action ({risk} risk): a plan needs all four kinds",
       hint="add an action of each missing kind: risk_control (how harm is prevented now), practice_change "
-           "(what staff do differently), oversight (how managers know), evidence_measure (what proof is gathered)")
+           "(what staff do differently), oversight (how managers know), evidence_measure (what proof is gathered)",
+      advice="add an action of each missing kind: risk control (how harm is prevented now), practice change "
+             "(what staff do differently), oversight (how managers know), evidence measure (what proof is gathered)",
+      resolve="{plan} holds an action of each of the four kinds (how harm is prevented now, what staff do "
+              "differently, how managers know, and what proof is gathered)")
 def plan_missing_component(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -167,7 +179,10 @@ def profile_gaps(plan: Plan) -> list[tuple[str, list[str]]]:
 @rule("SG104", "profile-evidence-missing", severity="warning",
       message="{plan}: no action requires {types} evidence, which the {profiles} profile expects",
       hint="add a requirement of that type to the action it belongs to, or waive SG104 on the plan "
-           "with the reason it does not apply")
+           "with the reason it does not apply",
+      advice="require evidence of that type on the action it belongs to, or record in the plan why it does not "
+             "apply",
+      resolve="an action of {plan} requires {types} evidence, or the plan records why it does not apply")
 def profile_evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks

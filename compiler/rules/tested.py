@@ -106,7 +106,10 @@ def indicator_file_ids(ctx: RuleContext) -> set[str]:
 @rule("SG301", "evidence-missing", severity="error",
       message="{action} requires {need}: {counts}",
       hint="add {type} evidence to the evidence folder and link it to {action}: mention {action} in it, "
-           "tag it in its metadata or evidence.yaml, or list its id under the action's `evidence:`")
+           "tag it in its metadata or evidence.yaml, or list its id under the action's `evidence:`",
+      advice="add {type} evidence to the evidence folder and link it to {action}: mention {action} in it, or list "
+             "it in the plan as evidence for {action}",
+      resolve="{action} has {need} on file, dated on or after it opened")
 def evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -135,7 +138,8 @@ def evidence_missing(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG302", "evidence-insufficient", severity="error",
       message="{action} requires {need}: {counts}",
-      hint="{short} more {type} item(s) are needed; link them to {action}")
+      hint="{short} more {type} item(s) are needed; link them to {action}",
+      resolve="{action} has {need} on file, dated on or after it opened")
 def evidence_insufficient(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -161,7 +165,8 @@ def evidence_insufficient(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG303", "evidence-stale", severity="warning",
       message="{action} requires {need}: {counts}",
-      hint="evidence must be dated on or after {action} opened ({opened}){window}; older items only show the baseline")
+      hint="evidence must be dated on or after {action} opened ({opened}){window}; older items only show the baseline",
+      resolve="{action} has {need} on file, dated on or after it opened{window}")
 def evidence_stale(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -189,7 +194,8 @@ def evidence_stale(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG304", "evidence-unreadable", severity="error",
       message="{who} {evidence} ({path}) cannot be read: {reason}",
       hint="open the file to check it; save a readable copy (unencrypted, not corrupt, under the size limit) "
-           "in the evidence folder")
+           "in the evidence folder",
+      resolve="a readable copy of {evidence} is on file")
 def evidence_unreadable(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -232,7 +238,9 @@ def evidence_unreadable(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule("SG305", "evidence-link-broken", severity="error",
       message="{action} names evidence {evidence}, which is not in the evidence folder",
-      hint="check the id against `sgpack evidence DIR`{suggestion}")
+      hint="check the id against `sgpack evidence DIR`{suggestion}",
+      advice="check the evidence id the plan gives for {action} against the evidence folder{suggestion}",
+      resolve="the evidence the plan names for {action} is on file, or the plan no longer names it")
 def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -351,7 +359,10 @@ def _closest(wanted: str, candidates: list[str], cutoff: float) -> str | None:
 
 @rule("SG306", "evidence-orphan", severity="info",
       message="evidence {evidence} ({path}) is linked to no plan or action{names}",
-      hint="link it (mention an action id in it, or tag it in evidence.yaml), or move it out of the evidence folder")
+      hint="link it (mention an action id in it, or tag it in evidence.yaml), or move it out of the evidence folder",
+      advice="link it to the action it supports (mention the action's id in it, or list it in the evidence index), "
+             "or move it out of the evidence folder",
+      resolve="{evidence} is linked to the action it supports, or set aside as not part of the evidence")
 def evidence_orphan(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -385,7 +396,10 @@ def evidence_orphan(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG307", "indicator-data-missing", severity="error",
       message="{plan}: indicator {indicator}: {problem}",
       hint="provide the series as CSV or XLSX with columns period,value (at least 3 points) at {data} "
-           "in the evidence folder")
+           "in the evidence folder",
+      advice="put the indicator's figures in the evidence folder as {data}: a spreadsheet or CSV file with a "
+             "period column and a value column, at least 3 points",
+      resolve="the figures for indicator {indicator} are on file, at least 3 dated points")
 def indicator_data_missing(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -421,7 +435,10 @@ def indicator_data_missing(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG308", "evidence-undated", severity="warning",
       message="{who} {evidence} ({path}) has no date",
       hint="date it: write the date in the file name (2026-04-02, 02.04.26, 2 April 2026) or on its first page "
-           "(\"Date: 02/04/2026\"), or set `date:` in evidence.yaml, a sidecar or front matter")
+           "(\"Date: 02/04/2026\"), or set `date:` in evidence.yaml, a sidecar or front matter",
+      advice="date it: write the date in the file name (2026-04-02, 02.04.26, 2 April 2026) or on its first page "
+             "(\"Date: 02/04/2026\"), or record its date in the evidence index",
+      resolve="the date of {evidence} is recorded, so that it can show change after the action opened")
 def evidence_undated(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -455,7 +472,11 @@ def evidence_undated(ctx: RuleContext) -> Iterator[Hit]:
 @rule("SG309", "not-a-record", severity="warning",
       message="{who} {evidence} ({path}) is not a record: {reason}",
       hint="link the completed record instead (the signed minutes, the filled-in form); if this file is the record, "
-           "set `record: true` for it in evidence.yaml, a sidecar or --index")
+           "set `record: true` for it in evidence.yaml, a sidecar or --index",
+      advice="link the completed record instead (the signed minutes, the filled-in form); if this file is the "
+             "record, mark it as a record in the evidence index",
+      resolve="the completed record (the signed minutes, the filled-in form) is on file in place of {evidence}, or "
+              "{evidence} is confirmed as the record")
 def not_a_record(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
