@@ -228,7 +228,7 @@ def evidence(folder: str, plans: tuple[str, ...], as_of: dt.date, fmt: str, verb
 @click.option("--as-of", "as_of", callback=_as_of, metavar="DATE", help="Fix 'now' for every age and due-date rule (default: today).")
 @click.option("--templates", metavar="DIR", type=click.Path(), help="A provider's theme.yaml and docx templates, used instead of the shipped ones.")
 @click.option("--formats", metavar="LIST", help="Comma-separated: docx, pdf (default: the formats of the pack's profile, both for every shipped pack).")
-@click.option("--prepared-by", metavar="NAME", help="Shown on the cover (default: sgpack and its version).")
+@click.option("--prepared-by", metavar="NAME", help="Shown on the cover (default: the provider).")
 @click.option("--roster", metavar="FILE", type=click.Path(), help="Who must not be named outside the provider (default: roster.csv beside the plans).")
 @click.option("--recipient", metavar="NAME", default="default", show_default=True, help="Whose pseudonym key to use (a different key per recipient).")
 @click.option("--allow-personal-data", metavar="REASON", help="Write a pack that leaves the provider even though it holds personal data; the reason is recorded in the manifest.")

@@ -158,9 +158,8 @@ def commissioner(doc) -> None:
     b.tag("endfor")
 
     b.p("{{r dp_heading }}", "Heading 1")
-    b.key_values([("Purpose", "{{ dp.purpose }}"), ("Lawful basis (Article 6)", "{{ dp.lawful_basis }}"),
-                  ("Condition (Article 9)", "{{ dp.condition }}"), ("Recipient", "{{ dp.recipient }}"),
-                  ("Approved by", "{{ dp.approved_by }}")])
+    # purpose, lawful basis, condition, and the recipient and approver when given (the pack leaves off the others)
+    b.key_value_rows("{{ x.what }}", "{{ x.value }}", [45, 125], loop="x in dp.facts")
     # the PDF's order: what the scan found and what could not be checked, then the tables, then how
     b.p("Personal-data scan of this pack", "Heading 2")
     b.tag("if dp.override")

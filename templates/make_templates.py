@@ -347,7 +347,6 @@ def cqc(doc) -> None:
     b.tag("for g in groups")
     b.p("{{r g.heading }}", "Heading 2")
     b.tag("for st in g.statements")
-    hint = "{% if f.hint %}Hint: {{ f.hint }}{% endif %}"
     b.p("{{r st.heading }}", "Heading 3")
     b.tag("if st.references")
     b.p("Actions shown in full under another quality statement that also address this one:", "Small")
@@ -355,6 +354,8 @@ def cqc(doc) -> None:
     b.p("{{r r.line }}")
     b.tag("endfor")
     b.tag("endif")
+    # what would resolve a finding, in the inspector's terms: hints for the plan files are in the preparer's notes
+    resolve = "{% if f.resolve %}Resolved when: {{ f.resolve }}{% endif %}"
     b.tag("for a in st.actions")
     b.p("{{r a.heading }}", "Heading 4")
     b.pairs([("Plan", "{{ a.plan }}", "Service", "{{ a.service }}"), ("Kind", "{{ a.kind }}", "Risk", "{{ a.risk }}"),
@@ -405,10 +406,10 @@ def cqc(doc) -> None:
     b.tag("endif")
     b.tag("if a.findings")
     b.p("Findings", "Subheading")
-    b.table(["Rule", "Severity", "Finding", "Location"],
+    b.table(["Rule", "Severity", "Finding"],
             [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{ f.severity }}",
-             [("{{ f.message }}", "Table Text"), (hint, "Small")], "{{ f.location }}"],
-            [26, 18, 90, 36], loop="f in a.findings")
+             [("{{ f.message }}", "Table Text"), (resolve, "Small")]],
+            [26, 18, 126], loop="f in a.findings")
     b.tag("endif")
     b.tag("endfor")
     b.tag("endfor")
@@ -425,43 +426,32 @@ def cqc(doc) -> None:
              "{{ e.pages }}"],
             [16, 64, 26, 20, 24, 20], loop="e in exhibits")
 
-    # Gap report, then unreadable evidence and personal data, as in the PDF
+    # Gap report, then unreadable evidence, as in the PDF: each finding placed by plan and action, never by file
     b.p("{{r sec.sec_gaps }}", "Heading 1")
     b.tag("if gaps")
-    b.table(["Severity", "Rule", "Subject", "Finding", "Location"],
-            ["{{ f.severity }}", [("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{r f.subject }}",
-             [("{{ f.message }}", "Table Text"), (hint, "Small")], "{{ f.location }}"],
-            [18, 22, 20, 76, 34], loop="f in gaps")
+    b.table(["Severity", "Rule", "Where", "Finding"],
+            ["{{ f.severity }}", [("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{ f.location }}",
+             [("{{ f.message }}", "Table Text"), (resolve, "Small")]],
+            [18, 22, 34, 96], loop="f in gaps")
     b.tag("else")
     b.p("No findings.")
     b.tag("endif")
     b.p("Unreadable evidence", "Subheading")
     b.tag("if unreadable")
-    b.table(["Evidence", "File", "Reason"], ["{{ u.id }}", "{{ u.path }}", "{{ u.reason }}"], [40, 70, 60],
+    b.table(["Evidence", "Why it could not be read"],
+            [[("{{ u.id }}", "Table Text"), ("{{ u.title }}", "Small")], "{{ u.reason }}"], [90, 80],
             loop="u in unreadable")
     b.tag("else")
     b.p("Every evidence item could be read.")
-    b.tag("endif")
-    b.tag("if scanned")
-    b.p("Personal data warnings", "Subheading")
-    b.tag("if personal_data")
-    b.p("For the compliance officer: this pack holds personal data. Check each item is needed before the pack "
-        "is shared; values are masked here.", "Small")
-    b.table(["File", "Location", "Kind", "Value (masked)"],
-            ["{{ h.file }}", "{{ h.location }}", [("{{ h.kind }}", "Table Text"), ("{{ h.detail }}", "Small")],
-             "{{ h.masked }}"], [46, 50, 44, 30], loop="h in personal_data")
-    b.tag("else")
-    b.p("No personal data was found in this pack's text or exhibits.")
-    b.tag("endif")
     b.tag("endif")
 
     # Waivers
     b.p("{{r sec.sec_waivers }}", "Heading 1")
     b.tag("if waivers")
-    b.table(["Rule", "Subject", "Reason for the waiver", "Finding waived", "Location"],
+    b.table(["Rule", "Subject", "Reason for the waiver", "Finding waived"],
             [[("{{ f.rule }}", "Table Text"), ("{{ f.name }}", "Small")], "{{r f.subject }}", "{{ f.waiver_reason }}",
-             "{{ f.message }}", "{{ f.location }}"],
-            [22, 20, 44, 56, 28], loop="f in waivers")
+             "{{ f.message }}"],
+            [22, 24, 54, 70], loop="f in waivers")
     b.tag("else")
     b.p("No findings are waived.")
     b.tag("endif")

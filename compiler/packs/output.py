@@ -1,4 +1,5 @@
-"""Writing a pack folder: staged beside --out and renamed into place, with a manifest to verify."""
+"""Writing a pack folder: staged beside --out and renamed into place, with a manifest to verify, and the
+preparer's notes beside it (`<folder>.preparer-notes.md`), never inside the folder that is shared."""
 from __future__ import annotations
 
 import errno
@@ -7,6 +8,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,6 +21,8 @@ from evidence_store.limits import DEFAULT_LIMITS
 from evidence_store.paths import OPEN_FLAGS, locate
 
 MANIFEST = "manifest.json"
+# the preparer's notes: `<pack folder><NOTES>` beside the pack folder, replaced with it
+NOTES = ".preparer-notes.md"
 # A sync client replaces a file by deleting it and writing the new one: give it that long before reading again
 SETTLE_SECONDS = 0.05
 # errors writing the pack that the user can fix (space, quota, permissions), reported without a traceback
@@ -102,9 +106,10 @@ def check_out_path(out: Path, protected: list[Path]) -> None:
     Replacing `out` removes the folder that was there, so it must be an earlier pack (it holds a
     manifest.json) or empty; and it must not be, hold or sit inside the evidence folder or a plan."""
     target = Path(os.path.realpath(out))
+    notes = Path(os.path.realpath(notes_path(Path(os.path.abspath(out)))))
     for path in protected:
         real = Path(os.path.realpath(path))
-        if target == real or real.is_relative_to(target) or target.is_relative_to(real):
+        if target == real or real.is_relative_to(target) or target.is_relative_to(real) or notes == real:
             raise SgpackError(f"--out overlaps an input ({path}); choose a folder outside the evidence "
                               f"folder and the plans", file=str(out))
     if target.exists():
@@ -115,14 +120,34 @@ def check_out_path(out: Path, protected: list[Path]) -> None:
                               "another --out or empty it", file=str(out))
 
 
+def notes_path(out: Path) -> Path:
+    """Where the preparer's notes for the pack folder `out` are: beside it, never inside it."""
+    return out.parent / f"{out.name}{NOTES}"
+
+
+def _staged_notes(stage: Path) -> Path:
+    return stage.parent / f"{stage.name}{NOTES}"
+
+
+def write_notes(stage: Path, text: str) -> None:
+    """The preparer's notes for the pack being written in `stage`: kept beside the stage until the pack lands."""
+    _staged_notes(stage).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
-    """Yield an empty staging folder beside `out`; on success it replaces `out` whole, on failure
-    it is removed and any previous pack at `out` is left as it was."""
+    """Yield an empty staging folder beside `out`; on success it replaces `out` whole, the notes written for it
+    (write_notes) replace `<out>.preparer-notes.md` and are printed; on failure both are removed and any previous
+    pack at `out`, and its notes, are left as they were."""
+    shown = notes_path(Path(out))                 # as the preparer named the folder, for the console
     out = out.resolve() if out.exists() else Path(os.path.abspath(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and not out.is_dir():
         raise SgpackError("output path exists and is not a folder", file=str(out))
+    notes = notes_path(out)
+    if notes.is_symlink() or (notes.exists() and not notes.is_file()):
+        raise SgpackError("the preparer's notes would replace something that is not a file; move it",
+                          file=str(notes))
     _remove_stale_stages(out)
     token = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     stage = out.parent / f".{out.name}.sgpack-tmp-{token}"
@@ -141,8 +166,10 @@ def staged(out: Path) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(stage, out)
+        _land_notes(stage, notes, shown)
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
+        _staged_notes(stage).unlink(missing_ok=True)
         if exc.errno in _DISK_ERRORS:
             where = exc.filename or out
             raise SgpackError(f"the pack could not be written ({exc.strerror}); nothing was written and any "
@@ -150,16 +177,35 @@ def staged(out: Path) -> Iterator[Path]:
         raise
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
+        _staged_notes(stage).unlink(missing_ok=True)
         raise
 
 
+def _land_notes(stage: Path, notes: Path, shown: Path) -> None:
+    """The pack has landed: its notes replace the last pack's, or, with none written, the last pack's go (they
+    were about another pack). Printed for the preparer, as they are written."""
+    written = _staged_notes(stage)
+    if not written.is_file():
+        notes.unlink(missing_ok=True)
+        return
+    with open(written, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(written, notes)
+    print(f"{notes.read_text(encoding='utf-8').rstrip()}\n\n(these notes are in {shown}, not in the pack)\n",
+          file=sys.stderr)
+
+
 def _remove_stale_stages(out: Path) -> None:
-    """Staging (or replaced) folders left by a build that was killed: their process is gone."""
+    """Staging (or replaced) folders, and staged notes, left by a build that was killed: their process is gone."""
     for prefix in (f".{out.name}.sgpack-tmp-", f".{out.name}.sgpack-old-"):
         for leftover in out.parent.glob(prefix + "*"):
             pid = leftover.name[len(prefix):].split("-")[0]
-            if pid.isdigit() and not _alive(int(pid)) and leftover.is_dir() and not leftover.is_symlink():
+            if not pid.isdigit() or _alive(int(pid)) or leftover.is_symlink():
+                continue
+            if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
+            elif leftover.is_file() and leftover.name.endswith(NOTES):
+                leftover.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -44,7 +44,7 @@ def _heading(owner: OwnerView) -> str:
 def story(head: Head, owner: OwnerView) -> Story:
     def build(look: Look, pages: Pages, rec: dict) -> list:
         intro = ("What evidence each of your actions still needs, by when, and what the checks found. "
-                 "Link new evidence by mentioning the action id in it, or tag it in evidence.yaml.")
+                 "Link new evidence by mentioning the action id in it, or by listing it in the evidence index.")
         if not owner.named:
             intro = ("These actions have no named owner (SG201): a group or a placeholder is recorded instead of "
                      "a person. Name the person accountable for each; until then this list goes to the plan's lead.")

@@ -13,7 +13,7 @@ from compiler.model.finding import Finding
 from compiler.model.pack import Pack
 from compiler.model.plan import RAG_ORDER, Plan
 from compiler.rules.codes import ACTION_OVERDUE, BOARD_EXCEPTIONS, OWNER_NOT_NAMED, RAG_OVERSTATED
-from compiler.views.common import ChartData, Head, Options, chart_data, head
+from compiler.views.common import ChartData, Head, Options, chart_data, head, shared_text
 from compiler.views.words import CLOSURE_PARTS, CLOSURE_SHORT, anchor_for, closure_gaps
 
 ASSURANCE_LEVELS = ("Substantial assurance", "Reasonable assurance", "Limited assurance", "No assurance")
@@ -79,7 +79,7 @@ def assurance_level(results: list[ActionResult], findings: list[Finding]) -> tup
 class ExceptionRow:
     subject: str
     what: str                       # "Assessed amber", "SG201 owner-not-named"
-    detail: str
+    detail: str                     # a finding: what was found and what would resolve it, in the Board's words
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def by_exception(plan: Plan, pack: Pack) -> ExceptionPlanView:
     for act in (x for x in plan.actions if x.id in in_pack):
         for f in pack.findings:
             if f.action == act.id and f.rule in BY_EXCEPTION:
-                rows.append(ExceptionRow(act.id, f"{f.rule} {f.name}", f.message))
+                rows.append(ExceptionRow(act.id, f"{f.rule} {f.name}", shared_text(f)))
         for ind in a.action(act.id).indicators:
             if indicator_concern(ind):
                 rows.append(ExceptionRow(act.id, INDICATOR_CONCERN, indicator_sentence(ind, ind.title)))
@@ -201,7 +201,7 @@ def board_view(pack: Pack, options: Options, *, in_full: frozenset[str] = IN_FUL
                                                "; ".join(r.rag_reasons) or "—"))
         for f in findings:
             if f.severity == "error" or f.rule in BOARD_EXCEPTIONS:
-                exceptions.append(ExceptionRow(f.action or f.plan or "", f"{f.rule} {f.name}", f.message))
+                exceptions.append(ExceptionRow(f.action or f.plan or "", f"{f.rule} {f.name}", shared_text(f)))
         trends, seen = [], set()
         for act in plan.actions:
             r = a.action(act.id)

@@ -16,7 +16,7 @@ from compiler.views.words import STATUS_WORDS, long_date, owner_shown
 @dataclass(frozen=True)
 class Options:
     """What the person building a pack says about it, beyond the pack itself."""
-    prepared_by: str | None = None        # shown on the cover; default: sgpack and its version
+    prepared_by: str | None = None        # shown on the cover; default: the provider
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class Head:
     service: str                    # "Oakview", or "All services"
     as_of: str                      # "20 November 2026"
     as_of_iso: str
-    prepared_by: str
-    tool_version: str
+    prepared_by: str                # --prepared-by, else the provider: never the tool
+    tool_version: str               # for document properties and the manifest, not for the page
     plans: list[tuple[str, str, str, str]]   # (id, title, service, risk)
 
 
@@ -40,31 +40,44 @@ def head(pack: Pack, options: Options) -> Head:
     return Head(pack=pack.name, title=pack.title, audience=pack.audience, classification=pack.classification,
                 provider=pack.provider, service=pack.service or "All services", as_of=long_date(pack.as_of),
                 as_of_iso=pack.as_of.isoformat(),
-                prepared_by=options.prepared_by or f"sgpack {pack.tool_version}", tool_version=pack.tool_version,
+                prepared_by=options.prepared_by or pack.provider, tool_version=pack.tool_version,
                 plans=[(p.id, p.title, p.service, p.risk) for p in plans])
 
 
 @dataclass(frozen=True)
 class FindingView:
+    """A finding as a pack shows it: placed by plan and action, never by file and line. Where to fix it in the
+    plan files, and the hint that names them, are for the preparer (the notes beside the pack: compiler.packs.job),
+    not for a pack."""
     rule: str
     name: str
     severity: str
     subject: str                    # action, plan or evidence id
-    message: str
-    hint: str
-    location: str                   # "plans/oakview.yaml:31"
+    message: str                    # the statement: vocabulary in words, an evidence file by its name alone
+    hint: str                       # what to do, in words; "" in a pack that leaves the provider
+    resolve: str                    # what would resolve it: "RH-02 has 2 supervision items ... on file"
+    location: str                   # "SAP-2026-014 › RH-02"
     waiver_reason: str | None
 
 
-def finding_view(f: Finding) -> FindingView:
-    location = f.file or ""
-    if location and f.line:
-        location += f":{f.line}"
-    elif location and f.cell:
-        location += f"!{f.cell}"
+def place(plan: str | None, action: str | None) -> str:
+    """Where a finding is, in a reader's terms: "SAP-2026-014 › RH-02", the plan alone, or the evidence folder."""
+    if plan and action:
+        return f"{plan} \u203a {action}"
+    return plan or action or "Evidence folder"
+
+
+def finding_view(f: Finding, *, shared: bool = False) -> FindingView:
+    """`shared`: for a pack that leaves the provider, which says what would resolve a finding, not what to do."""
     return FindingView(rule=f.rule, name=f.name, severity=f.severity,
-                       subject=f.action or f.plan or f.evidence or "", message=f.message, hint=f.hint,
-                       location=location, waiver_reason=f.waiver_reason)
+                       subject=f.action or f.plan or f.evidence or "", message=f.statement or f.message,
+                       hint="" if shared else (f.advice or f.hint), resolve=f.resolve,
+                       location=place(f.plan, f.action), waiver_reason=f.waiver_reason)
+
+
+def shared_text(f: Finding) -> str:
+    """A finding in one sentence or two for a reader outside the provider: what was found and what would resolve it."""
+    return f"{(f.statement or f.message).rstrip('.')}. Resolved when: {f.resolve.rstrip('.')}."
 
 
 @dataclass(frozen=True)

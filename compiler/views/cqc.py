@@ -16,8 +16,7 @@ from compiler.model.assessment import ActionResult, ClosureCheck
 from compiler.model.pack import Pack
 from compiler.model.plan import Action, Plan
 from compiler.rules.codes import RAG_OVERSTATED
-from compiler.views.common import (ChartData, ExhibitRef, FindingView, Head, Options, PersonalDataView, chart_data,
-                                   finding_view, head)
+from compiler.views.common import ChartData, ExhibitRef, FindingView, Head, Options, chart_data, finding_view, head
 from compiler.views.provenance import exhibit_basis
 from compiler.views.words import (CLOSURE_PARTS, KIND_WORDS, RAG_WORDS, REQ_STATUS_WORDS, STATUS_WORDS, Block,
                                   anchor_for, long_date, narrative_blocks, owner_shown, requirement_label,
@@ -166,10 +165,8 @@ class CqcView:
     exhibits: list[IndexRow]
     gaps: list[FindingView]
     waivers: list[FindingView]
-    unreadable: list[tuple[str, str, str]]    # (evidence id, path, reason)
+    unreadable: list[tuple[str, str, str]]    # (evidence id, title, reason): where it is, in the preparer's notes
     findings_count: dict[str, int] = field(default_factory=dict)
-    # personal-data scan hits (compiler.privacy.pack_scan); None when the pack was not scanned
-    personal_data: list[PersonalDataView] | None = None
 
     def action(self, action_id: str) -> ActionView:
         return next(a for a in self.actions if a.id == action_id)
@@ -207,7 +204,7 @@ def _charts(action: Action, result: ActionResult, pack: Pack) -> list[ChartView]
 
 
 def action_view(action: Action, plan: Plan, result: ActionResult, pack: Pack) -> ActionView:
-    findings = [finding_view(f) for f in pack.findings if f.action == action.id]
+    findings = [finding_view(f, shared=True) for f in pack.findings if f.action == action.id]
     return ActionView(
         id=action.id, anchor=anchor_for("act", action.id), title=action.title, plan_id=plan.id,
         plan_title=plan.title, service=plan.service, kind=KIND_WORDS[action.kind], risk=action.risk,
@@ -295,7 +292,7 @@ def cqc_view(pack: Pack, options: Options) -> CqcView:
     unreadable = []
     for evidence_id in pack.unreadable:
         item = catalogue.get(evidence_id)
-        unreadable.append((evidence_id, item.path, item.reason or "unreadable"))
+        unreadable.append((evidence_id, item.shown_title, item.reason or "unreadable"))
     severities = Counter(f.severity for f in pack.findings)
     return CqcView(
         head=head(pack, options), summary=summary,
@@ -304,6 +301,7 @@ def cqc_view(pack: Pack, options: Options) -> CqcView:
         closure_ready=sum(1 for s in summary if s.closure_ready),
         overstated=sum(1 for f in pack.findings if f.rule == RAG_OVERSTATED),
         groups=groups, actions=list(views.values()), exhibits=index,
-        gaps=[finding_view(f) for f in pack.findings], waivers=[finding_view(f) for f in pack.waived],
+        gaps=[finding_view(f, shared=True) for f in pack.findings],
+        waivers=[finding_view(f, shared=True) for f in pack.waived],
         unreadable=unreadable,
         findings_count={s: severities.get(s, 0) for s in ("error", "warning", "info")})

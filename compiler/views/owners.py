@@ -109,7 +109,8 @@ def gap_rows(owners: list[OwnerView]) -> list[GapRow]:
     for o in owners:
         for x in o.actions:
             for m in x.missing:
-                hint = f"link the evidence to {x.id} (mention {x.id} in it, or tag it in evidence.yaml)"
+                hint = (f"add the evidence to the evidence folder and link it to {x.id} (mention {x.id} in it, or "
+                        "list it in the evidence index)")
                 rows.append(GapRow(o.name, x.id, x.plan_id, x.service, x.due_iso, m.requirement,
                                    m.what + (f" — {m.note}" if m.note else ""), hint))
             for f in x.findings:

@@ -157,16 +157,14 @@ def test_suppression_only_for_counts_with_secondary_in_the_quarter():
 
 
 def test_cqc_pack_lists_personal_data_warnings_masked(tmp_path):
-    """The warning section, wired the way the CQC writer should call it (see pack_scan.cqc_personal_data)."""
+    """The scan's hits, as the CQC writer takes them (pack_scan.cqc_personal_data), go masked to the preparer's
+    notes beside the pack, for whoever shares it to check; the pack itself holds no such list."""
     from compiler.packs.assemble import assemble
-    from compiler.packs.cqc import build_bundle, exhibit_inputs, with_charts
-    from compiler.packs.cqc.word import build_view
-    from compiler.packs.job import BuildJob
+    from compiler.packs.cqc import with_charts
     from compiler.packs.profiles import load_profile
     from compiler.privacy.pack_scan import cqc_personal_data
     from compiler.privacy.roster import load_roster
-    from compiler.render.docx.template import render_template
-    from compiler.render.theme import load_theme, template_file
+    from compiler.render.theme import load_theme
     from compiler.views.common import Options
     from compiler.views.cqc import cqc_view
 
@@ -175,32 +173,25 @@ def test_cqc_pack_lists_personal_data_warnings_masked(tmp_path):
     pack = assemble(assessment, profile, "Oakview")
     context = with_charts(cqc_view(pack, Options()), load_theme())
     roster = load_roster(PLANS / "roster.csv")
-    context.personal_data = cqc_personal_data(context, pack, roster)
-    hits = {(h.file, h.kind, h.masked) for h in context.personal_data}
+    found = cqc_personal_data(context, pack, roster)
+    hits = {(h.file, h.kind, h.masked) for h in found}
     debrief = next(e for e in pack.exhibits if e.path.endswith("2026-09-04-post-incident-debrief.md"))
     where = f"exhibits/{debrief.file_name}"
     assert (where, "NHS number", "999 *** ****") in hits
     assert (where, "date of birth", "**/**/****") in hits
     assert (where, "name of a person who uses the service", "J**** T*******") in hits
-    assert all(h.blocking for h in context.personal_data if h.kind == "NHS number")
+    assert all(h.blocking for h in found if h.kind == "NHS number")
 
-    stage = tmp_path / "stage"
-    stage.mkdir()
-    job = BuildJob(pack=pack, profile=profile, options=Options(), theme=load_theme(), stage=stage,
-                   evidence_root=assessment.catalogue.root, templates=None, formats=("pdf", "docx"), seed=b"s")
-    bundle = build_bundle(context, exhibit_inputs(job, context), theme=load_theme())
-    doc = pdfium.PdfDocument(bundle.pdf)
-    page = bundle.pages.anchors["sec_personal_data"]
-    text = " ".join(doc[i].get_textpage().get_text_range() for i in range(page - 1, page + 1))
-    text = re.sub(r"\s+", " ", text)
-    assert "Personal data warnings" in text and "999 *** ****" in text and "J**** T*******" in text
-    section = text[text.index("Personal data warnings"):]
-    for value in ("9990000018", "999 000 0018", "Jamie", "Thornton", "14/03/1994"):
+    folder, _ = pipeline.build([PLANS], EVIDENCE, "cqc", as_of=AS_OF, service="Oakview", out=tmp_path / "cqc")
+    notes = (tmp_path / "cqc.preparer-notes.md").read_text(encoding="utf-8")
+    section = notes[notes.index("## Personal data in the pack"):]
+    assert f"{where}, {debrief.number}, paragraph 1: NHS number" in section
+    assert "999 *** ****" in section and "J**** T*******" in section
+    for value in ("9990000018", "999 000 0018", "Thornton", "14/03/1994"):
         assert value not in section
-
-    docx = render_template(template_file("cqc.docx"), lambda tpl: build_view(context, bundle.pages, tpl),
-                           title=context.head.title, as_of_iso=context.head.as_of_iso)
-    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+    doc = pdfium.PdfDocument(str(folder / "cqc-pack.pdf"))
+    body = " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    assert "Personal data warnings" not in body and "999 *** ****" not in body
+    with zipfile.ZipFile(folder / "cqc-pack.docx") as z:
         xml = z.read("word/document.xml").decode()
-    assert "Personal data" in xml and "999 *** ****" in xml
-    assert "9990000018" not in xml and "999 000 0018" not in xml and "Thornton" not in xml
+    assert "Personal data" not in xml and "999 *** ****" not in xml

@@ -923,20 +923,22 @@ def test_PDF8_exhibit_info_and_xmp_never_reach_the_bundle(hostile_build):
 
 
 def test_PDF9_fake_redaction_is_flagged_and_never_leaves_the_provider(hostile_build):
-    """Text under a black box is still text: the CQC pack's personal-data warnings name the exhibit
-    (value masked), and the commissioner pack, which leaves the provider, holds no exhibit text."""
+    """Text under a black box is still text: the CQC pack's personal-data warnings, in the preparer's notes beside
+    it, name the exhibit (value masked), and the commissioner pack, which leaves the provider, holds no exhibit
+    text."""
     pack = hostile_build.cqc.out
     copy = hostile_build.exhibit("supervision/2026-03-03 pdf9.pdf")["path"]
-    warnings = personal_data_warnings(pack / "cqc-pack.pdf")
-    assert f"{copy} E-003, paragraph 1 NHS number valid check digit 943 *** ****" in warnings, warnings
+    warnings = personal_data_warnings(pack)
+    assert f"{copy}, E-003, paragraph 1: NHS number (valid check digit): 943 *** ****" in warnings, warnings
     assert not NHS_ANYHOW.search(warnings)                                     # masked
     _nothing_from_exhibits_in_the_commissioner_pack(hostile_build)
 
 
-def personal_data_warnings(bundle: Path) -> str:
-    """The CQC bundle's "Personal data warnings" section, whitespace collapsed."""
-    found = re.search(r"Personal data warnings\s+For the compliance officer(.*?)\sWaivers\s", pdf_text(bundle), re.S)
-    assert found, "no personal data warnings section"
+def personal_data_warnings(pack: Path) -> str:
+    """The "Personal data in the pack" section of the CQC pack's notes for the preparer, whitespace collapsed."""
+    notes = (pack.parent / f"{pack.name}.preparer-notes.md").read_text(encoding="utf-8")
+    found = re.search(r"## Personal data in the pack \(\d+\)\n(.*?)(?:\n## |\Z)", notes, re.S)
+    assert found, "no personal data section in the notes"
     return " ".join(found.group(1).split())
 
 
@@ -1030,10 +1032,10 @@ def test_M5_pathological_markdown_is_bounded(case):
 
 def test_M6_pii_in_a_markdown_comment_is_flagged(hostile_build):
     """`<!-- resident NHS ... -->` is scanned in the source text: the CQC pack's personal-data
-    warnings name the exhibit (masked); the commissioner pack holds no exhibit text at all."""
+    warnings, in the preparer's notes, name the exhibit (masked); the commissioner pack holds no exhibit text."""
     copy = hostile_build.exhibit("supervision/2026-03-06 m6.md")["path"]
-    warnings = personal_data_warnings(hostile_build.cqc.out / "cqc-pack.pdf")
-    assert f"{copy} E-006, paragraph 1 NHS number valid check digit 943 *** ****" in warnings, warnings
+    warnings = personal_data_warnings(hostile_build.cqc.out)
+    assert f"{copy}, E-006, paragraph 1: NHS number (valid check digit): 943 *** ****" in warnings, warnings
     assert not NHS_ANYHOW.search(warnings)                                     # masked
     _nothing_from_exhibits_in_the_commissioner_pack(hostile_build)
 

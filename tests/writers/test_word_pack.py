@@ -325,12 +325,12 @@ def test_gap_report_is_in_the_pdf_packs_order(built) -> None:
     word = [(text_of(r.findall("w:tc", NS)[1].find("w:p", NS)), text_of(r.findall("w:tc", NS)[2]).strip())
             for r in rows]
     text = "\n".join(pdf_pages(pack / "cqc-pack.pdf"))
-    section = re.search(r"Gap report\s+Severity\s+Rule\s+Subject\s+Finding\s+Location(.*?)Unreadable evidence",
+    section = re.search(r"Gap report\s+Severity\s+Rule\s+Where\s+Finding(.*?)Unreadable evidence",
                         text, re.S).group(1)
     pdf = re.findall(r"^(?:error|warning|info)\s+(SG\d{3})\s+(\S+)", section, re.M | re.I)
     assert len(word) >= 5 and len(word) == len(pdf)
-    for (rule, subject), (pdf_rule, pdf_subject) in zip(word, pdf):
-        assert rule == pdf_rule and subject.startswith(pdf_subject), (word, pdf)   # a long subject wraps
+    for (rule, where), (pdf_rule, pdf_where) in zip(word, pdf):
+        assert rule == pdf_rule and where.startswith(pdf_where), (word, pdf)   # "SAP-2026-014 › RQ-02" wraps
 
 
 def test_exhibit_references_say_where_they_are_in_the_bundle(built) -> None:

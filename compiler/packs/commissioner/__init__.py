@@ -37,7 +37,7 @@ from compiler.errors import BuildRefused, SgpackError
 from compiler.packs.commissioner.returns import return_csv, return_xlsx
 from compiler.packs.commissioner.story import outline, story
 from compiler.packs.commissioner.word import build_view as word_view
-from compiler.packs.job import BuildJob
+from compiler.packs.job import DEFAULT_RECIPIENT, BuildJob
 from compiler.privacy.claims import NO_ROSTER, privacy_claims, privacy_rules
 from compiler.privacy.outgoing import Outgoing, outgoing
 from compiler.privacy.pack_scan import KIND_WORDS, PackHit, scan_chunks
@@ -146,8 +146,9 @@ def data_protection(view: CommissionerView, job: BuildJob, redactor: Redactor, h
     return DataProtection(
         purpose=(f"Contract monitoring by {profile.audience}: the provider's progress on its safeguarding "
                  "action plans, the indicators behind them and the evidence for closures."),
-        lawful_basis=basis, condition=condition, recipient=job.recipient,
-        approved_by=job.approved_by or "not recorded (pass --approved-by)",
+        lawful_basis=basis, condition=condition,
+        recipient="" if job.recipient == DEFAULT_RECIPIENT else job.recipient,     # "": none named, left off
+        approved_by=job.approved_by or "",
         pseudonymised=[("Names and initials of people who use services", str(counts.get("name", 0))),
                        ("NHS numbers", str(counts.get("nhs_number", 0))),
                        ("Dates of birth", str(counts.get("date_of_birth", 0))),
@@ -183,6 +184,7 @@ def write(job: BuildJob) -> None:
             + ", or pass --allow-personal-data \"reason\".",
             [h.describe() for h in blocking])
     dp = data_protection(view, job, redactor, hits)
+    job.note_not_checked(dp.not_checked)
     if job.profile.redact_people:                   # user text on the page (reason, approver) too
         dp = map_strings(dp, redactor)
     view = dataclasses.replace(view, data_protection=dp)

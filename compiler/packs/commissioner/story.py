@@ -104,9 +104,10 @@ def _data_protection(v: CommissionerView, look: Look, rec: dict) -> list:
     dp = v.data_protection
     s = look.styles
     story: list = [Heading("Data protection", s["h1"], "sec_dp", rec)]
-    story.append(look.kv_table([("Purpose", esc(dp.purpose)), ("Lawful basis (Article 6)", esc(dp.lawful_basis)),
-                                ("Condition (Article 9)", esc(dp.condition)), ("Recipient", esc(dp.recipient)),
-                                ("Approved by", esc(dp.approved_by))], (4.6 * cm, TEXT_W - 4.6 * cm)))
+    rows = [("Purpose", dp.purpose), ("Lawful basis (Article 6)", dp.lawful_basis),
+            ("Condition (Article 9)", dp.condition), ("Recipient", dp.recipient), ("Approved by", dp.approved_by)]
+    # a recipient or an approver not given is left off, not printed as an instruction to the preparer
+    story.append(look.kv_table([(k, esc(v)) for k, v in rows if v], (4.6 * cm, TEXT_W - 4.6 * cm)))
     # what the scan found, and what it could not check, first: the page's answer before how it was reached
     story += look.sub("Personal-data scan of this pack", "h3")
     if dp.override:

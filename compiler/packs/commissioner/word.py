@@ -61,6 +61,11 @@ def build_view(v: CommissionerView, tpl: DocxTemplate | None = None) -> dict[str
         "dp": {"cover": dp.cover, "scan_result": dp.scan_result, "not_checked": dp.not_checked,
                "purpose": dp.purpose, "lawful_basis": dp.lawful_basis, "condition": dp.condition,
                "recipient": dp.recipient, "approved_by": dp.approved_by, "override": dp.override,
+               # as the PDF: a recipient or an approver not given is left off, not printed as an instruction
+               "facts": [{"what": k, "value": v} for k, v in (
+                   ("Purpose", dp.purpose), ("Lawful basis (Article 6)", dp.lawful_basis),
+                   ("Condition (Article 9)", dp.condition), ("Recipient", dp.recipient),
+                   ("Approved by", dp.approved_by)) if v],
                "blocking": hits(dp.blocking), "warnings": hits(dp.warnings),
                "pseudonymised": [{"what": k, "count": n} for k, n in dp.pseudonymised],
                "suppressed": [{"what": k, "count": n} for k, n in dp.suppressed],

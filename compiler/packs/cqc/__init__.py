@@ -83,8 +83,8 @@ def write(job: BuildJob) -> None:
     from compiler.privacy.pack_scan import cqc_personal_data
 
     view = with_charts(cqc_view(job.pack, job.options), job.theme, job.cache)
-    # the compliance officer is warned of personal data the pack holds (values masked)
-    view.personal_data = cqc_personal_data(view, job.pack, job.roster)
+    # personal data the pack holds, values masked, is for whoever shares it to check: in the notes, not the pack
+    job.note_personal_data(cqc_personal_data(view, job.pack, job.roster))
     # The Word pack needs only the bundle's page numbers, so it is made before the join: the join's qpdf
     # structures, freed, leave a heap it would otherwise be made on top of.
     # The exhibits' laid-out pages wait in a scratch folder of the stage, read when the bundle is joined: a

@@ -234,9 +234,11 @@ def _severity(sev: str) -> str:
 
 
 def _finding_text(f) -> str:
+    """The finding as the inspector reads it: what was found, then what would resolve it (never a hint about the
+    plan files: that is in the preparer's notes)."""
     text = esc(f.message)
-    if f.hint:
-        text += f"<br/><font color='#505a5f'><i>Hint: {esc(f.hint)}</i></font>"
+    if f.resolve:
+        text += f"<br/><font color='#505a5f'><i>Resolved when: {esc(f.resolve)}</i></font>"
     if f.waiver_reason:
         text += f"<br/><font color='#505a5f'>Waived: {esc(f.waiver_reason)}</font>"
     return text
@@ -331,42 +333,24 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _gaps(view: CqcView, look: Look, rec: dict[str, int], *, top: bool = True) -> list:
-    """The gap report, unreadable evidence, personal data warnings and waivers, each section with nothing in it
-    a line. Waivers with something in them start a page of their own; with nothing, they end this one.
-    `top`: the gap report starts its page (else it follows the empty evidence index)."""
+    """The gap report, unreadable evidence and waivers, each section with nothing in it a line. Waivers with
+    something in them start a page of their own; with nothing, they end this one. `top`: the gap report starts
+    its page (else it follows the empty evidence index). Each finding is placed by plan and action, never by file."""
     gaps = sorted(view.gaps, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
     found = None
     if gaps:
-        rows = [[_severity(f.severity), esc(f.rule), esc(f.subject), _finding_text(f), esc(f.location)]
-                for f in gaps]
-        found = [look.table(["Severity", "Rule", "Subject", "Finding", "Location"], rows)]
+        rows = [[_severity(f.severity), esc(f.rule), esc(f.location), _finding_text(f)] for f in gaps]
+        found = [look.table(["Severity", "Rule", "Where", "Finding"], rows)]
     unreadable = None
     if view.unreadable:
-        rows = [[esc(i), esc(p), esc(r)] for i, p, r in view.unreadable]
-        unreadable = [look.table(["Evidence", "File", "Reason"], rows)]
+        rows = [[f"<b>{esc(i)}</b><br/>{esc(t)}", esc(r)] for i, t, r in view.unreadable]
+        unreadable = [look.table(["Evidence", "Why it could not be read"], rows)]
     items = [(Heading("Gap report", look.styles["h1" if top else "h1_next"], "sec_gaps", rec), found, "No findings."),
-             (look.sub("Unreadable evidence", "h3")[0], unreadable, "Every evidence item could be read."),
-             *_personal_data(view, look, rec)]
+             (look.sub("Unreadable evidence", "h3")[0], unreadable, "Every evidence item could be read.")]
     if not view.waivers:
         items.append((Heading("Waivers", look.styles["h1_next"], "sec_waivers", rec), None, "No waivers."))
         return sections(look, items, last=True) + [PageBreak()]
     return sections(look, items, last=True) + [PageBreak()] + _waivers(view, look, rec)
-
-
-def _personal_data(view: CqcView, look: Look, rec: dict[str, int]) -> list:
-    """sec_personal_data: personal data found in the pack's text and exhibits, by file and location,
-    each value masked (compiler.privacy.pack_scan); left out when the pack was not scanned."""
-    if view.personal_data is None:
-        return []
-    heading = Heading("Personal data warnings", look.styles["h2"], "sec_personal_data", rec)
-    if not view.personal_data:
-        return [(heading, None, "No personal data was found in this pack's text or exhibits.")]
-    rows = [[esc(h.file), esc(h.location), esc(h.kind) + (f"<br/><font color='#505a5f'>{esc(h.detail)}</font>"
-                                                           if h.detail else ""), esc(h.masked)]
-            for h in view.personal_data]
-    return [(heading, [look.lead("For the compliance officer: this pack holds personal data. Check each item is "
-                                 "needed before the pack is shared; values are masked here."),
-                       look.table(["File", "Location", "Kind", "Value (masked)"], rows)], "")]
 
 
 def _waivers(view: CqcView, look: Look, rec: dict[str, int]) -> list:
@@ -416,6 +400,5 @@ def parts(view: CqcView, theme_key: str) -> list[Part]:
     if view.exhibits:
         parts.append(Part(inputs_key("index", view.exhibits, running, theme_key), index))
     listed = [(e.anchor, e.number, e.title) for e in view.exhibits]
-    parts.append(Part(inputs_key("back", view.gaps, view.unreadable, view.personal_data, view.waivers, listed, running,
-                                  theme_key), back))
+    parts.append(Part(inputs_key("back", view.gaps, view.unreadable, view.waivers, listed, running, theme_key), back))
     return parts

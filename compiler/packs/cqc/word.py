@@ -44,8 +44,9 @@ def _exhibit_links(pages: PageMap, refs) -> Ooxml:  # noqa: ANN001 - ExhibitRefs
 
 def _finding(f: FindingView, action_anchors: dict[str, str]) -> dict[str, Any]:
     subject = link(action_anchors[f.subject], f.subject) if f.subject in action_anchors else run(f.subject)
+    # no hint for the plan files and no file: the inspector reads what would resolve it, placed by plan and action
     return {"rule": f.rule, "name": f.name, "severity": SEVERITY_WORDS.get(f.severity, f.severity),
-            "subject": subject, "message": f.message, "hint": f.hint, "location": f.location,
+            "subject": subject, "message": f.message, "resolve": f.resolve, "location": f.location,
             "waiver_reason": f.waiver_reason or ""}
 
 
@@ -142,13 +143,6 @@ def build_view(view: CqcView, pages: PageMap, tpl: DocxTemplate | None = None) -
         "summary": summary, "high_risk": [r for r, s in zip(summary, view.summary) if s.risk == "high"],
         "groups": groups, "exhibits": exhibits, "appendix_pages": appendix_pages,
         "gaps": [_finding(f, action_anchors) for f in gap_order(view.gaps)],
-        "personal_data": _personal_data_rows(view), "scanned": view.personal_data is not None,
         "waivers": [_finding(f, action_anchors) for f in view.waivers],
-        "unreadable": [{"id": i, "path": p, "reason": r} for i, p, r in view.unreadable],
+        "unreadable": [{"id": i, "title": t, "reason": r} for i, t, r in view.unreadable],
     }
-
-
-def _personal_data_rows(view: CqcView) -> list[dict[str, Any]]:
-    """Personal-data scan hits for the gap report's last table, as the PDF shows them: values masked."""
-    return [{"file": h.file, "location": h.location, "kind": h.kind, "detail": h.detail, "masked": h.masked}
-            for h in view.personal_data or []]

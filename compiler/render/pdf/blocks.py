@@ -21,7 +21,8 @@ LOGO_W, LOGO_H = 5.0 * cm, 1.8 * cm        # the largest a logo is drawn: scaled
 
 
 def cover(head: Head, look: Look, rec: dict[str, int]) -> list:
-    """A full-page cover's head: the provider, the pack's title, the classification, and who it is for."""
+    """A full-page cover's head: the provider, the pack's title, the classification, who it is for and who prepared
+    it (never the tool: its version is in the document's properties and the manifest)."""
     s = look.styles
     big = ParagraphStyle("cover_provider", s["h1"], fontSize=26, leading=32, spaceAfter=6)
     title = ParagraphStyle("cover_title", s["h1"], fontSize=17, leading=22, textColor=look.text, spaceAfter=18)
@@ -31,8 +32,7 @@ def cover(head: Head, look: Look, rec: dict[str, int]) -> list:
     return [*_logo(look, 2.2 * cm), Heading(esc(head.provider), big, "cover", rec), Paragraph(esc(head.title), title),
             Paragraph(esc(head.classification), cls),
             look.kv_table([("Service", esc(head.service)), ("As at", esc(head.as_of)),
-                           ("Prepared for", esc(head.audience)), ("Prepared by", esc(head.prepared_by)),
-                           ("Tool version", esc(f"sgpack {head.tool_version}"))],
+                           ("Prepared for", esc(head.audience)), ("Prepared by", esc(head.prepared_by))],
                           (4.2 * cm, TEXT_W - 4.2 * cm))]
 
 
