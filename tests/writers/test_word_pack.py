@@ -84,7 +84,17 @@ def flat(text: str) -> str:
 def built(tmp_path_factory) -> dict[str, Path]:
     """Every pack built as `sgpack demo` builds it, and an owners pack whose footer and header are too long."""
     root = tmp_path_factory.mktemp("word-packs")
-    out = {name: pipeline.build([PLANS], EVIDENCE, name, as_of=AS_OF, out=root / name)[0] for name in PACKS}
+    # the commissioner pack holds only plans under a contract: built from the example with each plan under one,
+    # it has a section per contract and an overdue action's RAG
+    contracted = root / "contracted"
+    shutil.copytree(PLANS, contracted)
+    for name, contract in (("oakview-restrictive-practice.yaml", "NCC-RES-2026-004"),
+                           ("record-quality-escalation.yaml", "NCC-QUA-2026-001")):
+        text = (contracted / name).read_text(encoding="utf-8")
+        (contracted / name).write_text(text.replace("\n  risk: ", f"\n  contract: {contract}\n  risk: ", 1),
+                                       encoding="utf-8")
+    out = {name: pipeline.build([contracted if name == "commissioner" else PLANS], EVIDENCE, name, as_of=AS_OF,
+                                out=root / name)[0] for name in PACKS}
     plans, evidence = root / "long-plans", root / "long-evidence"
     plans.mkdir()
     (evidence / "audits").mkdir(parents=True)
