@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-NO_ROSTER = ("Names of people who use services could not be matched against a roster: none was given "
-             "(roster.csv beside the plans, or --roster FILE). Their names and initials were neither "
-             "pseudonymised nor looked for, so read the pack for them before it is shared.")
+# said to the pack's reader; the console's warning tells the preparer how to give a roster
+NO_ROSTER = ("Names of people who use services could not be matched against a roster: the provider gave none "
+             "for this pack, so their names and initials were neither pseudonymised nor looked for.")
 FOUND_BY_FORM = ("NHS number, National Insurance number, date of birth, count of fewer than 5 people, "
                  "e-mail address, phone number or postcode")
 
@@ -48,9 +48,10 @@ def privacy_rules(*, suppression: str, updates: Sequence[str], recipient: str, r
     if pseudonymised:
         rules += ["People who use services (the roster) are replaced by keyed pseudonyms (HMAC-SHA-256): their full "
                   "names, a given name or surname alone, and their initials; initials two people share, or a person "
-                  "and a member of staff, become \u201c[name withheld]\u201d. The key is held by the provider for "
-                  f"recipient \u201c{recipient}\u201d and never leaves with the pack; a person has the same "
-                  "pseudonym in every pack for this recipient.",
+                  "and a member of staff, become \u201c[name withheld]\u201d. The key is held by the provider"
+                  + (f" for recipient \u201c{recipient}\u201d" if recipient and recipient != "default" else "")
+                  + " and never leaves with the pack; a person has the same pseudonym in every pack made for "
+                  + ("this recipient." if recipient and recipient != "default" else "the same recipient."),
                   "An NHS number or date of birth that belongs to no one on the roster is not replaced: it stops "
                   "the build (that person's name would not be recognised either), unless personal data is allowed."]
     elif not roster:

@@ -240,6 +240,7 @@ def test_claims_follow_a_clean_scan(clean):
     assert "counts of events (such as interventions or missed calls) are shown as they are" in cover(text)
     assert "No personal data was found in the pack's text or its return after pseudonymisation." in text
     assert "Not checked" not in data_protection_page(text)
+    assert "\u201cdefault\u201d" not in data_protection_page(text)     # no recipient named: none is printed
 
 
 COUNTED = ("Plans for the three people restrained in the last six months were rewritten. "
@@ -283,6 +284,8 @@ def test_without_a_roster_the_build_warns_and_the_pack_claims_nothing_it_did_not
     assert ("No NHS number, National Insurance number, date of birth, count of fewer than 5 people, e-mail address, "
             "phone number or postcode was found in the pack's text or its return. Not checked") in page
     assert "replaced by keyed pseudonyms" not in page
+    # the page is the contract officer's: how to give a roster is the preparer's business (console, notes)
+    assert "--roster" not in page and "before it is shared" not in page and "roster.csv" not in page
 
 
 # ------------------------------------------------------------------------------------ the Word pack's claims
