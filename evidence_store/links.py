@@ -53,6 +53,8 @@ _LOOSE_PLAN = r"(?<![\w-])({p})[ \-_]?0*(\d{{1,4}})[ \-_/]0*(\d{{1,4}})(?![\w]|-
 _RANGE = (r"(?<![\w-])({p})[ \-_]?0*(\d{{1,4}})\s*(?:to|–|—|-)\s*(?:({p})[ \-_]?)?0*(\d{{1,4}})"
           r"(?![\w]|-\w)")
 MAX_RANGE = 20              # actions a written range may name
+MAX_PATTERNS = 4096         # sets of prefixes whose loose forms are kept compiled (texts name a few prefixes each)
+_CAPITALS = re.compile(r"[A-Z]+")
 _ACTION_N = re.compile(r"\b(?:action|item)\s+(?:no\.?\s*)?(\d{1,3})\b", re.I)
 # where a title joins two things: "...stopped; every...", "... - the on-call manager...", "(competency sign-off), and"
 _CLAUSE = re.compile(r";|\s[-–—]\s|[()]|,\s+(?=(?:and|with|before|when|then)\b)")
@@ -125,15 +127,38 @@ class Vocabulary:
             self._index["loose"] = table
         return self._index["loose"]
 
-    def loose_patterns(self) -> tuple[re.Pattern[str], ...] | None:
-        """The loose forms (any, plan id, run, id) for the prefixes of these ids only, or None when there are
-        none."""
-        if "patterns" not in self._index:
-            prefixes = sorted({key[0] for key in self.loose()}, key=lambda p: (-len(p), p))
-            alternation = "|".join(map(re.escape, prefixes))
-            self._index["patterns"] = tuple(re.compile(form.format(p=alternation))
-                                            for form in (_ANY, _LOOSE_PLAN, _RANGE, _LOOSE)) if prefixes else None
-        return self._index["patterns"]
+    def loose_patterns(self, text: str) -> tuple[re.Pattern[str], ...] | None:
+        """The loose forms (any, plan id, run, id) for the prefixes of these ids that `text` holds (None: none). They
+        match what the forms for every prefix match, without trying thousands of prefixes at each capital letter."""
+        if "prefixes" not in self._index:
+            self._index["prefixes"] = frozenset(key[0] for key in self.loose())
+            self._index["patterns"] = {}
+        prefixes, patterns = self._index["prefixes"], self._index["patterns"]
+        present = set()
+        for run in set(_CAPITALS.findall(text)):
+            for start in range(len(run)):
+                for end in range(start + 1, min(len(run), start + 6) + 1):
+                    if run[start:end] in prefixes:
+                        present.add(run[start:end])
+        if not present:
+            return None
+        key = frozenset(present)
+        if key not in patterns:
+            if len(patterns) >= MAX_PATTERNS:
+                patterns.clear()
+            alternation = "|".join(map(re.escape, sorted(present, key=lambda p: (-len(p), p))))
+            patterns[key] = tuple(re.compile(form.format(p=alternation)) for form in (_ANY, _LOOSE_PLAN, _RANGE, _LOOSE))
+        return patterns[key]
+
+    def by_number(self) -> dict[int, set[str]]:
+        """Each place in a plan ("action 3") -> the actions at that place in theirs. Made once: it is asked once
+        per file, and a group's plans hold thousands of actions."""
+        if "numbers" not in self._index:
+            numbers: dict[int, set[str]] = {}
+            for action in self.actions:
+                numbers.setdefault(action.number, set()).add(action.id)
+            self._index["numbers"] = numbers
+        return self._index["numbers"]
 
     def titles(self) -> tuple[dict[str, list[dict[str, float]]], dict[str, list[str]], dict[str, list[str]]]:
         """Each action's title as weighted distinctive words: the whole title, then each of its clauses (a title
@@ -194,10 +219,9 @@ def loose_mentions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> l
     """Actions and plans written loosely ("RP01", "RP 01", "RP-1", "SAP 2026-007"), and runs of actions ("RH-1 to
     RH-06"), where the form names exactly one id and the exact id was not written anywhere (then the exact
     mention already links it)."""
-    table, patterns = vocab.loose(), vocab.loose_patterns()
-    if not table or patterns is None:
+    table = vocab.loose()
+    if not table:
         return []
-    quick, loose_plan, run, loose = patterns
     found: dict[str, str] = {}
 
     def take(target: str, why: str) -> None:
@@ -206,6 +230,10 @@ def loose_mentions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> l
 
     for chunk in chunks:
         text = chunk.text
+        patterns = vocab.loose_patterns(text)
+        if patterns is None:                  # no id's prefix: nothing written loosely
+            continue
+        quick, loose_plan, run, loose = patterns
         if not quick.search(text):            # no id's prefix followed by a number: nothing written loosely
             continue
         for match in loose_plan.finditer(text):
@@ -236,9 +264,7 @@ def described_actions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -
     if not vocab.actions:
         return []
     clauses, postings, finders = vocab.titles()
-    by_number: dict[int, set[str]] = {}
-    for action in vocab.actions:
-        by_number.setdefault(action.number, set()).add(action.id)
+    by_number = vocab.by_number()
     found: dict[str, tuple[str, str]] = {}
     seen = vocab._index.setdefault("described", {})    # (words, numbers) -> the action they describe, or None
     left = MAX_TEXT
