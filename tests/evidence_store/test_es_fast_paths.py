@@ -3,6 +3,7 @@ by PyYAML, names checked with a quick pass first, cached entries looked up in ba
 from __future__ import annotations
 
 import importlib
+import re
 import sqlite3
 import unicodedata
 
@@ -14,11 +15,14 @@ from hypothesis import strategies as st
 import evidence_store.cache as cache_module
 from evidence_store import scan, yamlsafe
 from evidence_store.cache import open_cache
+from evidence_store.links import ActionWords, Vocabulary
 from evidence_store.paths import name_problem
+from evidence_store.readers.base import Chunk
 from evidence_store.scancache import ScanCache
 
 scan_module = importlib.import_module("evidence_store.catalogue")
 survey_module = importlib.import_module("evidence_store.survey")
+links_module = importlib.import_module("evidence_store.links")
 
 
 def meta(text: str, fast: bool, monkeypatch) -> tuple:  # noqa: ANN001
@@ -122,3 +126,60 @@ def test_a_scan_after_one_file_changed_asks_the_cache_about_that_file_only(folde
     assert again == scan(folder, {"RP-01", "RP-02"})
     assert [i.path for i in again.items if i.sha256 in asked] == ["notes/007 note.txt"] and len(asked) == 1
     assert [link.target for link in again.items[7].links] == ["RP-02"]
+
+
+def _group_vocabulary(services: int) -> Vocabulary:
+    """A care group's plans: three a service, with the same titles, prefixes RP, RH and RQ with a code a service."""
+    actions, ids = [], set()
+    for n in range(services):
+        code = "".join(chr(65 + int(d)) for d in f"{n:03d}")          # AAA, AAB, ...
+        plans = [f"SAP-2026-{3 * n + k:03d}" for k in (1, 2, 3)]
+        ids.update(plans)
+        for plan, prefix in zip(plans, ("RP", "RH", "RQ")):
+            for number in range(1, 6):
+                action = ActionWords(f"{prefix}{code}-{number:02d}", plan, number,
+                                     f"Managers review {prefix} records for {code} weekly at action {number}")
+                actions.append(action)
+                ids.add(action.id)
+    return Vocabulary(ids=frozenset(ids), actions=tuple(actions))
+
+
+TEXTS = ["RPAAB01 and RP AAB 02 were discussed; RHAAC-1 to RHAAC-04 on track.",
+         "SAP 2026-004 and SAP2026/5 reviewed; RQ-01 is no id here.", "RPAAB-1–RPAAB-03, RPABA 2 and RHAAA5.",
+         "AB RPAAB-1 to RHAAB-03; XRPAAB01; RPAABX 1; RPAAB-1-RPAAB-02", "NHS 2026 CQC 7 nothing loose at all"]
+
+
+def test_loose_forms_for_the_prefixes_a_text_holds_find_what_the_forms_for_every_prefix_find():
+    """A group's plans have thousands of prefixes: one alternation of all of them, tried at every capital letter
+    of every file, was most of a 60,000-file check."""
+    vocab = _group_vocabulary(30)                               # 90 prefixes
+    every = "|".join(sorted({key[0] for key in vocab.loose()}, key=lambda p: (-len(p), p)))
+    forms = tuple(re.compile(form.format(p=every)) for form in
+                  (links_module._ANY, links_module._LOOSE_PLAN, links_module._RANGE, links_module._LOOSE))
+
+    class EveryPrefix(Vocabulary):                              # the forms for every prefix, as before
+        def loose_patterns(self, text: str) -> tuple:
+            return forms
+
+    full = EveryPrefix(ids=vocab.ids, actions=vocab.actions)
+    for text in TEXTS:
+        chunks = [Chunk("in paragraph 1", text)]
+        assert links_module.loose_mentions(chunks, vocab, set()) == links_module.loose_mentions(chunks, full, set())
+    assert {link.target for link in links_module.loose_mentions([Chunk("p", TEXTS[0])], vocab, set())} == {
+        "RPAAB-01", "RHAAC-01", "RHAAC-02", "RHAAC-03", "RHAAC-04"}             # "RP AAB 02" is no form of an id
+
+
+def test_described_actions_look_at_every_action_once_per_scan_not_once_per_file(folder):
+    class Counted(tuple):
+        walks = 0
+
+        def __iter__(self):
+            Counted.walks += 1
+            return super().__iter__()
+
+    vocab = _group_vocabulary(20)
+    vocab = Vocabulary(ids=vocab.ids, actions=Counted(vocab.actions))
+    for n in range(40):
+        write(folder / f"{n:02d} note.txt", f"Managers reviewed the records weekly. Item {n}.\n")
+    scan(folder, vocab)
+    assert Counted.walks < 10                                   # 40 files: once each was 40 and more
