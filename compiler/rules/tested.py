@@ -277,17 +277,20 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
 
 class _NearestIds:
     """SG305's "did you mean": the id difflib would pick (get_close_matches, n=1: the highest ratio of at least
-    0.6, the greater id on a tie), looked for among the few ids that share the most character triples with the one
-    written, found through an index of triples made once per check. Comparing every broken link with every id
-    cost 24 of a 27 s check on a 6,000-file folder; this costs a few dozen comparisons a link, whatever the folder.
+    0.6, the greater id on a tie), looked for among the few ids that share the most of the id written, found
+    through an index made once per check. Comparing every broken link with every id cost 24 of a 27 s check on
+    a 6,000-file folder; this costs a few dozen comparisons a link, and a bounded part of the index, whatever the
+    folder.
 
-    Only candidates are compared, so an id that shares few triples with the one written but scores higher with
-    difflib is missed: it happens when a whole word is left out and another id happens to be nearer by difflib's
-    measure. The typos people make (a digit transposed, a dash or a letter left out, the wrong case, a misspelt
-    word) keep most triples, and the id meant is among the candidates."""
+    The candidates: the ids sharing most of the written id's rarer runs of five characters (those in at most RARE
+    ids; the rarest always), then the CANDIDATES of those sharing most of its character triples (all of them when
+    more are tied). Only candidates are compared, so an id sharing few of them but scoring higher with difflib is
+    missed: it happens when a whole word is left out and another id happens to be nearer by difflib's measure.
+    The typos people make (a digit transposed, a dash or a letter left out, the wrong case, a misspelt word) keep
+    most of both, and the id meant is among the candidates."""
 
     CUTOFF = 0.6           # difflib.get_close_matches' default
-    BUDGET = 3000          # index entries read for a link, the rarest triples first
+    RARE = 600             # ids a run of five characters may be in and still find candidates
     POOL = 32              # ids ranked by every triple they share (more on a tie, at most MAX_POOL)
     CANDIDATES = 8         # ids compared by difflib (more on a tie)
     MAX_POOL = 2048
@@ -296,31 +299,31 @@ class _NearestIds:
         self.ids = list(ids)
         self.index: dict[str, list[int]] = {}
         for n, eid in enumerate(self.ids):
-            for gram in _triples(eid):
-                self.index.setdefault(gram, []).append(n)
+            for run in _runs(eid, 5):
+                self.index.setdefault(run, []).append(n)
 
     def nearest(self, wanted: str) -> str | None:
-        grams = _triples(wanted)
         shared: Counter[int] = Counter()
-        read = 0
-        for size, gram in sorted((len(self.index[g]), g) for g in grams if g in self.index):
-            if read and read + size > self.BUDGET:
+        found = sorted((len(self.index[run]), run) for run in _runs(wanted, 5) if run in self.index)
+        for i, (size, run) in enumerate(found):
+            if i and size > self.RARE:
                 break
-            read += size
-            shared.update(self.index[gram])
+            shared.update(self.index[run])
         pool = _best(shared, self.POOL, self.MAX_POOL)
+        triples = _runs(wanted, 3)
         every: dict[int, int] = {}           # all the triples each shares (one is an id's when it is in the id, marked)
         for n in pool:
             marked = f"\x02{self.ids[n]}\x03"
-            every[n] = sum(gram in marked for gram in grams)
+            every[n] = sum(triple in marked for triple in triples)
         return _closest(wanted, [self.ids[n] for n in _best(every, self.CANDIDATES, self.MAX_POOL)], self.CUTOFF)
 
 
-def _triples(text: str) -> set[str]:
-    """The character triples of `text`, its start and end marked. In its own case, as difflib compares: an id
-    written in capitals is near every id that shares the rest of it, as it is for difflib."""
-    padded = f"\x02{text}\x03"
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+def _runs(text: str, length: int) -> set[str]:
+    """The runs of `length` characters in `text`, its start and end marked (the whole of a shorter one). In its
+    own case, as difflib compares: an id written in capitals is near every id sharing the rest of it, as it is for
+    difflib."""
+    marked = f"\x02{text}\x03"
+    return {marked[i:i + length] for i in range(max(1, len(marked) - length + 1))}
 
 
 def _best(scores: dict[int, int], k: int, most: int) -> list[int]:
