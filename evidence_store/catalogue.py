@@ -74,7 +74,10 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
                 reuse.flush()
                 found.used = list(hashes)
                 return catalogue
-            # something changed: the items of the files that did not are taken from the latest catalogue
+            # something changed: the items of the files that did not are taken from the latest catalogue. The files
+            # whose hash is not known are read whatever it holds: their readers start while it is loaded
+            pool_for(limits).start(sum(1 for entry, sha in zip(files, hashes) if sha is None and not entry.problem
+                                       and file_format(entry.rel) in ISOLATED))
             shared = snapshot.context(shown, root, limits, made_of, [index_notes, outside.label if outside else None])
             earlier = snapshot.previous(reuse.cache, shown, root, made_of, shared)
             if earlier is not None:
@@ -84,16 +87,18 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
         todo = [n for n in range(len(files)) if n not in taken]
         if reuse is not None:
             reuse.prefetch([(file_format(files[n].rel), hashes[n]) for n in todo if hashes[n] is not None])
+        made: dict[int, Draft] = {}
+
+        def make(i: int, outcome: Outcome) -> None:     # as each file is read; what reading gave is not kept on
+            entry = files[todo[i]]
+            made[todo[i]] = fresh(*_item(entry, outcome, index, index_notes, found.sidecars.get(entry.rel), limits,
+                                         vocab, pattern, reuse, outside, as_of))
+            outcome.result = None
+
         outcomes = dict(zip(todo, _read_all([files[n] for n in todo], limits, progress, reuse,
-                                            [hashes[n] for n in todo], len(taken), len(files))))
-        drafts: list[Draft] = []
-        for n, entry in enumerate(files):
-            if n in taken:
-                item, candidate = taken[n]
-                drafts.append(Draft(item.path, candidate, again(item)))
-            else:
-                drafts.append(fresh(*_item(entry, outcomes[n], index, index_notes, found.sidecars.get(entry.rel),
-                                           limits, vocab, pattern, reuse, outside, as_of)))
+                                            [hashes[n] for n in todo], len(taken), len(files), make)))
+        drafts = [Draft(taken[n][0].path, taken[n][1], again(taken[n][0])) if n in taken else made[n]
+                  for n in range(len(files))]
         items = assign_ids(drafts)
         catalogue = Catalogue(root=shown, items=items, problems=problems)
         if reuse is not None:
@@ -129,10 +134,11 @@ def _file_key(found: Survey, n: int, sha: str | None, index: dict[str, dict], ou
 
 def _read_all(files: list[Entry], limits: Limits, progress: Callable[[int, int], None] | None,
               reuse: ScanCache | None = None, known: list[str | None] | None = None, done: int = 0,
-              total: int | None = None) -> list[Outcome]:
+              total: int | None = None, made: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
     """Hash and read every file: PDF/DOCX/XLSX in child processes (time and memory limits), the rest here.
     A file whose bytes were read before (same hash, same reader version) is taken from the cache.
-    `done` of `total` files are done already (progress counts on from there)."""
+    `done` of `total` files are done already (progress counts on from there); `made(i, outcome)` is called as
+    the i-th file is done (in the order they are done), so what reading gave need not all be held at once."""
     outcomes: list[Outcome | None] = [None] * len(files)
     known = known or [None] * len(files)
     total = len(files) if total is None else total
@@ -147,6 +153,8 @@ def _read_all(files: list[Entry], limits: Limits, progress: Callable[[int, int],
                 held.result, held.reason, held.transient = outcome.result, outcome.reason, outcome.transient
             if reuse is not None and held.sha256 and not held.transient and not held.cached:
                 reuse.store(file_format(files[index].rel), held.sha256, held.result, held.reason)
+            if made is not None:
+                made(index, held)
             done += 1
             if progress is not None:
                 progress(done, total)

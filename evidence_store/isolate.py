@@ -211,6 +211,13 @@ class ReaderPool:
             self._collect(None)
             self._dispatch()
 
+    def start(self, count: int) -> None:
+        """Start up to `count` children before they have files to read, so their start-up (an interpreter and
+        the readers' libraries) runs while the caller does other work."""
+        self.workers = [w for w in self.workers if w.busy or w.process.poll() is None]
+        while len(self.workers) < min(count, self.size):
+            self.workers.append(_Worker(self.limits.read_memory))
+
     def finished(self) -> list[tuple[object, Outcome]]:
         """Results that came in so far (without waiting)."""
         self._collect(0)
