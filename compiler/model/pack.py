@@ -28,7 +28,7 @@ class Exhibit(BaseModel):
         from compiler.packs.names import safe_file_title
 
         suffix = f".{self.format}" if self.format else ""
-        return f"{self.number} {safe_file_title(self.title)}{suffix}"
+        return f"{safe_file_title(self.title, prefix=f'{self.number} ')}{suffix}"
 
 
 class StatementGroup(BaseModel):

@@ -12,19 +12,22 @@ MAX_BYTES = 200                     # of UTF-8: within every file system's 255, 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 
-def safe_file_title(title: str, limit: int = 80) -> str:
+def safe_file_title(title: str, limit: int = 80, *, prefix: str = "") -> str:
     """A title usable as a file name on Windows, macOS and Linux, keeping every character Windows allows: no
     separators, controls, bidi overrides or other invisible format characters, no reserved device name, no
-    leading dots or trailing dots and spaces; at most `limit` characters, shortened at a word boundary."""
+    leading dots or trailing dots and spaces; at most `limit` characters, shortened at a word boundary.
+    `prefix` (an exhibit number and a space) goes before it: a device name is reserved only as the whole name,
+    so "E-001 CON" keeps the title as written."""
     text = unicodedata.normalize("NFC", title)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
     text = _FORBIDDEN.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip(" .")
     text = _shortened(text, limit)
+    text = prefix + (text or "untitled")
     stem, dot, rest = text.partition(".")
     if stem.strip().upper() in _RESERVED:         # "CON.txt" is as reserved as "CON"
         text = f"{stem}_{dot}{rest}"
-    return text or "untitled"
+    return text
 
 
 def _shortened(text: str, limit: int) -> str:

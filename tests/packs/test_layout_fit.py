@@ -372,6 +372,12 @@ def test_safe_file_titles_keep_characters_and_words(title, expected):
     assert safe_file_title(title) == expected
 
 
+def test_a_device_name_is_reserved_only_as_the_whole_name():
+    assert safe_file_title("CON", prefix="E-001 ") == "E-001 CON"
+    assert safe_file_title("aux.notes", prefix="E-002 ") == "E-002 aux.notes"
+    assert safe_file_title("", prefix="") == "untitled"
+
+
 def test_a_long_title_in_many_bytes_is_shortened_within_the_file_systems_limit():
     name = safe_file_title("Réunion " * 40)
     assert len(name.encode("utf-8")) <= 200 and name.split() == ["Réunion"] * len(name.split())

@@ -209,6 +209,8 @@ class HostileBuild:
         text = plan_text().replace("title: Managers review restrictive practice logs weekly",
                                    f"title: {json.dumps(T_TITLE)}")
         text = text.replace("narrative: Weekly reviews started 3 March.", f"narrative: {json.dumps(T_NARRATIVE)}")
+        # under a contract, so the commissioner pack (which holds only contracted plans) has it to leave with
+        text = text.replace("  risk: medium\n", "  risk: medium\n  contract: LA-DOM-2026-01\n", 1)
         write(self.plans / "plan.yaml", text)
         if not build_packs:
             return
@@ -685,7 +687,8 @@ def test_F13_sigkill_mid_build_keeps_the_previous_pack(small_build):
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the build ended before it could be killed mid-way"
     assert Built(0, "", out, 0).files() == before
-    assert sorted(p.name for p in out.parent.iterdir() if not p.name.startswith(".")) == ["cqc"]
+    # the previous pack and its preparer's notes, both as they were; nothing half-written beside them
+    assert sorted(p.name for p in out.parent.iterdir() if not p.name.startswith(".")) == ["cqc", "cqc.preparer-notes.md"]
     assert build(plans, evidence, out, "--formats", "pdf").code == 0   # build() asserts no staging is left
 
 

@@ -211,10 +211,11 @@ def index_shas(pack: Path) -> dict[str, str]:
     for table in root.iter(f"{w}tbl"):
         rows = [[["".join(t.text or "" for t in p.iter(f"{w}t")) for p in cell.iter(f"{w}p")]
                  for cell in row.iter(f"{w}tc")] for row in table.iter(f"{w}tr")]
-        if rows and [cell[0] if cell else "" for cell in rows[0]][-1:] == ["SHA-256"]:
-            for cells in rows[1:]:
+        if rows and [cell[0] if cell else "" for cell in rows[0]][:1] == ["Exhibit"]:
+            for cells in rows[1:]:      # the title cell ends with the copy's file name, then "SHA-256 <12 hex>"
                 title_lines = [line for line in cells[1] if line]
-                found[title_lines[-1]] = cells[-1][0]
+                if title_lines[-1].startswith("SHA-256 "):
+                    found[title_lines[-2]] = title_lines[-1].removeprefix("SHA-256 ")
     return found
 
 
