@@ -53,8 +53,6 @@ _LOOSE_PLAN = r"(?<![\w-])({p})[ \-_]?0*(\d{{1,4}})[ \-_/]0*(\d{{1,4}})(?![\w]|-
 _RANGE = (r"(?<![\w-])({p})[ \-_]?0*(\d{{1,4}})\s*(?:to|–|—|-)\s*(?:({p})[ \-_]?)?0*(\d{{1,4}})"
           r"(?![\w]|-\w)")
 MAX_RANGE = 20              # actions a written range may name
-MAX_PATTERNS = 4096         # sets of prefixes whose loose forms are kept compiled (texts name a few prefixes each)
-_CAPITALS = re.compile(r"[A-Z]+")
 _ACTION_N = re.compile(r"\b(?:action|item)\s+(?:no\.?\s*)?(\d{1,3})\b", re.I)
 # where a title joins two things: "...stopped; every...", "... - the on-call manager...", "(competency sign-off), and"
 _CLAUSE = re.compile(r";|\s[-–—]\s|[()]|,\s+(?=(?:and|with|before|when|then)\b)")
@@ -127,32 +125,18 @@ class Vocabulary:
             self._index["loose"] = table
         return self._index["loose"]
 
-    def loose_patterns(self, text: str) -> tuple[re.Pattern[str], ...] | None:
-        """The loose forms (any, plan id, run, id) for the prefixes of these ids that `text` holds (None: none). They
-        match what the forms for every prefix match, without trying thousands of prefixes at each capital letter."""
-        if "prefixes" not in self._index:
-            self._index["prefixes"] = frozenset(key[0] for key in self.loose())
-            self._index["patterns"] = {}
-        prefixes, patterns = self._index["prefixes"], self._index["patterns"]
-        present = set()
-        for run in set(_CAPITALS.findall(text)):
-            for start in range(len(run)):
-                for end in range(start + 1, min(len(run), start + 6) + 1):
-                    if run[start:end] in prefixes:
-                        present.add(run[start:end])
-        if not present:
-            return None
-        key = frozenset(present)
-        if key not in patterns:
-            if len(patterns) >= MAX_PATTERNS:
-                patterns.clear()
-            alternation = "|".join(map(re.escape, sorted(present, key=lambda p: (-len(p), p))))
-            patterns[key] = tuple(re.compile(form.format(p=alternation)) for form in (_ANY, _LOOSE_PLAN, _RANGE, _LOOSE))
-        return patterns[key]
+    def loose_patterns(self) -> tuple[re.Pattern[str], ...] | None:
+        """The loose forms (any, plan id, run, id) for the prefixes of these ids (None: none), the prefixes as a tree
+        (_tree): a capital letter is tried against a few branches, not the thousands of prefixes of a group's plans."""
+        if "patterns" not in self._index:
+            prefixes = {key[0] for key in self.loose()}
+            alternation = _tree(prefixes) if prefixes else ""
+            self._index["patterns"] = tuple(re.compile(form.format(p=alternation))
+                                            for form in (_ANY, _LOOSE_PLAN, _RANGE, _LOOSE)) if prefixes else None
+        return self._index["patterns"]
 
     def by_number(self) -> dict[int, set[str]]:
-        """Each place in a plan ("action 3") -> the actions at that place in theirs. Made once: it is asked once
-        per file, and a group's plans hold thousands of actions."""
+        """Each place in a plan ("action 3") -> the actions at that place in theirs; made once, asked once a file."""
         if "numbers" not in self._index:
             numbers: dict[int, set[str]] = {}
             for action in self.actions:
@@ -194,6 +178,22 @@ class Vocabulary:
         return self._index["titles"]
 
 
+def _tree(words: set[str]) -> str:
+    """A regex matching what the alternation of `words`, longest first, matches, branching letter by letter."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}                          # a word ends here
+
+    def branch(node: dict) -> str:
+        inner = "|".join(re.escape(letter) + branch(child) for letter, child in sorted(node.items()) if letter)
+        return "" if not inner else f"(?:{inner})?" if "" in node else f"(?:{inner})"    # greedy: longer first
+
+    return branch(tree)
+
+
 def stems(text: str) -> list[str]:
     """Lower-case content words with the commonest English endings taken off (reviews, reviewed -> review)."""
     out = []
@@ -228,12 +228,12 @@ def loose_mentions(chunks: list[Chunk], vocab: Vocabulary, exact: set[str]) -> l
         if target not in exact and target not in found:
             found[target] = why
 
+    patterns = vocab.loose_patterns()
+    if patterns is None:
+        return []
+    quick, loose_plan, run, loose = patterns
     for chunk in chunks:
         text = chunk.text
-        patterns = vocab.loose_patterns(text)
-        if patterns is None:                  # no id's prefix: nothing written loosely
-            continue
-        quick, loose_plan, run, loose = patterns
         if not quick.search(text):            # no id's prefix followed by a number: nothing written loosely
             continue
         for match in loose_plan.finditer(text):
