@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+from pathlib import Path
 from typing import Any, Iterable
 
 from compiler.model.evidence import Catalogue, EvidenceItem, Link, ScoreRow, SeriesPoint
@@ -131,3 +133,20 @@ def make_series(*points: tuple[dt.date, float], service: str | None = None,
 
 def make_catalogue(items: Iterable[EvidenceItem] = (), root: str = "evidence") -> Catalogue:
     return Catalogue(root=root, items=sorted(items, key=lambda i: i.path))
+
+
+# The commissioner pack holds only plans under a contract: the example's Oakview and record-quality plans give
+# none, so commissioner tests build from a copy of the example with every plan under one.
+EXAMPLE_PLANS = Path(__file__).resolve().parents[1] / "examples" / "plans"
+CONTRACTS = {"oakview-restrictive-practice.yaml": "NCC-RES-2026-004",
+             "record-quality-escalation.yaml": "NCC-QUA-2026-001"}
+
+
+def under_contracts(folder: Path) -> Path:
+    """The example plans copied to `folder`, each under a contract."""
+    shutil.copytree(EXAMPLE_PLANS, folder)
+    for name, contract in CONTRACTS.items():
+        plan = folder / name
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("\n  risk: ", f"\n  contract: {contract}\n  risk: ", 1), encoding="utf-8")
+    return folder

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from builders import under_contracts
 from compiler import pipeline
 from compiler.cli import cli
 from compiler.privacy.suppress import HIDDEN, SMALL
@@ -27,20 +27,8 @@ PLANS = ROOT / "examples" / "plans"
 EVIDENCE = ROOT / "examples" / "evidence"
 AS_OF = dt.date(2026, 11, 20)
 
-# The commissioner pack holds only plans under a contract: the example's Oakview and record-quality plans give
-# none, so the pack is built from a copy of the example with every plan under one.
-CONTRACTS = {"oakview-restrictive-practice.yaml": "NCC-RES-2026-004",
-             "record-quality-escalation.yaml": "NCC-QUA-2026-001"}
-
-
-def under_contracts(folder: Path) -> Path:
-    """The example plans copied to `folder`, each under a contract."""
-    shutil.copytree(PLANS, folder)
-    for name, contract in CONTRACTS.items():
-        plan = folder / name
-        text = plan.read_text(encoding="utf-8")
-        plan.write_text(text.replace("\n  risk: ", f"\n  contract: {contract}\n  risk: ", 1), encoding="utf-8")
-    return folder
+# The commissioner pack holds only plans under a contract: builders.under_contracts puts every example plan
+# under one.
 
 
 def build(out: Path, keys: Path, pack: str = "commissioner", plans: Path = PLANS):

@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from builders import under_contracts
 from compiler.cli import cli
 from compiler.model.period import PeriodError, last_complete_quarter, reporting_period
 from compiler.plans import load_plans
@@ -34,20 +35,8 @@ INDICATORS = ("Restrictive interventions per month (all people, Oakview)",
               "Calls started more than 30 minutes late (%)")
 
 
-# The commissioner pack holds only plans under a contract: the example's Oakview and record-quality plans give
-# none, so the pack is built from a copy of the example with every plan under one.
-CONTRACTS = {"oakview-restrictive-practice.yaml": "NCC-RES-2026-004",
-             "record-quality-escalation.yaml": "NCC-QUA-2026-001"}
-
-
-def under_contracts(folder: Path) -> Path:
-    """The example plans copied to `folder`, each under a contract."""
-    shutil.copytree(PLANS, folder)
-    for name, contract in CONTRACTS.items():
-        plan = folder / name
-        text = plan.read_text(encoding="utf-8")
-        plan.write_text(text.replace("\n  risk: ", f"\n  contract: {contract}\n  risk: ", 1), encoding="utf-8")
-    return folder
+# The commissioner pack holds only plans under a contract: builders.under_contracts puts every example plan
+# under one.
 
 
 def build(out: Path, *extra: str, plans: Path = PLANS):
