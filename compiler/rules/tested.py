@@ -282,18 +282,16 @@ class _NearestIds:
     a 6,000-file folder; this costs a few dozen comparisons a link, and a bounded part of the index, whatever the
     folder.
 
-    The candidates: the ids sharing most of the written id's rarer runs of five characters (those in at most RARE
-    ids; the rarest always), then the CANDIDATES of those sharing most of its character triples (all of them when
-    more are tied). Only candidates are compared, so an id sharing few of them but scoring higher with difflib is
-    missed: it happens when a whole word is left out and another id happens to be nearer by difflib's measure.
-    The typos people make (a digit transposed, a dash or a letter left out, the wrong case, a misspelt word) keep
-    most of both, and the id meant is among the candidates."""
+    The candidates: the CANDIDATES ids sharing most of the written id's rarer runs of five characters (those in
+    at most RARE ids; the rarest always), and any tied with the last. Only candidates are compared, so an id
+    sharing few of them but scoring higher with difflib is missed: it happens when a whole word is left out and
+    another id happens to be nearer by difflib's measure. The typos people make (a digit transposed, a dash or a
+    letter left out, the wrong case, a misspelt word) keep most runs, and the id meant is among the candidates."""
 
     CUTOFF = 0.6           # difflib.get_close_matches' default
     RARE = 600             # ids a run of five characters may be in and still find candidates
-    POOL = 32              # ids ranked by every triple they share (more on a tie, at most MAX_POOL)
-    CANDIDATES = 8         # ids compared by difflib (more on a tie)
-    MAX_POOL = 2048
+    CANDIDATES = 8         # ids compared by difflib (more on a tie, at most MAX_TIED)
+    MAX_TIED = 2048
 
     def __init__(self, ids: Iterable[str]):
         self.ids = list(ids)
@@ -309,13 +307,8 @@ class _NearestIds:
             if i and size > self.RARE:
                 break
             shared.update(self.index[run])
-        pool = _best(shared, self.POOL, self.MAX_POOL)
-        triples = _runs(wanted, 3)
-        every: dict[int, int] = {}           # all the triples each shares (one is an id's when it is in the id, marked)
-        for n in pool:
-            marked = f"\x02{self.ids[n]}\x03"
-            every[n] = sum(triple in marked for triple in triples)
-        return _closest(wanted, [self.ids[n] for n in _best(every, self.CANDIDATES, self.MAX_POOL)], self.CUTOFF)
+        candidates = _best(shared, self.CANDIDATES, self.MAX_TIED)
+        return _closest(wanted, [self.ids[n] for n in candidates], self.CUTOFF)
 
 
 def _runs(text: str, length: int) -> set[str]:
