@@ -1,18 +1,20 @@
-"""The group corpus: the bundled example's evidence and plans copied once per service, each copy with its own ids.
+"""The group corpus: the bundled example's plans copied for each service, its evidence for each of the service's
+sites, each copy with its own ids.
 
-    python benchmarks/make_corpus.py --profile group --services 90 --out benchmarks/corpus/group
+    python benchmarks/make_corpus.py --profile group --services 10 --out benchmarks/corpus/group
 
-A care group that keeps one folder per service, each holding what the bundled example holds (examples/: 67 files
-and three plans), written by the example's own generator (examples/generate.py) with every id, name and path
-made the copy's own: action ids RP-01 -> RPB-01 (a letter code per copy), plan ids SAP-2026-007 -> SAP-2026-004
-(numbered on), "Oakview" and "Riverside Homecare" -> the copy's names, explicit evidence ids with the copy's
-suffix (-s002), paths under the copy's folder. Copies differ in bytes wherever the example names a service or an
-id, as real services' files do.
+A care group that keeps a folder per service and site, each site holding what the bundled example holds
+(examples/: 67 evidence files), each service the example's three plans, written by the example's own generator
+(examples/generate.py) with every id, name and path made the copy's own: action ids RP-01 -> RPB-01 (a letter
+code per service), plan ids SAP-2026-007 -> SAP-2026-004 (numbered on), "Oakview" and "Riverside Homecare" -> the
+service's names (with the site's in its evidence), explicit evidence ids with the service's and site's suffix
+(-s002-1), paths under the site's folder. Copies differ in bytes wherever the example names a service or an id,
+as real services' files do.
 
-Each copy's plans also name two evidence ids that are not in the folder, typed as people mistype them (a
+A service's plans also name two evidence ids a site that are not in the folder, typed as people mistype them (a
 transposed digit, a missing dash, the wrong case, a misspelt word, a meeting whose minutes were never filed), so
 the broken links (SG305) grow with the folder as the group's did. The same arguments give the same bytes: the
-example's generator is deterministic, and every change made to it here depends only on the copy's number.
+example's generator is deterministic, and every change made to it here depends only on the service and site.
 """
 from __future__ import annotations
 
@@ -44,6 +46,9 @@ _SECOND = ["", "Court", "House", "Lodge", "Grange", "Manor", "Gardens", "Place",
            "Fields", "Heights", "Hall", "Vale", "Croft", "Close", "Mill", "Wharf", "Chase", "Row", "Walk",
            "Yard", "Gate", "Cross", "End"]
 MAX_SERVICES = len(_FIRST) * len(_SECOND)
+# a service's sites, when it has several (--sites): each holds a copy of the example's evidence
+SITES = ["North", "South", "East", "West", "Central", "Upper", "Lower", "Station Road", "High Street", "Mill Lane",
+         "Church Street", "Park Road"]
 
 # Where each copy's plans name evidence by id: (action, the file as the example names it, or its explicit id).
 # Ids that are a file's path are the copy's default ids (a slug of the path); the others are explicit.
@@ -115,17 +120,21 @@ def _letters(n: int) -> str:
 
 
 class Copy:
-    """Copy k of the example: its names, and the one mapping every string it writes goes through."""
+    """Service k's copy of the example (at one of its sites, when it has several): its names, and the one mapping
+    every string it writes goes through. `site` None: the service itself (its plans)."""
 
-    def __init__(self, k: int):
+    def __init__(self, k: int, site: int | None = None, sites: int = 1):
         if not 0 <= k < MAX_SERVICES:
             raise SystemExit(f"--services: at most {MAX_SERVICES}")
+        if not 1 <= sites <= len(SITES):
+            raise SystemExit(f"--sites: at most {len(SITES)}")
         first, second = _FIRST[k % len(_FIRST)], _SECOND[k // len(_FIRST)]
         self.k, self.name = k, f"{first} {second}".strip()
-        self.folder = slug(self.name)
+        label = SITES[site] if site is not None and sites > 1 else ""
+        self.home, branch = f"{self.name} {label}".strip(), f"{self.name} Homecare {label}".strip()
+        self.folder = slug(self.name) + (f"/{slug(label)}" if label else "")
         self.code = _letters(k)
-        self.suffix = f"s{k + 1:03d}"
-        branch = f"{self.name} Homecare"
+        self.suffix = f"s{k + 1:03d}" + (f"-{site + 1}" if label else "")
         plans = {"007": 3 * k + 1, "011": 3 * k + 2, "014": 3 * k + 3}
         self._rules: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
             (re.compile(r"(?<![\w-])(RP|RH|RQ)(?=[ \-_]?\d)"), lambda m: m.group(1) + self.code),
@@ -133,9 +142,9 @@ class Copy:
             (re.compile(r"Riverside Homecare|Riverside"), lambda m: branch),
             (re.compile(r"RIVERSIDE HOMECARE|RIVERSIDE"), lambda m: branch.upper()),
             (re.compile(r"riverside-homecare|riverside"), lambda m: slug(branch)),
-            (re.compile(r"Oakview"), lambda m: self.name),
-            (re.compile(r"OAKVIEW"), lambda m: self.name.upper()),
-            (re.compile(r"oakview"), lambda m: self.folder),
+            (re.compile(r"Oakview"), lambda m: self.home),
+            (re.compile(r"OAKVIEW"), lambda m: self.home.upper()),
+            (re.compile(r"oakview"), lambda m: slug(self.home)),
         ]
 
     def text(self, value: str) -> str:
@@ -197,10 +206,11 @@ def _generator() -> tuple[Any, dict[str, Any]]:
     return _GENERATOR
 
 
-def write_copy(job: tuple[int, str]) -> dict:
-    """Write copy k's evidence under EVIDENCE/<its folder>; return its evidence.yaml entries (paths from EVIDENCE)."""
-    k, evidence = job
-    copy = Copy(k)
+def write_copy(job: tuple[int, int, int, str]) -> dict:
+    """Write service k's copy of the evidence at one site under EVIDENCE/<its folder>; return its evidence.yaml
+    entries (paths from EVIDENCE)."""
+    k, site, sites, evidence = job
+    copy = Copy(k, site, sites)
     gen, own = _generator()
     root = Path(evidence, copy.folder)
     index: dict[str, Any] = {}
@@ -238,40 +248,41 @@ def write_copy(job: tuple[int, str]) -> dict:
 
 # ----------------------------------------------------------------------------------------- plans
 
-def copy_plans(copy: Copy) -> dict[str, str]:
-    """The example's plans as copy k keeps them: {file name: YAML}, with its two broken links."""
+def copy_plans(k: int, sites: int = 1) -> dict[str, str]:
+    """The example's plans as service k keeps them: {file name: YAML}, naming its first site's files (indicator
+    data, explicit evidence ids), with two broken links a site."""
+    service, first = Copy(k, None, sites), Copy(k, 0, sites)
     docs = {}
     for source in sorted((EXAMPLE / "plans").glob("*.yaml")):
-        doc = copy.all(yaml.safe_load(source.read_text(encoding="utf-8")))
-        for indicator in doc.get("indicators") or []:
-            indicator["data"] = f"{copy.folder}/{indicator['data']}"
-        for action in doc["actions"]:
-            if action.get("evidence"):
-                action["evidence"] = [f"{eid}-{copy.suffix}" for eid in action["evidence"]]
-        docs[copy.text(source.stem)] = doc
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        doc = service.all(raw)
+        for indicator, written in zip(doc.get("indicators") or [], raw.get("indicators") or []):
+            indicator["data"] = f"{first.folder}/{first.text(written['data'])}"
+        for action, written in zip(doc["actions"], raw["actions"]):
+            if written.get("evidence"):
+                action["evidence"] = [first.explicit(eid) for eid in written["evidence"]]
+        docs[service.text(source.stem)] = doc
     actions = {a["id"]: a for doc in docs.values() for a in doc["actions"]}
-    for action, eid, _ in copy.broken():
-        actions[action].setdefault("evidence", []).append(eid)
+    for site in range(sites):
+        for action, eid, _ in Copy(k, site, sites).broken():
+            actions[action].setdefault("evidence", []).append(eid)
     return {f"{stem}.yaml": dump_plan(doc) for stem, doc in docs.items()}
 
 
-def generate_group(out: Path, services: int, workers: int | None = None) -> dict:
-    """Write the group corpus (plans/<service>/*.yaml, evidence/<service>/..., evidence/evidence.yaml)."""
+def generate_group(out: Path, services: int, workers: int | None = None, sites: int = 1) -> dict:
+    """Write the group corpus (plans/<service>/*.yaml, evidence/<service>[/<site>]/..., evidence/evidence.yaml)."""
     if out.exists():
         if any(out.iterdir()) and not ((out / "plans").is_dir() and (out / "evidence").is_dir()):
             raise SystemExit(f"{out}: exists and is not a corpus; refusing to delete it")
         shutil.rmtree(out)
     evidence = out / "evidence"
     evidence.mkdir(parents=True)
-    copies = [Copy(k) for k in range(services)]
-    broken = 0
-    for copy in copies:
-        for name, text in copy_plans(copy).items():
-            target = out / "plans" / copy.folder / name
+    for k in range(services):
+        for name, text in copy_plans(k, sites).items():
+            target = out / "plans" / Copy(k).folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        broken += len(copy.broken())
-    jobs = [(k, str(evidence)) for k in range(services)]
+    jobs = [(k, site, sites, str(evidence)) for k in range(services) for site in range(sites)]
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         indexes = [write_copy(job) for job in jobs]
@@ -285,4 +296,4 @@ def generate_group(out: Path, services: int, workers: int | None = None) -> dict
     files = [p for p in evidence.rglob("*") if p.is_file()]
     return {"plans": 3 * services, "actions": sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))["actions"])
                                                    for p in (out / "plans").rglob("*.yaml")),
-            "files": len(files), "bytes": sum(p.stat().st_size for p in files), "broken": broken}
+            "files": len(files), "bytes": sum(p.stat().st_size for p in files), "broken": 2 * services * sites}

@@ -4,7 +4,7 @@
     python benchmarks/make_corpus.py --profile service --out benchmarks/corpus/service
     python benchmarks/make_corpus.py --profile provider --out benchmarks/corpus/provider
     python benchmarks/make_corpus.py --profile build --out benchmarks/corpus/build
-    python benchmarks/make_corpus.py --profile group --services 90 --out benchmarks/corpus/group
+    python benchmarks/make_corpus.py --profile group --services 10 --out benchmarks/corpus/group
 
 (`group` is the bundled example copied once per service: benchmarks/group_corpus.py.)
 
@@ -937,8 +937,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", choices=sorted([*PROFILES, "group"]),
                     help="preset sizes (overrides --plans/--files); group: the bundled example once per service")
-    ap.add_argument("--services", type=int, default=90,
-                    help="group profile: copies of the bundled example (67 evidence files each; default 90: ~6,000 files)")
+    ap.add_argument("--services", type=int, default=10,
+                    help="group profile: services, each with the bundled example's three plans (default 10)")
+    ap.add_argument("--sites", type=int, default=9,
+                    help="group profile: sites a service has, each with a copy of the example's 67 evidence files "
+                         "(default 9: --services 10 gives 6,031 files, as --services 90 --sites 1 does)")
     ap.add_argument("--plans", type=int, default=20)
     ap.add_argument("--actions", type=int, default=None,
                     help="total actions across all plans (default: 10-15 per plan)")
@@ -956,8 +959,9 @@ def main(argv: list[str] | None = None) -> int:
         from group_corpus import generate_group
 
         t0 = time.perf_counter()
-        stats = generate_group(args.out, args.services, args.workers)
-        print(f"{args.out}: {args.services} services, {stats['plans']} plans, {stats['actions']} actions, "
+        stats = generate_group(args.out, args.services, args.workers, args.sites)
+        print(f"{args.out}: {args.services} services × {args.sites} site(s), {stats['plans']} plans, "
+              f"{stats['actions']} actions, "
               f"{stats['files']} evidence files, {stats['bytes'] / 1e6:.1f} MB, {stats['broken']} evidence ids "
               f"named that are not in the folder, in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         return 0
