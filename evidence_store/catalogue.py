@@ -10,7 +10,7 @@ from . import snapshot
 from .cache import EvidenceCache
 from .scancache import ScanCache
 from .index import OutsideIndex, index_entries, read_index
-from .isolate import ISOLATED, Outcome, pool_for
+from .isolate import ISOLATED, Outcome, give_back, pool_for
 from .limits import Limits
 from .links import TableRequest, Vocabulary, mention_pattern, text_links
 from .ids import Draft, again, assign_ids, fresh
@@ -24,6 +24,10 @@ from .tables import parse_table
 from .yamlsafe import MetaYamlError, load_yaml
 
 __all__ = ["EvidenceFolderError", "scan"]
+
+# Files' bytes and what reading them gave come and go between the items, which stay: the heap they leave is
+# given back to the system every so many files (a 60,301-file scan ended at 1.9 GB, 1.2 GB of it in use).
+GIVE_BACK_EVERY = 2000
 
 
 def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Limits | None = None,
@@ -94,6 +98,8 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
             made[todo[i]] = fresh(*_item(entry, outcome, index, index_notes, found.sidecars.get(entry.rel), limits,
                                          vocab, pattern, reuse, outside, as_of))
             outcome.result = None
+            if len(made) % GIVE_BACK_EVERY == 0:
+                give_back()
 
         outcomes = dict(zip(todo, _read_all([files[n] for n in todo], limits, progress, reuse,
                                             [hashes[n] for n in todo], len(taken), len(files), make)))

@@ -184,3 +184,15 @@ def test_described_actions_look_at_every_action_once_per_scan_not_once_per_file(
         write(folder / f"{n:02d} note.txt", f"Managers reviewed the records weekly. Item {n}.\n")
     scan(folder, vocab)
     assert Counted.walks < 10                                   # 40 files: once each was 40 and more
+
+
+def test_a_scan_gives_the_heap_its_files_left_back_every_so_many_files(folder, monkeypatch):
+    """Files' bytes and read results come and go between the items, which stay: a 60,301-file scan held 1.9 GB at
+    its end, 1.2 GB of it in use, until the free heap was given back as it went."""
+    for n in range(20):
+        write(folder / f"{n:02d} note.txt", f"RP-01 reviewed on {n + 1} March 2026\n")
+    given: list[int] = []
+    monkeypatch.setattr(scan_module, "GIVE_BACK_EVERY", 5)
+    monkeypatch.setattr(scan_module, "give_back", lambda: given.append(1))
+    assert len(scan(folder, {"RP-01"}).items) == 20
+    assert len(given) == 4
