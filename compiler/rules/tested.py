@@ -5,6 +5,7 @@ docstring: the code of the family is under half of it, and splitting the SG30x s
 part rules that share their helpers (which items are linked, the line to point at)."""
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
 import posixpath
@@ -278,23 +279,28 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
 class _NearestIds:
     """SG305's "did you mean": the id difflib would pick (get_close_matches, n=1: the highest ratio of at least
     0.6, the greater id on a tie), looked for among the few ids that share the most of the id written, found
-    through an index made once per check. Comparing every broken link with every id cost 24 of a 27 s check on
-    a 6,000-file folder; this costs a few dozen comparisons a link, and a bounded part of the index, whatever the
+    through indexes made once per check. Comparing every broken link with every id cost 24 of a 27 s check on a
+    6,000-file folder; this costs a few dozen comparisons a link, and a bounded part of the indexes, whatever the
     folder.
 
-    The candidates: the CANDIDATES ids sharing most of the written id's rarer runs of five characters (those in
-    at most RARE ids; the rarest always), and any tied with the last. Only candidates are compared, so an id
-    sharing few of them but scoring higher with difflib is missed: it happens when a whole word is left out and
-    another id happens to be nearer by difflib's measure. The typos people make (a digit transposed, a dash or a
-    letter left out, the wrong case, a misspelt word) keep most runs, and the id meant is among the candidates."""
+    The candidates: the ids next to the written one in alphabetical order, and in the order of the ids read
+    backwards (an id mistyped in one place keeps what comes before that place, or after it); and the CANDIDATES
+    ids sharing most of its rarer runs of five characters (those in at most RARE ids; the rarest always), with
+    any tied with the last; when more than twice as many tie (a site's ids share their rarer runs with the
+    service's other sites'), the CANDIDATES of those sharing most of all its runs of three, and any tied. Only
+    candidates are compared, so an id sharing neither end nor the rarer runs of the written one, but scoring
+    higher with difflib, would be missed; the typos people make (a digit transposed, a dash or a letter left out,
+    the wrong case, a misspelt word, a word left out) keep one or the other."""
 
     CUTOFF = 0.6           # difflib.get_close_matches' default
     RARE = 600             # ids a run of five characters may be in and still find candidates
-    CANDIDATES = 8         # ids compared by difflib (more on a tie, at most MAX_TIED)
+    CANDIDATES = 8         # ids compared by difflib for the runs they share (more on a tie, at most MAX_TIED)
     MAX_TIED = 2048
+    NEIGHBOURS = 8         # ids either side of the written one, alphabetically and backwards
 
     def __init__(self, ids: Iterable[str]):
-        self.ids = list(ids)
+        self.ids = sorted(ids)
+        self.backwards = sorted((eid[::-1], n) for n, eid in enumerate(self.ids))
         self.index: dict[str, list[int]] = {}
         for n, eid in enumerate(self.ids):
             for run in _runs(eid, 5):
@@ -308,7 +314,18 @@ class _NearestIds:
                 break
             shared.update(self.index[run])
         candidates = _best(shared, self.CANDIDATES, self.MAX_TIED)
-        return _closest(wanted, [self.ids[n] for n in candidates], self.CUTOFF)
+        if len(candidates) > 2 * self.CANDIDATES:
+            triples, every = _runs(wanted, 3), {}
+            for n in candidates:                 # a run is one of an id's when it is in the id, marked
+                marked = f"\x02{self.ids[n]}\x03"
+                every[n] = sum(triple in marked for triple in triples)
+            candidates = _best(every, self.CANDIDATES, self.MAX_TIED)
+        near = set(candidates)
+        at = bisect.bisect_left(self.ids, wanted)
+        near.update(range(max(0, at - self.NEIGHBOURS), at + self.NEIGHBOURS))
+        at = bisect.bisect_left(self.backwards, (wanted[::-1], -1))
+        near.update(n for _, n in self.backwards[max(0, at - self.NEIGHBOURS):at + self.NEIGHBOURS])
+        return _closest(wanted, [self.ids[n] for n in near if n < len(self.ids)], self.CUTOFF)
 
 
 def _runs(text: str, length: int) -> set[str]:
