@@ -6,7 +6,8 @@ reported as unreadable, and the scan goes on. The same children make the exhibit
 (evidence_store.grid.read_grid) of XLSX, XLSM and DOCX files, under the same limits. The children are plain
 `python -c` processes talking over two pipes: no sockets, no temporary files, nothing inherited but
 the pipes. They are started on first need, reused for every file of the scan (and later scans in the
-same process), and replaced when one is killed for a time-out or dies.
+same process), and replaced when one is killed for a time-out or dies. Over 400 lines because the child's
+side of the pipe protocol and the parent's pool of children are kept together, so the two cannot drift apart.
 """
 from __future__ import annotations
 
