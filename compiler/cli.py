@@ -11,6 +11,7 @@ import click
 
 from compiler import __version__
 from compiler.errors import SgpackError
+from compiler.gcpolicy import young_collections_only
 from compiler.packs.registry import pack_names
 
 if TYPE_CHECKING:
@@ -137,7 +138,8 @@ def check(plans: tuple[str, ...], evidence: str, as_of: dt.date, fmt: str, fail_
     with _cache(cache_dir, no_cache, not_inside=(evidence,)) as cache:
         output, pending = results.look_up(cache, plans, evidence, options)
         if output is None:
-            output = _run_check(plans, evidence, options, cache, pending)
+            with young_collections_only():    # printing too, so the assessment is freed before full collections
+                output = _run_check(plans, evidence, options, cache, pending)
             results.keep(pending, output)
     click.echo(output.text)
     sys.exit(output.exit_code)

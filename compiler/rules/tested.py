@@ -278,23 +278,22 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
 
 class _NearestIds:
     """SG305's "did you mean": the id difflib would pick (get_close_matches, n=1: the highest ratio of at least
-    0.6, the greater id on a tie), looked for among the few ids that share the most of the id written, found
-    through indexes made once per check. Comparing every broken link with every id cost 24 of a 27 s check on a
-    6,000-file folder; this costs a few dozen comparisons a link, and a bounded part of the indexes, whatever the
-    folder.
+    0.6, the greater id on a tie), looked for among the ids that share the most of the id written, found through
+    indexes made once per check. Comparing every broken link with every id cost 24 of a 27 s check on a
+    6,000-file folder; this costs a bounded part of the indexes a link, and a few full comparisons.
 
     The candidates: the ids next to the written one in alphabetical order, and in the order of the ids read
     backwards (an id mistyped in one place keeps what comes before that place, or after it); and the CANDIDATES
     ids sharing most of its rarer runs of five characters (those in at most RARE ids; the rarest always), with
-    any tied with the last; when more than twice as many tie (a site's ids share their rarer runs with the
-    service's other sites'), the CANDIDATES of those sharing most of all its runs of three, and any tied. Only
-    candidates are compared, so an id sharing neither end nor the rarer runs of the written one, but scoring
-    higher with difflib, would be missed; the typos people make (a digit transposed, a dash or a letter left out,
-    the wrong case, a misspelt word, a word left out) keep one or the other."""
+    any tied with the last (at most MAX_TIED: a site's ids share their rarer runs with the service's other
+    sites'). Among the candidates the pick is exactly difflib's (_closest). Only candidates are compared, so an
+    id sharing neither end nor the rarer runs of the written one, but scoring higher with difflib, would be
+    missed; the typos people make (a digit transposed, a dash or a letter left out, the wrong case, a misspelt
+    word, a word left out) keep one or the other."""
 
     CUTOFF = 0.6           # difflib.get_close_matches' default
     RARE = 600             # ids a run of five characters may be in and still find candidates
-    CANDIDATES = 8         # ids compared by difflib for the runs they share (more on a tie, at most MAX_TIED)
+    CANDIDATES = 8         # ids compared for the runs they share (more on a tie, at most MAX_TIED)
     MAX_TIED = 2048
     NEIGHBOURS = 8         # ids either side of the written one, alphabetically and backwards
 
@@ -313,19 +312,12 @@ class _NearestIds:
             if i and size > self.RARE:
                 break
             shared.update(self.index[run])
-        candidates = _best(shared, self.CANDIDATES, self.MAX_TIED)
-        if len(candidates) > 2 * self.CANDIDATES:
-            triples, every = _runs(wanted, 3), {}
-            for n in candidates:                 # a run is one of an id's when it is in the id, marked
-                marked = f"\x02{self.ids[n]}\x03"
-                every[n] = sum(triple in marked for triple in triples)
-            candidates = _best(every, self.CANDIDATES, self.MAX_TIED)
-        near = set(candidates)
+        near = set(_best(shared, self.CANDIDATES, self.MAX_TIED))
         at = bisect.bisect_left(self.ids, wanted)
         near.update(range(max(0, at - self.NEIGHBOURS), at + self.NEIGHBOURS))
         at = bisect.bisect_left(self.backwards, (wanted[::-1], -1))
         near.update(n for _, n in self.backwards[max(0, at - self.NEIGHBOURS):at + self.NEIGHBOURS])
-        return _closest(wanted, [self.ids[n] for n in near if n < len(self.ids)], self.CUTOFF)
+        return _closest(wanted, [self.ids[n] for n in sorted(near) if n < len(self.ids)], self.CUTOFF)
 
 
 def _runs(text: str, length: int) -> set[str]:
@@ -348,20 +340,22 @@ def _best(scores: dict[int, int], k: int, most: int) -> list[int]:
 
 
 def _closest(wanted: str, candidates: list[str], cutoff: float) -> str | None:
-    """difflib.get_close_matches(wanted, candidates, n=1, cutoff)[0], comparing in full only the candidates whose
-    quick bound (quick_ratio, never below ratio) can still beat the best so far."""
+    """difflib.get_close_matches(wanted, candidates, n=1, cutoff)[0]: the highest ratio of at least `cutoff`, the
+    greater candidate on a tie. difflib's ratio counts the characters of matching blocks, which are a common
+    subsequence, so it is never above the share of the longest common subsequence (rapidfuzz's Indel similarity,
+    computed in C for every candidate at once). Candidates are compared in full by difflib from the highest share
+    down, until no share left can reach the best ratio so far."""
+    from rapidfuzz.distance import Indel
+    from rapidfuzz.process import extract
+
+    slack = 1e-9                      # the share is computed as 1 - distance/length: allow for its rounding
+    bounded = extract(wanted, candidates, scorer=Indel.normalized_similarity, processor=None, limit=None,
+                      score_cutoff=cutoff - 0.01)     # rapidfuzz rounds a cutoff to whole characters
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(wanted)
-    bounded = []
-    for candidate in candidates:
-        matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() >= cutoff:
-            bound = matcher.quick_ratio()
-            if bound >= cutoff:
-                bounded.append((bound, candidate))
     best: tuple[float, str] | None = None
-    for bound, candidate in sorted(bounded, reverse=True):
-        if best is not None and bound < best[0]:
+    for candidate, bound, _ in sorted(bounded, key=lambda b: (-b[1], b[0])):
+        if bound + slack < (cutoff if best is None else best[0]):
             break
         matcher.set_seq1(candidate)
         score = matcher.ratio()

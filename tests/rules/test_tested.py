@@ -352,3 +352,26 @@ def test_sg305_suggestions_come_from_one_index_per_check_not_from_every_item(mon
     assert built == [len(items)]                            # one index for the check, not one a link
     compared.clear(), built.clear()
     assert run(clean_plan(), "SG305", items=items) == [] and built == [] and compared == []
+
+
+def test_sg305_picks_exactly_difflibs_id_among_its_candidates_ties_and_junk_included():
+    """The pick among candidates is difflib's whatever the ids: the bound it is found by never cuts off the best
+    ratio or a tie for it (the greater id wins, as with get_close_matches), nor one of an id long enough for
+    difflib's junk heuristic (200 characters or more)."""
+    import difflib
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from compiler.rules.tested import _closest
+
+    word = st.text(alphabet="ab-12", min_size=1, max_size=14)
+    long_word = st.builds(lambda w, n: (w * n)[:230], word, st.integers(20, 240))
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.one_of(word, long_word), st.lists(st.one_of(word, word, long_word), max_size=40, unique=True))
+    def agrees(wanted, candidates):
+        expected = difflib.get_close_matches(wanted, candidates, n=1)
+        assert _closest(wanted, candidates, 0.6) == (expected[0] if expected else None)
+
+    agrees()
