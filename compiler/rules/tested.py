@@ -262,18 +262,17 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
         to the evidence folder. Ids are the file's path without extension, slugged, unless
         its metadata sets one.
     """
-    ids = sorted(ctx.catalogue.by_id())
-    known = set(ids)
-    near: _NearestIds | None = None
-    for plan, action in ctx.actions():
-        for i, eid in enumerate(action.evidence):
-            if eid in known:
-                continue
-            near = near or _NearestIds(ids)         # once per check, and only when a link is broken
-            close = near.nearest(eid)
-            field = f"evidence[{i}]" if f"evidence[{i}]" in action.lines else "evidence"
-            yield Hit(plan, action, evidence=eid, field=field,
-                      args={"suggestion": f"; did you mean {close}?" if close else ""})
+    ids = ctx.catalogue.by_id()
+    broken = [(plan, action, i, eid) for plan, action in ctx.actions() for i, eid in enumerate(action.evidence)
+              if eid not in ids]
+    if not broken:
+        return
+    near = _NearestIds(ids, {eid for *_, eid in broken})       # once per check, and only when a link is broken
+    for plan, action, i, eid in broken:
+        close = near.nearest(eid)
+        field = f"evidence[{i}]" if f"evidence[{i}]" in action.lines else "evidence"
+        yield Hit(plan, action, evidence=eid, field=field,
+                  args={"suggestion": f"; did you mean {close}?" if close else ""})
 
 
 class _NearestIds:
@@ -297,12 +296,14 @@ class _NearestIds:
     MAX_TIED = 2048
     NEIGHBOURS = 8         # ids either side of the written one, alphabetically and backwards
 
-    def __init__(self, ids: Iterable[str]):
+    def __init__(self, ids: Iterable[str], wanted: Iterable[str]):
+        """`wanted`: the ids written that are to be looked for (the index holds only their runs)."""
         self.ids = sorted(ids)
         self.backwards = sorted((eid[::-1], n) for n, eid in enumerate(self.ids))
+        runs = set().union(*(_runs(eid, 5) for eid in wanted))
         self.index: dict[str, list[int]] = {}
         for n, eid in enumerate(self.ids):
-            for run in _runs(eid, 5):
+            for run in _runs(eid, 5) & runs:
                 self.index.setdefault(run, []).append(n)
 
     def nearest(self, wanted: str) -> str | None:

@@ -343,9 +343,9 @@ def test_sg305_suggestions_come_from_one_index_per_check_not_from_every_item(mon
     built = []
 
     class Counted(tested._NearestIds):
-        def __init__(self, ids):
+        def __init__(self, ids, wanted):
             built.append(len(ids))
-            super().__init__(ids)
+            super().__init__(ids, wanted)
 
     monkeypatch.setattr(tested, "_NearestIds", Counted)
     assert len(run(plan, "SG305", items=items)) == 60
