@@ -47,10 +47,8 @@ def measure(cell: object) -> tuple[float, float, tuple[float, ...]]:
         found = (narrow, max(narrow, w), (max(narrow, w),))
     else:
         found = (0.0, 0.0, ())
-    try:
+    if hasattr(cell, "__dict__"):       # kept on the cell for the next pass; a cell with slots is measured again
         cell.__dict__["_sg_measure"] = found
-    except AttributeError:
-        pass
     return found
 
 
