@@ -165,14 +165,7 @@ def add_band(pdf: Pdf, page: pikepdf.Page) -> None:
     clip = pdf.make_indirect(pikepdf.Stream(pdf, b"q %s %s %s %s re W n\n" % (
         _num(x0), _num(y0), _num(x1 - x0), _num(y1 - y0))))
     close = pdf.make_indirect(pikepdf.Stream(pdf, b"\nQ\n"))
-    original = obj.get("/Contents")
-    parts = Array([clip])
-    if isinstance(original, Array):
-        parts.extend(original)
-    elif original is not None:
-        parts.append(original if original.is_indirect else pdf.make_indirect(original))
-    parts.append(close)
-    obj.Contents = parts
+    _wrap_contents(pdf, obj, clip, close)
 
 
 def _rgb(colour) -> bytes:  # noqa: ANN001
@@ -214,14 +207,19 @@ def overlay(pdf: Pdf, pages: list[pikepdf.Page], forms: list[pikepdf.Stream]) ->
         tail = tails.get(draw)
         if tail is None:
             tail = tails[draw] = pdf.make_indirect(pikepdf.Stream(pdf, b"\nQ " + draw + b"\n"))
-        original = obj.get("/Contents")
-        parts = Array([push])
-        if isinstance(original, Array):
-            parts.extend(original)
-        elif original is not None:
-            parts.append(original if original.is_indirect else pdf.make_indirect(original))
-        parts.append(tail)
-        obj.Contents = parts
+        _wrap_contents(pdf, obj, push, tail)
+
+
+def _wrap_contents(pdf: Pdf, obj: Dictionary, head: pikepdf.Object, tail: pikepdf.Object) -> None:
+    """The page's /Contents becomes [head, original…, tail]."""
+    original = obj.get("/Contents")
+    parts = Array([head])
+    if isinstance(original, Array):
+        parts.extend(original)
+    elif original is not None:
+        parts.append(original if original.is_indirect else pdf.make_indirect(original))
+    parts.append(tail)
+    obj.Contents = parts
 
 
 def _copy_dict(d: Dictionary) -> Dictionary:
