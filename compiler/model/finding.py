@@ -30,5 +30,12 @@ class Finding(BaseModel):
     waived: bool = False
     waiver_reason: str | None = None
 
+    def location(self, no_file: str) -> str:
+        """Where it is: FILE:LINE in a plan file, FILE!Sheet!D7 in a tracker, `no_file` when it has no file."""
+        where = self.file or no_file
+        if self.line:
+            return f"{where}:{self.line}"
+        return f"{where}!{self.cell}" if self.cell else where
+
     def sort_key(self) -> tuple:
         return (self.file or "~", self.line or 0, self.rule, self.action or "", self.evidence or "")

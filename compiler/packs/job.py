@@ -67,11 +67,7 @@ class PreparerNotes:
 
 
 def _finding_lines(f: Finding) -> list[str]:
-    where = f.file or "(no file)"
-    if f.line:
-        where += f":{f.line}"
-    elif f.cell:
-        where += f"!{f.cell}"
+    where = f.location("(no file)")
     lines = [f"- {f.rule} {f.severity}, {_md(place(f.plan, f.action))}: {_md(f.message)}",
              f"  - Where: {_md(where)}", f"  - Hint: {_md(f.hint)}"]
     if f.waived:

@@ -21,11 +21,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def finding_lines(finding: Finding) -> list[str]:
-    where = finding.file or "-"
-    if finding.line:
-        where += f":{finding.line}"
-    elif finding.cell:
-        where += f"!{finding.cell}"
+    where = finding.location("-")
     subject = finding.action or finding.plan or finding.evidence or ""
     if subject and subject in finding.message:
         subject = ""            # the message names it already
