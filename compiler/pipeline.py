@@ -64,15 +64,17 @@ def load_catalogue(evidence: str | Path, plans: Sequence[Plan] = (), progress: P
         raise SgpackError(exc.message, file=str(index), line=exc.line) from None
 
 
-def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date) -> Assessment:
-    """Judge every action against its evidence, then run the rule catalogue over the result."""
+def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date, *,
+           cache: EvidenceCache | None = None) -> Assessment:
+    """Judge every action against its evidence, then run the rule catalogue over the result. `cache`: where
+    rules keep what they work out for the next check (the findings are the same without one)."""
     from compiler.assess.action import assess_action
     from compiler.rules.registry import RuleContext, run_rules
 
     results = [assess_action(action, plan, catalogue, as_of)
                for plan in plans for action in plan.actions]
     context = RuleContext(plans=list(plans), catalogue=catalogue,
-                          results={r.id: r for r in results}, as_of=as_of)
+                          results={r.id: r for r in results}, as_of=as_of, cache=cache)
     return Assessment(as_of=as_of, tool_version=__version__, plans=list(plans),
                       catalogue=catalogue, actions=results, findings=run_rules(context))
 
@@ -91,7 +93,7 @@ def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date
         plans = load_plans(list(plan_paths), cache=cache, digests=plan_digests)
         catalogue = load_catalogue(evidence, plans, progress, cache=cache, surveyed=surveyed, index=index,
                                    as_of=as_of)
-        return assess(plans, catalogue, as_of)
+        return assess(plans, catalogue, as_of, cache=cache)
 
 
 def pack_names() -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from compiler.model.assessment import ActionResult
 from compiler.model.evidence import Catalogue, EvidenceItem
@@ -28,6 +28,9 @@ class RuleContext:
     catalogue: Catalogue
     results: dict[str, ActionResult]          # by action id
     as_of: dt.date
+    # the evidence cache (evidence_store.open_cache) or None: where a rule may keep what it worked out for the next
+    # check with the same inputs (SG305's nearest ids); what a rule finds is the same with it or without
+    cache: Any = dc_field(default=None, compare=False, repr=False)
     # memo for linked_items, shared by the rules of one run (not part of the context's identity)
     _linked: dict = dc_field(default_factory=dict, compare=False, repr=False)
 

@@ -5,17 +5,14 @@ docstring: the code of the family is under half of it, and splitting the SG30x s
 part rules that share their helpers (which items are linked, the line to point at)."""
 from __future__ import annotations
 
-import bisect
-import difflib
-import heapq
 import posixpath
-from collections import Counter
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from compiler.assess.indicators import indicator_series
 from compiler.model.assessment import RequirementResult
 from compiler.model.evidence import EvidenceItem
 from compiler.model.plan import Action, Plan
+from compiler.rules.nearest import nearest_ids
 from compiler.rules.registry import Hit, RuleContext, rule
 
 
@@ -267,102 +264,12 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
               if eid not in ids]
     if not broken:
         return
-    near = _NearestIds(ids, {eid for *_, eid in broken})       # once per check, and only when a link is broken
+    near = nearest_ids(ids, {eid for *_, eid in broken}, ctx.cache)     # once per check, and only when one is broken
     for plan, action, i, eid in broken:
-        close = near.nearest(eid)
+        close = near[eid]
         field = f"evidence[{i}]" if f"evidence[{i}]" in action.lines else "evidence"
         yield Hit(plan, action, evidence=eid, field=field,
                   args={"suggestion": f"; did you mean {close}?" if close else ""})
-
-
-class _NearestIds:
-    """SG305's "did you mean": the id difflib would pick (get_close_matches, n=1: the highest ratio of at least
-    0.6, the greater id on a tie), looked for among the ids that share the most of the id written, found through
-    indexes made once per check. Comparing every broken link with every id cost 24 of a 27 s check on a
-    6,000-file folder; this costs a bounded part of the indexes a link, and a few full comparisons.
-
-    The candidates: the ids next to the written one in alphabetical order, and in the order of the ids read
-    backwards (an id mistyped in one place keeps what comes before that place, or after it); and the CANDIDATES
-    ids sharing most of its rarer runs of five characters (those in at most RARE ids; the rarest always), with
-    any tied with the last (at most MAX_TIED: a site's ids share their rarer runs with the service's other
-    sites'). Among the candidates the pick is exactly difflib's (_closest). Only candidates are compared, so an
-    id sharing neither end nor the rarer runs of the written one, but scoring higher with difflib, would be
-    missed; the typos people make (a digit transposed, a dash or a letter left out, the wrong case, a misspelt
-    word, a word left out) keep one or the other."""
-
-    CUTOFF = 0.6           # difflib.get_close_matches' default
-    RARE = 600             # ids a run of five characters may be in and still find candidates
-    CANDIDATES = 8         # ids compared for the runs they share (more on a tie, at most MAX_TIED)
-    MAX_TIED = 2048
-    NEIGHBOURS = 8         # ids either side of the written one, alphabetically and backwards
-
-    def __init__(self, ids: Iterable[str], wanted: Iterable[str]):
-        """`wanted`: the ids written that are to be looked for (the index holds only their runs)."""
-        self.ids = sorted(ids)
-        self.backwards = sorted((eid[::-1], n) for n, eid in enumerate(self.ids))
-        runs = set().union(*(_runs(eid, 5) for eid in wanted))
-        self.index: dict[str, list[int]] = {}
-        for n, eid in enumerate(self.ids):
-            for run in _runs(eid, 5) & runs:
-                self.index.setdefault(run, []).append(n)
-
-    def nearest(self, wanted: str) -> str | None:
-        shared: Counter[int] = Counter()
-        found = sorted((len(self.index[run]), run) for run in _runs(wanted, 5) if run in self.index)
-        for i, (size, run) in enumerate(found):
-            if i and size > self.RARE:
-                break
-            shared.update(self.index[run])
-        near = set(_best(shared, self.CANDIDATES, self.MAX_TIED))
-        at = bisect.bisect_left(self.ids, wanted)
-        near.update(range(max(0, at - self.NEIGHBOURS), at + self.NEIGHBOURS))
-        at = bisect.bisect_left(self.backwards, (wanted[::-1], -1))
-        near.update(n for _, n in self.backwards[max(0, at - self.NEIGHBOURS):at + self.NEIGHBOURS])
-        return _closest(wanted, [self.ids[n] for n in sorted(near) if n < len(self.ids)], self.CUTOFF)
-
-
-def _runs(text: str, length: int) -> set[str]:
-    """The runs of `length` characters in `text`, its start and end marked (the whole of a shorter one). In its
-    own case, as difflib compares: an id written in capitals is near every id sharing the rest of it, as it is for
-    difflib."""
-    marked = f"\x02{text}\x03"
-    return {marked[i:i + length] for i in range(max(1, len(marked) - length + 1))}
-
-
-def _best(scores: dict[int, int], k: int, most: int) -> list[int]:
-    """The k with the highest scores, and any tied with the k-th (at most `most`, the highest, lowest n first)."""
-    kept = list(scores)
-    if len(kept) > k:
-        floor = heapq.nlargest(k, scores.values())[-1]
-        kept = [n for n in kept if scores[n] >= floor]
-    if len(kept) > most:
-        kept = sorted(kept, key=lambda n: (-scores[n], n))[:most]
-    return kept
-
-
-def _closest(wanted: str, candidates: list[str], cutoff: float) -> str | None:
-    """difflib.get_close_matches(wanted, candidates, n=1, cutoff)[0]: the highest ratio of at least `cutoff`, the
-    greater candidate on a tie. difflib's ratio counts the characters of matching blocks, which are a common
-    subsequence, so it is never above the share of the longest common subsequence (rapidfuzz's Indel similarity,
-    computed in C for every candidate at once). Candidates are compared in full by difflib from the highest share
-    down, until no share left can reach the best ratio so far."""
-    from rapidfuzz.distance import Indel
-    from rapidfuzz.process import extract
-
-    slack = 1e-9                      # the share is computed as 1 - distance/length: allow for its rounding
-    bounded = extract(wanted, candidates, scorer=Indel.normalized_similarity, processor=None, limit=None,
-                      score_cutoff=cutoff - 0.01)     # rapidfuzz rounds a cutoff to whole characters
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(wanted)
-    best: tuple[float, str] | None = None
-    for candidate, bound, _ in sorted(bounded, key=lambda b: (-b[1], b[0])):
-        if bound + slack < (cutoff if best is None else best[0]):
-            break
-        matcher.set_seq1(candidate)
-        score = matcher.ratio()
-        if score >= cutoff and (best is None or (score, candidate) > best):
-            best = (score, candidate)
-    return best[1] if best else None
 
 
 @rule("SG306", "evidence-orphan", severity="info",

@@ -1,6 +1,8 @@
 """Tested: SG301–SG309, evidence present, sufficient, current, readable, linked, dated, a record."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from .kit import (D, PLAN_ID, change, clean_items, clean_plan, ctx_for, findings, make_item, make_result,
@@ -329,7 +331,7 @@ def test_sg305_suggests_what_difflib_over_every_id_suggested_for_typical_typos()
 def test_sg305_suggestions_come_from_one_index_per_check_not_from_every_item(monkeypatch):
     import difflib
 
-    from compiler.rules import tested
+    from compiler.rules import nearest
     ids = _group_ids(150)                                   # 3,000 ids
     written = [list(_typos(eid).values())[n % 3] for n, eid in enumerate(ids[5::50])]
     plan, items = _broken_links(ids, written)
@@ -342,12 +344,12 @@ def test_sg305_suggestions_come_from_one_index_per_check_not_from_every_item(mon
 
     built = []
 
-    class Counted(tested._NearestIds):
+    class Counted(nearest._NearestIds):
         def __init__(self, ids, wanted):
             built.append(len(ids))
             super().__init__(ids, wanted)
 
-    monkeypatch.setattr(tested, "_NearestIds", Counted)
+    monkeypatch.setattr(nearest, "_NearestIds", Counted)
     assert len(run(plan, "SG305", items=items)) == 60
     assert built == [len(items)]                            # one index for the check, not one a link
     compared.clear(), built.clear()
@@ -363,7 +365,7 @@ def test_sg305_picks_exactly_difflibs_id_among_its_candidates_ties_and_junk_incl
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from compiler.rules.tested import _closest
+    from compiler.rules.nearest import _closest
 
     word = st.text(alphabet="ab-12", min_size=1, max_size=14)
     long_word = st.builds(lambda w, n: (w * n)[:230], word, st.integers(20, 240))
@@ -375,3 +377,82 @@ def test_sg305_picks_exactly_difflibs_id_among_its_candidates_ties_and_junk_incl
         assert _closest(wanted, candidates, 0.6) == (expected[0] if expected else None)
 
     agrees()
+
+
+def _counted_index(monkeypatch) -> list[set[str]]:
+    """The ids written that each index made in a check was made for."""
+    from compiler.rules import nearest
+    built = []
+
+    class Counted(nearest._NearestIds):
+        def __init__(self, ids, wanted):
+            built.append(set(wanted))
+            super().__init__(ids, wanted)
+
+    monkeypatch.setattr(nearest, "_NearestIds", Counted)
+    return built
+
+
+def _cached_run(plan, items, cache):
+    from compiler.rules.registry import run_rules
+
+    ctx = ctx_for(plan, items)
+    found = [f for f in run_rules(dataclasses.replace(ctx, cache=cache)) if f.rule == "SG305"]
+    cache.flush()                      # as the check does when it ends
+    return found
+
+
+def test_sg305_suggestions_are_kept_for_the_next_check_of_the_same_ids(tmp_path, monkeypatch):
+    """A check after one evidence file changed (the folder's ids unchanged) looks nothing up again and says the
+    same; an id written that was not looked for before is looked for, alone; a folder with other ids, or no
+    cache, looks everything up."""
+    from evidence_store.cache import open_cache
+
+    ids = _group_ids(20)
+    written = [list(_typos(eid).values())[n % 3] for n, eid in enumerate(ids[5::50])]
+    plan, items = _broken_links(ids, written)
+    built = _counted_index(monkeypatch)
+    first = run(plan, "SG305", items=items)
+    assert len(first) == len(written) == 8 and built == [set(written)]
+    cache = open_cache(tmp_path / "cache")
+    try:
+        built.clear()
+        assert _cached_run(plan, items, cache) == first and built == [set(written)]
+        built.clear()
+        assert _cached_run(plan, items, cache) == first and built == []          # kept: nothing looked up
+        changed = [i.model_copy(update={"title": "Re-saved"}) if n == 3 else i for n, i in enumerate(items)]
+        assert _cached_run(plan, changed, cache) == first and built == []        # same ids: nothing looked up
+        more = ids[7].replace("-", "", 1)
+        plan2, _ = _broken_links(ids, written + [more])
+        again = _cached_run(plan2, items, cache)
+        assert built == [{more}] and [f.hint for f in again if f.evidence != more] == [f.hint for f in first]
+        built.clear()
+        fewer = items[:-1]                                                       # another folder: other ids
+        assert {f.evidence for f in _cached_run(plan, fewer, cache)} == set(written) and built == [set(written)]
+    finally:
+        cache.close()
+
+
+def test_sg305_refuses_a_kept_suggestion_that_is_not_an_id_of_the_folder(tmp_path, monkeypatch):
+    """What is kept is checked as it is read: a suggestion that is not one of the folder's ids (a damaged or
+    doctored cache) drops the entry, and every id written is looked up again."""
+    from compiler.rules import nearest
+    from evidence_store.cache import open_cache
+    from evidence_store.shelf import Shelf
+
+    ids = _group_ids(10)
+    written = [list(_typos(eid).values())[0] for eid in ids[3::40]]
+    plan, items = _broken_links(ids, written)
+    cache = open_cache(tmp_path / "cache")
+    try:
+        first = _cached_run(plan, items, cache)
+        key = nearest._ids_key(sorted(i.id for i in items))
+        shelf = Shelf(cache, nearest.KIND, nearest._version())
+        shelf.keep(key, {"format": nearest.FORMAT, "near": {w: "not-an-id-of-the-folder" for w in written}},
+                   replace=True)
+        cache.flush()
+        built = _counted_index(monkeypatch)
+        assert _cached_run(plan, items, cache) == first and built == [set(written)]
+        assert "not-an-id-of-the-folder" not in str(shelf.find(key, lambda v, _: v))
+    finally:
+        cache.close()
