@@ -5,7 +5,7 @@ import datetime as dt
 
 from compiler.assess.closure import closure_test
 from compiler.assess.indicators import analyse_indicators
-from compiler.assess.matching import governance_reviews, match_requirement
+from compiler.assess.matching import match_requirement, review_sources
 from compiler.assess.rag import assessed_rag, is_overdue
 from compiler.model.assessment import ActionResult
 from compiler.model.evidence import Catalogue
@@ -22,9 +22,10 @@ def owner_name(action: Action) -> str | None:
 def assess_action(action: Action, plan: Plan, catalogue: Catalogue, as_of: dt.date) -> ActionResult:
     requirements = [match_requirement(action, plan, r, catalogue, as_of) for r in action.requires]
     indicators = analyse_indicators(action, plan, catalogue, as_of)
-    closure = closure_test(action, plan, requirements, indicators, catalogue, as_of)
+    sources = review_sources(action, plan, catalogue, as_of)
+    closure = closure_test(action, plan, requirements, indicators, catalogue, as_of, sources)
     rag, reasons = assessed_rag(action, requirements, indicators, closure, as_of)
-    reviews = sorted({d.isoformat() for d, _, _ in governance_reviews(action, plan, catalogue, as_of)})
+    reviews = sorted({r.date.isoformat() for r in sources})
     return ActionResult(
         id=action.id, plan=plan.id, owner=owner_name(action), status=action.status,
         declared_rag=action.rag, assessed_rag=rag, rag_reasons=reasons,

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from compiler.assess.matching import linked_items, review_sources
+from compiler.assess.matching import ReviewSource, linked_items, review_sources
 from compiler.model.assessment import Closure, ClosureCheck, IndicatorResult, RequirementResult
 from compiler.model.evidence import Catalogue
 from compiler.model.plan import Action, Plan
@@ -33,8 +33,10 @@ def _challenge_pattern() -> re.Pattern[str]:
     return phrase_pattern(vocab().challenge_words)
 
 
+@lru_cache(maxsize=8192)
 def records_challenge(text: str) -> str | None:
-    """The first challenge phrase found in `text` (as written, spaces collapsed), else None."""
+    """The first challenge phrase found in `text` (as written, spaces collapsed), else None. Kept for the texts
+    last asked about: one set of minutes is asked about once for each action it is linked to."""
     m = _challenge_pattern().search(text or "")
     return " ".join(m.group(0).split()) if m else None
 
@@ -209,8 +211,11 @@ def review_cycle(date: dt.date, opened: dt.date, every_days: int) -> int:
     return (date - opened).days // max(every_days, 1)
 
 
-def check_governance(action: Action, plan: Plan, catalogue: Catalogue, as_of: dt.date) -> ClosureCheck:
-    reviews = review_sources(action, plan, catalogue, as_of)
+def check_governance(action: Action, plan: Plan, catalogue: Catalogue, as_of: dt.date,
+                     reviews: list[ReviewSource] | None = None) -> ClosureCheck:
+    """`reviews`: review_sources(action, plan, catalogue, as_of), when the caller has them."""
+    if reviews is None:
+        reviews = review_sources(action, plan, catalogue, as_of)
     evidence = sorted({r.evidence for r in reviews if r.evidence})
     cycles = {review_cycle(r.date, action.opened, plan.review_every_days) for r in reviews}
     needed = CYCLES_NEEDED[action.risk]
@@ -241,11 +246,13 @@ def check_governance(action: Action, plan: Plan, catalogue: Catalogue, as_of: dt
 
 
 def closure_test(action: Action, plan: Plan, requirements: list[RequirementResult],
-                 indicators: list[IndicatorResult], catalogue: Catalogue, as_of: dt.date) -> Closure:
-    """The four closure checks for any action, whatever its status (`Closure.ready` is derived)."""
+                 indicators: list[IndicatorResult], catalogue: Catalogue, as_of: dt.date,
+                 reviews: list[ReviewSource] | None = None) -> Closure:
+    """The four closure checks for any action, whatever its status (`Closure.ready` is derived). `reviews`:
+    review_sources(action, plan, catalogue, as_of), when the caller has them."""
     return Closure(
         indicators=check_indicators(action, indicators),
         audit=check_audit(action, plan, requirements, catalogue, as_of),
         staff=check_staff(action, plan, catalogue, as_of),
-        governance=check_governance(action, plan, catalogue, as_of),
+        governance=check_governance(action, plan, catalogue, as_of, reviews),
     )

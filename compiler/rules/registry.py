@@ -143,7 +143,8 @@ def _outside(args: dict) -> dict:
         if isinstance(value, str):
             for path, name in paths.items():
                 value = value.replace(path, name)
-            value = _FOLDERS.sub("", value)
+            if "/" in value or "\\" in value:      # a folder needs a separator: most arguments have none
+                value = _FOLDERS.sub("", value)
         out[key] = value
     return out
 
