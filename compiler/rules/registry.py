@@ -33,6 +33,7 @@ class RuleContext:
     cache: Any = dc_field(default=None, compare=False, repr=False)
     # memo for linked_items, shared by the rules of one run (not part of the context's identity)
     _linked: dict = dc_field(default_factory=dict, compare=False, repr=False)
+    _shared: dict = dc_field(default_factory=dict, compare=False, repr=False)
 
     def actions(self) -> Iterator[tuple[Plan, Action]]:
         for plan in self.plans:
@@ -46,6 +47,12 @@ class RuleContext:
             from compiler.assess.matching import linked_items
             self._linked[key] = linked_items(action, plan, self.catalogue)
         return self._linked[key]
+
+    def shared(self, key: str, compute: Callable[[RuleContext], Any]) -> Any:
+        """compute(self), once per run: for what several rules work out from the whole context alike."""
+        if key not in self._shared:
+            self._shared[key] = compute(self)
+        return self._shared[key]
 
     def evidence_file(self, item: EvidenceItem) -> str:
         """Where an evidence item lives, for findings that belong to no plan."""

@@ -228,7 +228,7 @@ def evidence_unreadable(ctx: RuleContext) -> Iterator[Hit]:
 
     for plan, action, item in _linked_hits(ctx, lambda i: i.status == "unreadable"):
         yield hit(plan, action, item)
-    linked, data = linked_ids(ctx), indicator_file_ids(ctx)
+    linked, data = ctx.shared("linked ids", linked_ids), ctx.shared("indicator file ids", indicator_file_ids)
     for item in ctx.catalogue.items:
         if item.status == "unreadable" and item.id not in linked and item.id not in data:
             yield hit(None, None, item)
@@ -298,7 +298,7 @@ def evidence_orphan(ctx: RuleContext) -> Iterator[Hit]:
         Link the item to the action it supports, or remove it from the evidence folder if it
         does not belong there. This is information only and does not fail a check.
     """
-    linked, data = linked_ids(ctx), indicator_file_ids(ctx)
+    linked, data = ctx.shared("linked ids", linked_ids), ctx.shared("indicator file ids", indicator_file_ids)
     for item in ctx.catalogue.items:
         if not item.counts or item.id in linked or item.id in data:
             continue
