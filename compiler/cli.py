@@ -154,7 +154,7 @@ def _run_check(plans: tuple[str, ...], evidence: str, options: results.Options, 
     surveyed, digests = (pending.surveyed, pending.plan_digests) if pending is not None else (None, None)
     with _progress("reading evidence") as progress:
         assessment = pipeline.check(plans, evidence, options.as_of, progress, cache=cache, surveyed=surveyed,
-                                    plan_digests=digests, index=options.index)
+                                    plan_digests=digests, index=options.index, summary=not options.verbose)
     if options.fmt == "json":
         from compiler.printers.json import check_json
 

@@ -81,18 +81,25 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date, *,
 
 def check(plan_paths: Sequence[str | Path], evidence: str | Path, as_of: dt.date,
           progress: Progress | None = None, *, cache: EvidenceCache | None = None, surveyed: Survey | None = None,
-          plan_digests: dict[str, str] | None = None, index: str | Path | None = None) -> Assessment:
+          plan_digests: dict[str, str] | None = None, index: str | Path | None = None,
+          summary: bool = False) -> Assessment:
     """`sgpack check`: load the plans, catalogue the evidence, assess.
     `cache` keeps what reading plan and evidence files gave;
     `surveyed`: the evidence folder's survey, when it was walked already; `plan_digests` is given
     the SHA-256 of the bytes each plan file was read from (compiler.results keys by them); `index`: an evidence
-    index kept outside the folder."""
+    index kept outside the folder. `summary`: every action's result as `check` prints it without --verbose
+    (compiler.incremental.summary), each plan judged again only when the evidence it read changed since a check
+    kept in `cache`."""
     from compiler.plans import load_plans
 
     with young_collections_only():
         plans = load_plans(list(plan_paths), cache=cache, digests=plan_digests)
         catalogue = load_catalogue(evidence, plans, progress, cache=cache, surveyed=surveyed, index=index,
                                    as_of=as_of)
+        if summary:
+            from compiler import incremental
+
+            return incremental.assess(plans, catalogue, as_of, cache, __version__)
         return assess(plans, catalogue, as_of, cache=cache)
 
 

@@ -105,6 +105,41 @@ class Catalogue(BaseModel):
     # target -> {id(item): (item, its links to the target)}, items in catalogue order
     _by_target: dict[str, dict[int, tuple[EvidenceItem, list[Link]]]] | None = PrivateAttr(default=None)
     _derived: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
+    # what each item is made of, when the scan knew it (with a cache): the items' context (what every item of the
+    # folder shares) and {item id: its file's key}; see keys()
+    _context: str | None = PrivateAttr(default=None)
+    _file_keys: dict[str, str] | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when they hold the same: the indexes and what the scan recorded of the items are not compared."""
+        if not isinstance(other, Catalogue):
+            return NotImplemented
+        return (self.root, self.items, self.problems) == (other.root, other.items, other.problems)
+
+    def keep_keys(self, context: str, file_keys: list[str]) -> None:
+        """Record what the items are made of (evidence_store.snapshot: the context, and each item's file key in
+        item order). The scan calls it when every key is known."""
+        if len(file_keys) == len(self.items):
+            self._context, self._file_keys = context, {i.id: k for i, k in zip(self.items, file_keys)}
+
+    def keys(self) -> tuple[str, Callable[[EvidenceItem], str]] | None:
+        """(the context, item -> its key) when the scan recorded what the items are made of, else None. Two items
+        with the same key in catalogues with the same context are equal field for field: an item is a function of
+        its file's key and the context, but for the id it is given (and why), which the key holds too."""
+        if self._file_keys is None or self._context is None:
+            return None
+        keys, made = self._file_keys, self._derived.setdefault(("item keys",), {})
+
+        def key(item: EvidenceItem) -> str:
+            found = made.get(item.id)
+            if found is None:
+                found = made[item.id] = f"{keys[item.id]}:{item.id}:{item.provenance.get('id')}"
+            return found
+        return self._context, key
+
+    def ids(self) -> frozenset[str]:
+        """Every item's id."""
+        return frozenset(self.by_id())
 
     def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """compute(), once per `key`: for values that depend on this catalogue and the key alone

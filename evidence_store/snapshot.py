@@ -150,7 +150,10 @@ class Kept:
 def load(cache: EvidenceCache, catalogue_key: str, folder: str, root: str, ids: frozenset[str]) -> Catalogue | None:
     """The catalogue stored under the key, or None (a damaged entry is dropped)."""
     kept = _load(cache, _slot(folder, root, ids), catalogue_key, folder)
-    return kept.catalogue if kept is not None else None
+    if kept is None:
+        return None
+    kept.catalogue.keep_keys(kept.context, kept.keys)
+    return kept.catalogue
 
 
 def previous(cache: EvidenceCache, folder: str, root: str, ids: frozenset[str], shared: str) -> Kept | None:

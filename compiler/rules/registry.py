@@ -31,6 +31,10 @@ class RuleContext:
     # the evidence cache (evidence_store.open_cache) or None: where a rule may keep what it worked out for the next
     # check with the same inputs (SG305's nearest ids); what a rule finds is the same with it or without
     cache: Any = dc_field(default=None, compare=False, repr=False)
+    # which findings are wanted: "all"; "plans", those on the plans given (which may be some of the plans checked:
+    # each rule's findings on a plan depend on that plan, its results and the evidence it reads, not on the others);
+    # "folder", those on evidence that belongs to no plan (rules registered with folder=True), over every plan
+    scope: str = "all"
     # memo for linked_items, shared by the rules of one run (not part of the context's identity)
     _linked: dict = dc_field(default_factory=dict, compare=False, repr=False)
     _shared: dict = dc_field(default_factory=dict, compare=False, repr=False)
@@ -85,6 +89,7 @@ class Rule:
     func: RuleFunc
     resolve: str = ""        # what would resolve it, for a reader outside the provider: "Resolved when: ..."
     advice: str = ""         # the hint in words, for the packs read inside the provider ("": the hint says it so)
+    folder: bool = False     # it finds what belongs to no plan (evidence linked to nothing): see RuleContext.scope
 
     @property
     def title(self) -> str:
@@ -103,11 +108,13 @@ def _check_doc(code: str, doc: str) -> None:
 
 
 def rule(code: str, name: str, *, severity: str, message: str, hint: str, resolve: str = "",
-         advice: str = "") -> Callable[[RuleFunc], RuleFunc]:
+         advice: str = "", folder: bool = False) -> Callable[[RuleFunc], RuleFunc]:
     """Register `func(ctx) -> Iterable[Hit]` as rule `code`. `hint` tells whoever edits the plans what to change
     (it may name plan keys and files); `advice` says the same in words for the packs read inside the provider
     (needed when the hint names plan keys or files); `resolve` says, for a reader outside the provider, what
-    would resolve the finding ("Resolved when: " + resolve). Every rule has one."""
+    would resolve the finding ("Resolved when: " + resolve). Every rule has one. `folder`: the rule also finds what
+    belongs to no plan, and says which by RuleContext.scope ("plans": only hits on a plan; "folder": only the
+    others); a rule without it finds only what is on a plan, and is not run for the folder scope."""
     if severity not in SEVERITIES:
         raise ValueError(f"rule {code}: unknown severity {severity!r}")
 
@@ -118,7 +125,7 @@ def rule(code: str, name: str, *, severity: str, message: str, hint: str, resolv
         _check_doc(code, doc)
         if not resolve.strip():
             raise ValueError(f"rule {code}: no resolve text (what would resolve it, for a reader of the pack)")
-        RULES[code] = Rule(code, name, severity, message, hint, doc, func, resolve, advice)
+        RULES[code] = Rule(code, name, severity, message, hint, doc, func, resolve, advice, folder)
         return func
 
     return register
@@ -208,6 +215,8 @@ def run_rules(ctx: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     for code in sorted(RULES):
         r = RULES[code]
+        if ctx.scope == "folder" and not r.folder:
+            continue
         try:
             hits = list(r.func(ctx))
             new = [_finding(r, hit) for hit in hits]

@@ -78,11 +78,11 @@ def _linked_hits(ctx: RuleContext, wanted) -> Iterator[tuple[Plan, Action | None
 
 
 def linked_ids(ctx: RuleContext) -> set[str]:
-    """Ids of every item linked to any plan or action given."""
+    """Ids of every item linked to any plan or action given: named in an action's evidence list, or linking to a
+    plan or action id (what linked_items finds for each action, without working out why)."""
     ids: set[str] = set()
     targets = {p.id for p in ctx.plans} | {a.id for _, a in ctx.actions()}
-    for plan, action in ctx.actions():
-        ids.update(li.item.id for li in ctx.linked(plan, action))
+    for _, action in ctx.actions():
         ids.update(action.evidence)
     ids.update(i.id for i in ctx.catalogue.items if any(link.target in targets for link in i.links))
     return ids
@@ -193,7 +193,7 @@ def evidence_stale(ctx: RuleContext) -> Iterator[Hit]:
       message="{who} {evidence} ({path}) cannot be read: {reason}",
       hint="open the file to check it; save a readable copy (unencrypted, not corrupt, under the size limit) "
            "in the evidence folder",
-      resolve="a readable copy of {evidence} is on file")
+      resolve="a readable copy of {evidence} is on file", folder=True)
 def evidence_unreadable(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -226,8 +226,11 @@ def evidence_unreadable(ctx: RuleContext) -> Iterator[Hit]:
                    file=None if plan else ctx.evidence_file(item),
                    args={"who": who, "path": item.path, "reason": item.reason or "unknown reason"})
 
-    for plan, action, item in _linked_hits(ctx, lambda i: i.status == "unreadable"):
-        yield hit(plan, action, item)
+    if ctx.scope != "folder":
+        for plan, action, item in _linked_hits(ctx, lambda i: i.status == "unreadable"):
+            yield hit(plan, action, item)
+    if ctx.scope == "plans":
+        return
     linked, data = ctx.shared("linked ids", linked_ids), ctx.shared("indicator file ids", indicator_file_ids)
     for item in ctx.catalogue.items:
         if item.status == "unreadable" and item.id not in linked and item.id not in data:
@@ -259,12 +262,12 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
         to the evidence folder. Ids are the file's path without extension, slugged, unless
         its metadata sets one.
     """
-    ids = ctx.catalogue.by_id()
+    ids = ctx.catalogue.ids()
     broken = [(plan, action, i, eid) for plan, action in ctx.actions() for i, eid in enumerate(action.evidence)
               if eid not in ids]
     if not broken:
         return
-    near = nearest_ids(ids, {eid for *_, eid in broken}, ctx.cache)     # once per check, and only when one is broken
+    near = suggestions(ctx)
     for plan, action, i, eid in broken:
         close = near[eid]
         field = f"evidence[{i}]" if f"evidence[{i}]" in action.lines else "evidence"
@@ -272,12 +275,24 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
                   args={"suggestion": f"; did you mean {close}?" if close else ""})
 
 
+def suggestions(ctx: RuleContext) -> dict[str, str | None]:
+    """SG305's "did you mean": {each id an action of the context names that is not in the folder: the nearest id
+    that is, or None}, looked up once a check (the contexts of one check share it: RuleContext.shared) and only
+    when a link is broken."""
+    def look_up(c: RuleContext) -> dict[str, str | None]:
+        ids = c.catalogue.ids()
+        wanted = {eid for _, action in c.actions() for eid in action.evidence if eid not in ids}
+        return nearest_ids(ids, wanted, c.cache) if wanted else {}
+    return ctx.shared("nearest ids", look_up)
+
+
 @rule("SG306", "evidence-orphan", severity="info",
       message="evidence {evidence} ({path}) is linked to no plan or action{names}",
       hint="link it (mention an action id in it, or tag it in evidence.yaml), or move it out of the evidence folder",
       advice="link it to the action it supports (mention the action's id in it, or list it in the evidence index), "
              "or move it out of the evidence folder",
-      resolve="{evidence} is linked to the action it supports, or set aside as not part of the evidence")
+      resolve="{evidence} is linked to the action it supports, or set aside as not part of the evidence",
+      folder=True)
 def evidence_orphan(ctx: RuleContext) -> Iterator[Hit]:
     """
     What it checks
@@ -298,6 +313,8 @@ def evidence_orphan(ctx: RuleContext) -> Iterator[Hit]:
         Link the item to the action it supports, or remove it from the evidence folder if it
         does not belong there. This is information only and does not fail a check.
     """
+    if ctx.scope == "plans":
+        return
     linked, data = ctx.shared("linked ids", linked_ids), ctx.shared("indicator file ids", indicator_file_ids)
     for item in ctx.catalogue.items:
         if not item.counts or item.id in linked or item.id in data:
