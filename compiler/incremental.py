@@ -144,7 +144,7 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date, cache: E
     shared: dict = {}
     whole = RuleContext(plans=list(plans), catalogue=catalogue, results={}, as_of=as_of, cache=cache,
                         _shared=shared)
-    suggestions(whole)                         # SG305's, for every plan at once (each plan's run asks its own)
+    suggestions(whole, catalogue.ids())        # SG305's, for every plan at once (each plan's run asks its own)
     digest_of_ids: list[str] = []
 
     def ids_digest() -> str:

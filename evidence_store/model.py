@@ -119,8 +119,9 @@ class Catalogue(BaseModel):
     def keep_keys(self, context: str, file_keys: list[str]) -> None:
         """Record what the items are made of (evidence_store.snapshot: the context, and each item's file key in
         item order). The scan calls it when every key is known."""
-        if len(file_keys) == len(self.items):
-            self._context, self._file_keys = context, {i.id: k for i, k in zip(self.items, file_keys)}
+        by_id = {i.id: k for i, k in zip(self.items, file_keys)}
+        if len(file_keys) == len(self.items) == len(by_id):          # ids are unique (ids.assign_ids)
+            self._context, self._file_keys = context, by_id
 
     def keys(self) -> tuple[str, Callable[[EvidenceItem], str]] | None:
         """(the context, item -> its key) when the scan recorded what the items are made of, else None. Two items
@@ -139,7 +140,7 @@ class Catalogue(BaseModel):
 
     def ids(self) -> frozenset[str]:
         """Every item's id."""
-        return frozenset(self.by_id())
+        return self.derived(("ids",), lambda: frozenset(self.by_id()))
 
     def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """compute(), once per `key`: for values that depend on this catalogue and the key alone

@@ -262,12 +262,11 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
         to the evidence folder. Ids are the file's path without extension, slugged, unless
         its metadata sets one.
     """
-    ids = ctx.catalogue.ids()
     broken = [(plan, action, i, eid) for plan, action in ctx.actions() for i, eid in enumerate(action.evidence)
-              if eid not in ids]
+              if ctx.catalogue.get(eid) is None]
     if not broken:
         return
-    near = suggestions(ctx)
+    near = suggestions(ctx, ctx.catalogue.ids())     # a suggestion depends on every id in the folder
     for plan, action, i, eid in broken:
         close = near[eid]
         field = f"evidence[{i}]" if f"evidence[{i}]" in action.lines else "evidence"
@@ -275,12 +274,11 @@ def evidence_link_broken(ctx: RuleContext) -> Iterator[Hit]:
                   args={"suggestion": f"; did you mean {close}?" if close else ""})
 
 
-def suggestions(ctx: RuleContext) -> dict[str, str | None]:
-    """SG305's "did you mean": {each id an action of the context names that is not in the folder: the nearest id
-    that is, or None}, looked up once a check (the contexts of one check share it: RuleContext.shared) and only
-    when a link is broken."""
+def suggestions(ctx: RuleContext, ids: frozenset[str]) -> dict[str, str | None]:
+    """SG305's "did you mean": {each id an action of the context names that is not among `ids` (the folder's): the
+    nearest id that is, or None}, looked up once a check (the contexts of one check share it: RuleContext.shared)
+    and only when a link is broken."""
     def look_up(c: RuleContext) -> dict[str, str | None]:
-        ids = c.catalogue.ids()
         wanted = {eid for _, action in c.actions() for eid in action.evidence if eid not in ids}
         return nearest_ids(ids, wanted, c.cache) if wanted else {}
     return ctx.shared("nearest ids", look_up)
