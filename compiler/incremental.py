@@ -37,12 +37,57 @@ KIND = "check-plan"
 FORMAT = "1"                      # bump when what is kept changes shape
 
 
+class Answers:
+    """What a catalogue answers to each question ReadLog notes, as a digest of the answering items' keys; each worked
+    out once a check, whichever plan asks."""
+
+    def __init__(self, catalogue: Catalogue, key: Callable[[EvidenceItem], str]):
+        self._catalogue, self._key = catalogue, key
+        self._known: dict[tuple[str, str], str] = {}
+        self._targets: dict[str, list[str]] | None = None
+
+    def __call__(self, question: str, arg: str) -> str:
+        found = self._known.get((question, arg))
+        if found is None:
+            found = self._known[(question, arg)] = _digest(self._text(question, arg))
+        return found
+
+    def _text(self, question: str, arg: str) -> str:
+        catalogue, key = self._catalogue, self._key
+        if question == "links_to":
+            return "\n".join(self._linking().get(arg, ()))
+        if question == "get":
+            found = catalogue.get(arg)
+            return key(found) if found is not None else "-"
+        if question == "by_path":
+            found = catalogue.by_path(arg)
+            return key(found) if found is not None else "-"
+        if question == "find":
+            found, problem = catalogue.find(arg)
+            return key(found) if found is not None else f"-{problem}"
+        if question == "ids":
+            return "\n".join(sorted(catalogue.ids()))
+        raise ValueError(f"unknown question {question!r}")
+
+    def _linking(self) -> dict[str, list[str]]:
+        """{target: the keys of the items linking to it, in catalogue order} (as Catalogue.links_to), in one pass."""
+        if self._targets is None:
+            targets: dict[str, list[str]] = {}
+            for item in self._catalogue.items:
+                if item.links:
+                    key = self._key(item)
+                    for target in dict.fromkeys(link.target for link in item.links):
+                        targets.setdefault(target, []).append(key)
+            self._targets = targets
+        return self._targets
+
+
 class ReadLog:
     """The catalogue as judging one plan sees it: every question asked is noted with its answer's digest (`reads`);
     `whole` is set when something was read that no answer's digest covers."""
 
-    def __init__(self, catalogue: Catalogue, key: Callable[[EvidenceItem], str], ids_digest: Callable[[], str]):
-        self._catalogue, self._key, self._ids_digest = catalogue, key, ids_digest
+    def __init__(self, catalogue: Catalogue, answers: Answers):
+        self._catalogue, self._answers = catalogue, answers
         self.reads: list[list] = []
         self.whole = False
         self._derived: dict[Hashable, Any] = {}
@@ -51,7 +96,7 @@ class ReadLog:
     def _note(self, question: str, arg: str) -> None:
         if (question, arg) not in self._asked:         # each question once: an action's plan is asked of again
             self._asked.add((question, arg))
-            self.reads.append([question, arg, answer(self._catalogue, self._key, self._ids_digest, question, arg)])
+            self.reads.append([question, arg, self._answers(question, arg)])
 
     # the questions, each noted
     def get(self, item_id: str) -> EvidenceItem | None:
@@ -102,24 +147,7 @@ class ReadLog:
         return getattr(self._catalogue, name)
 
 
-def answer(catalogue: Catalogue, key: Callable[[EvidenceItem], str], ids_digest: Callable[[], str],
-           question: str, arg: str) -> str:
-    """The digest of what `catalogue` answers to one question (ReadLog's), by the keys of the answering items."""
-    if question == "get":
-        found = catalogue.get(arg)
-        text = key(found) if found is not None else "-"
-    elif question == "by_path":
-        found = catalogue.by_path(arg)
-        text = key(found) if found is not None else "-"
-    elif question == "find":
-        found, problem = catalogue.find(arg)
-        text = key(found) if found is not None else f"-{problem}"
-    elif question == "links_to":
-        text = "\n".join(key(item) for item, _ in catalogue.links_to(arg).values())
-    elif question == "ids":
-        return ids_digest()
-    else:
-        raise ValueError(f"unknown question {question!r}")
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -141,29 +169,25 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date, cache: E
     from evidence_store.shelf import Shelf
 
     keys = catalogue.keys()
+    answers = Answers(catalogue, keys[1]) if keys is not None else None
     shared: dict = {}
     whole = RuleContext(plans=list(plans), catalogue=catalogue, results={}, as_of=as_of, cache=cache,
                         _shared=shared)
     suggestions(whole, catalogue.ids())        # SG305's, for every plan at once (each plan's run asks its own)
-    digest_of_ids: list[str] = []
-
-    def ids_digest() -> str:
-        if not digest_of_ids:
-            text = "\n".join(sorted(catalogue.ids()))
-            digest_of_ids.append(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32])
-        return digest_of_ids[0]
-
     results: list[ActionResult] = []
     findings: list[Finding] = []
-    for plan in plans:
-        shelf = Shelf(cache, KIND, _slot(catalogue.root, plan)) if keys is not None else None
-        head = _head(plan, as_of, catalogue.root, keys[0]) if keys is not None else ""
+    places = [(_head(plan, as_of, catalogue.root, keys[0]), _slot(catalogue.root, plan)) if keys is not None
+              else ("", "") for plan in plans]
+    if keys is not None and cache is not None and cache.usable:
+        cache.prefetch_each(KIND, places)      # every plan's part in a few queries
+    for plan, (head, slot) in zip(plans, places):
+        shelf = Shelf(cache, KIND, slot) if keys is not None else None
         kept = shelf.find(head, _read) if shelf is not None else None
-        if kept is not None and all(answer(catalogue, keys[1], ids_digest, q, a) == d for q, a, d in kept[0]):
+        if kept is not None and all(answers(q, a) == d for q, a, d in kept[0]):
             results.extend(kept[1])
             findings.extend(kept[2])
             continue
-        log = ReadLog(catalogue, keys[1], ids_digest) if keys is not None else catalogue
+        log = ReadLog(catalogue, answers) if answers is not None else catalogue
         judged = [assess_action(action, plan, log, as_of) for action in plan.actions]
         context = RuleContext(plans=[plan], catalogue=log, results={r.id: r for r in judged}, as_of=as_of,
                               cache=cache, scope="plans", _shared=shared)

@@ -313,6 +313,26 @@ class EvidenceCache:
                 self._rows[(kind, sha, version)] = tuple(row)
             self._asked.update((kind, sha, version) for sha in part)
 
+    def prefetch_each(self, kind: str, wanted: list[tuple[str, str]]) -> None:
+        """prefetch() for entries of one kind and many versions: each (sha256, version) in `wanted`."""
+        if self.db is None:
+            return
+        todo = {pair for pair in wanted if (kind, *pair) not in self._asked}
+        shas = sorted({sha for sha, _ in todo})
+        for start in range(0, len(shas), _BATCH):
+            part = shas[start:start + _BATCH]
+            try:
+                rows = self.db.execute(
+                    "SELECT sha256, version, rowid, last_used, checksum, value, data FROM entries WHERE kind = ? "
+                    f"AND sha256 IN ({','.join('?' * len(part))})", (kind, *part)).fetchall()
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return
+            for sha, version, *row in rows:
+                if (sha, version) in todo:
+                    self._rows[(kind, sha, version)] = tuple(row)
+        self._asked.update((kind, *pair) for pair in todo)
+
     def release(self) -> None:
         """Forget what prefetch() and known_sha() held in memory."""
         self._rows, self._asked, self._files = {}, set(), {}
