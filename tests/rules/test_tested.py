@@ -331,7 +331,6 @@ def test_sg305_suggests_what_difflib_over_every_id_suggested_for_typical_typos()
 def test_sg305_suggestions_come_from_one_index_per_check_not_from_every_item(monkeypatch):
     import difflib
 
-    from compiler.rules import nearest
     ids = _group_ids(150)                                   # 3,000 ids
     written = [list(_typos(eid).values())[n % 3] for n, eid in enumerate(ids[5::50])]
     plan, items = _broken_links(ids, written)
@@ -342,16 +341,9 @@ def test_sg305_suggestions_come_from_one_index_per_check_not_from_every_item(mon
     assert len(found) == len(written) == 60 and all("; did you mean " in f.hint for f in found)
     assert len(compared) < 100 * len(written)               # every id for every link: 3,000 a link
 
-    built = []
-
-    class Counted(nearest._NearestIds):
-        def __init__(self, ids, wanted):
-            built.append(len(ids))
-            super().__init__(ids, wanted)
-
-    monkeypatch.setattr(nearest, "_NearestIds", Counted)
+    built = _counted_index(monkeypatch)
     assert len(run(plan, "SG305", items=items)) == 60
-    assert built == [len(items)]                            # one index for the check, not one a link
+    assert built == [(len(items), set(written))]            # one index for the check, not one a link
     compared.clear(), built.clear()
     assert run(clean_plan(), "SG305", items=items) == [] and built == [] and compared == []
 
@@ -379,14 +371,15 @@ def test_sg305_picks_exactly_difflibs_id_among_its_candidates_ties_and_junk_incl
     agrees()
 
 
-def _counted_index(monkeypatch) -> list[set[str]]:
-    """The ids written that each index made in a check was made for."""
+def _counted_index(monkeypatch) -> list[tuple[int, set[str]]]:
+    """(how many ids, the ids written it was made for) of each index made in a check."""
     from compiler.rules import nearest
     built = []
 
     class Counted(nearest._NearestIds):
         def __init__(self, ids, wanted):
-            built.append(set(wanted))
+            ids, wanted = list(ids), set(wanted)
+            built.append((len(ids), wanted))
             super().__init__(ids, wanted)
 
     monkeypatch.setattr(nearest, "_NearestIds", Counted)
@@ -413,11 +406,11 @@ def test_sg305_suggestions_are_kept_for_the_next_check_of_the_same_ids(tmp_path,
     plan, items = _broken_links(ids, written)
     built = _counted_index(monkeypatch)
     first = run(plan, "SG305", items=items)
-    assert len(first) == len(written) == 8 and built == [set(written)]
+    assert len(first) == len(written) == 8 and [w for _, w in built] == [set(written)]
     cache = open_cache(tmp_path / "cache")
     try:
         built.clear()
-        assert _cached_run(plan, items, cache) == first and built == [set(written)]
+        assert _cached_run(plan, items, cache) == first and [w for _, w in built] == [set(written)]
         built.clear()
         assert _cached_run(plan, items, cache) == first and built == []          # kept: nothing looked up
         changed = [i.model_copy(update={"title": "Re-saved"}) if n == 3 else i for n, i in enumerate(items)]
@@ -425,10 +418,10 @@ def test_sg305_suggestions_are_kept_for_the_next_check_of_the_same_ids(tmp_path,
         more = ids[7].replace("-", "", 1)
         plan2, _ = _broken_links(ids, written + [more])
         again = _cached_run(plan2, items, cache)
-        assert built == [{more}] and [f.hint for f in again if f.evidence != more] == [f.hint for f in first]
+        assert [w for _, w in built] == [{more}] and [f.hint for f in again if f.evidence != more] == [f.hint for f in first]
         built.clear()
         fewer = items[:-1]                                                       # another folder: other ids
-        assert {f.evidence for f in _cached_run(plan, fewer, cache)} == set(written) and built == [set(written)]
+        assert {f.evidence for f in _cached_run(plan, fewer, cache)} == set(written) and [w for _, w in built] == [set(written)]
     finally:
         cache.close()
 
@@ -452,7 +445,7 @@ def test_sg305_refuses_a_kept_suggestion_that_is_not_an_id_of_the_folder(tmp_pat
                    replace=True)
         cache.flush()
         built = _counted_index(monkeypatch)
-        assert _cached_run(plan, items, cache) == first and built == [set(written)]
+        assert _cached_run(plan, items, cache) == first and [w for _, w in built] == [set(written)]
         assert "not-an-id-of-the-folder" not in str(shelf.find(key, lambda v, _: v))
     finally:
         cache.close()
