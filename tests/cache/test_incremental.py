@@ -3,6 +3,7 @@ exactly what a check without the cache prints: for each kind of change a provide
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,24 @@ def test_a_result_kept_says_what_check_prints_and_no_more(case):
     assert any(r.matches for a in full.actions for r in a.requirements)
     assert not any(r.matches for a in summary.actions for r in a.requirements)
     assert [f.model_dump() for f in full.findings] == [f.model_dump() for f in summary.findings]
+
+
+@pytest.mark.parametrize("example", ["tracker", "untidy"])
+def test_a_tracker_and_an_untidy_folder_check_the_same_after_a_change(tmp_path, monkeypatch, example):
+    """Plans kept in an Excel tracker (findings placed by cell) and a folder filed by hand: the kept parts give
+    what a check without the cache gives, before and after a file naming an action is added."""
+    import evidence_store.cache as cache_module
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    source = root / "untidy" / "evidence" if example == "untidy" else root / "evidence"
+    shutil.copytree(source, tmp_path / "evidence")
+    plans = root / "untidy" / "plans" if example == "untidy" else root / "trackers" / "oakview-improvement-plan.xlsx"
+    evidence, cache = tmp_path / "evidence", tmp_path / "cache"
+    for fmt in ("json", "text"):
+        assert check(plans, evidence, cache, fmt=fmt) == check(plans, evidence, None, fmt=fmt)
+    (evidence / "QSC minutes 19.11.26.md").write_text(
+        "Quality and Safeguarding Committee, 19/11/2026\n\nRP-02 reviewed: the chair challenged the audit "
+        "figures and asked for the October data.\n", encoding="utf-8")
+    for fmt in ("json", "text"):
+        assert check(plans, evidence, cache, fmt=fmt) == check(plans, evidence, None, fmt=fmt)
