@@ -44,7 +44,6 @@ class Answers:
     def __init__(self, catalogue: Catalogue, key: Callable[[EvidenceItem], str]):
         self._catalogue, self._key = catalogue, key
         self._known: dict[tuple[str, str], str] = {}
-        self._targets: dict[str, list[str]] | None = None
 
     def __call__(self, question: str, arg: str) -> str:
         found = self._known.get((question, arg))
@@ -54,8 +53,8 @@ class Answers:
 
     def _text(self, question: str, arg: str) -> str:
         catalogue, key = self._catalogue, self._key
-        if question == "links_to":
-            return "\n".join(self._linking().get(arg, ()))
+        if question == "links_to":       # the catalogue's own index: a plan judged again reads it too
+            return "\n".join(key(item) for item, _ in catalogue.links_to(arg).values())
         if question == "get":
             found = catalogue.get(arg)
             return key(found) if found is not None else "-"
@@ -68,18 +67,6 @@ class Answers:
         if question == "ids":
             return "\n".join(sorted(catalogue.ids()))
         raise ValueError(f"unknown question {question!r}")
-
-    def _linking(self) -> dict[str, list[str]]:
-        """{target: the keys of the items linking to it, in catalogue order} (as Catalogue.links_to), in one pass."""
-        if self._targets is None:
-            targets: dict[str, list[str]] = {}
-            for item in self._catalogue.items:
-                if item.links:
-                    key = self._key(item)
-                    for target in dict.fromkeys(link.target for link in item.links):
-                        targets.setdefault(target, []).append(key)
-            self._targets = targets
-        return self._targets
 
 
 class ReadLog:

@@ -14,7 +14,7 @@ from .index import OutsideIndex, index_entries, read_index
 from .isolate import ISOLATED, Outcome, give_back, pool_for
 from .limits import Limits
 from .links import TableRequest, Vocabulary, mention_pattern, text_links
-from .ids import Draft, again, assign_ids, fresh
+from .ids import Draft, assign_ids, fresh, taken_again
 from .metadata import MetaSource, Resolved, check_keys, resolve
 from .model import Catalogue, EvidenceItem
 from .paths import CHANGED, display_name, read_checked, settle
@@ -104,8 +104,7 @@ def scan(folder: str | Path, ids: Iterable[str] | Vocabulary = (), *, limits: Li
 
         outcomes = dict(zip(todo, _read_all([files[n] for n in todo], limits, progress, reuse,
                                             [hashes[n] for n in todo], len(taken), len(files), make)))
-        drafts = [Draft(taken[n][0].path, taken[n][1], again(taken[n][0])) if n in taken else made[n]
-                  for n in range(len(files))]
+        drafts = [taken_again(*taken[n]) if n in taken else made[n] for n in range(len(files))]
         items = assign_ids(drafts)
         catalogue = Catalogue(root=shown, items=items, problems=problems)
         if reuse is not None:

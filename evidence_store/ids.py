@@ -15,6 +15,10 @@ class Draft:
     path: str
     candidate: tuple[str, str] | None
     make: Callable[[str, str], EvidenceItem]          # (id, where the id came from) -> the item
+    slug: str | None = None                           # slug(path), when known already
+
+# why an item's id is its path's slug, as it is when no other item had that slug first
+PLAIN_SLUG = "default: slug of path"
 
 
 def fresh(fields: dict, resolved: Resolved) -> Draft:
@@ -24,6 +28,13 @@ def fresh(fields: dict, resolved: Resolved) -> Draft:
         provenance = {k: provenance[k] for k in sorted(provenance, key=_prov_order)}
         return EvidenceItem(id=value, links=resolved.links, provenance=provenance, **fields)
     return Draft(fields["path"], resolved.id_candidate, make)
+
+
+def taken_again(item: EvidenceItem, candidate: tuple[str, str] | None) -> Draft:
+    """A draft of an item of the latest catalogue, to be given its id again. An item whose id was its path's slug
+    as it is carries that slug: it is not worked out again."""
+    known = item.id if item.provenance.get("id") == PLAIN_SLUG else None
+    return Draft(item.path, candidate, again(item), known)
 
 
 def again(item: EvidenceItem) -> Callable[[str, str], EvidenceItem]:
@@ -56,14 +67,14 @@ def assign_ids(drafts: list[Draft]) -> list[EvidenceItem]:
     items = []
     for draft, (value, why) in zip(drafts, chosen):
         if value is None:
-            base = slug(draft.path)
+            base = draft.slug or slug(draft.path)
             value, n = base, 1
             while value in taken:
                 n += 1
                 value = f"{base}-{n}"
             taken[value] = draft.path
             if why is None:
-                why = "default: slug of path" + (f" (made unique with -{n})" if n > 1 else "")
+                why = PLAIN_SLUG + (f" (made unique with -{n})" if n > 1 else "")
             elif n > 1:
                 why = why.replace("default: slug of path (", f"default: slug of path, made unique with -{n} (")
         items.append(draft.make(value, why))

@@ -221,3 +221,31 @@ def test_an_id_a_changed_file_now_claims_moves_the_unchanged_file_that_had_it(ca
         assert check(plans, evidence, cache) == plain
     assert resolved == ["supervision/2026-05-20-supervision-liam-novak.md"]
     assert '"debriefs-2026-10-09-post-incident-debrief-2"' in plain      # the debrief, unchanged, made unique
+
+
+def test_an_unchanged_item_keeps_or_gives_up_its_slug_as_a_first_scan_would(tmp_path, monkeypatch):
+    """An item taken from the latest catalogue whose id is its path's slug carries that slug into the new scan
+    (evidence_store.ids.taken_again): a new file sorted before it that has the same slug takes it, as in a scan
+    without the cache, and an item made unique gets its plain slug back when the other file goes."""
+    from evidence_store.cache import open_cache
+    from evidence_store.catalogue import scan
+
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    folder = tmp_path / "evidence"
+    (folder / "notes").mkdir(parents=True)
+    (folder / "notes" / "a-b.md").write_text("RP-01 discussed.\n")
+    (folder / "notes" / "c.md").write_text("nothing\n")
+    with open_cache(tmp_path / "cache") as store:
+        def same_as_without_the_cache() -> dict[str, str]:
+            kept = scan(folder, {"RP-01"}, cache=store)
+            assert kept == scan(folder, {"RP-01"})
+            store.flush()
+            return {item.path: item.id for item in kept.items}
+
+        assert same_as_without_the_cache()["notes/a-b.md"] == "notes-a-b"
+        (folder / "notes" / "a b.md").write_text("RP-02 discussed.\n")          # sorts first, same slug
+        assert same_as_without_the_cache() == {"notes/a b.md": "notes-a-b", "notes/a-b.md": "notes-a-b-2",
+                                               "notes/c.md": "notes-c"}
+        (folder / "notes" / "a b.md").unlink()
+        (folder / "notes" / "c.md").write_text("changed\n")
+        assert same_as_without_the_cache() == {"notes/a-b.md": "notes-a-b", "notes/c.md": "notes-c"}
