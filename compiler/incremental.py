@@ -29,6 +29,7 @@ from compiler.model.assessment import ActionResult, Assessment
 from compiler.model.evidence import Catalogue, EvidenceItem
 from compiler.model.finding import Finding
 from compiler.model.plan import Plan
+from evidence_store.scancache import id_set_digest
 
 if TYPE_CHECKING:
     from evidence_store.cache import EvidenceCache
@@ -65,7 +66,7 @@ class Answers:
             found, problem = catalogue.find(arg)
             return key(found) if found is not None else f"-{problem}"
         if question == "ids":
-            return "\n".join(sorted(catalogue.ids()))
+            return id_set_digest(catalogue.ids())
         raise ValueError(f"unknown question {question!r}")
 
 
@@ -160,7 +161,7 @@ def assess(plans: Sequence[Plan], catalogue: Catalogue, as_of: dt.date, cache: E
     shared: dict = {}
     whole = RuleContext(plans=list(plans), catalogue=catalogue, results={}, as_of=as_of, cache=cache,
                         _shared=shared)
-    suggestions(whole, catalogue.ids())        # SG305's, for every plan at once (each plan's run asks its own)
+    suggestions(whole, catalogue.ids())        # SG305's, for every plan at once: each plan's run takes its own from it
     results: list[ActionResult] = []
     findings: list[Finding] = []
     places = [(_head(plan, as_of, catalogue.root, keys[0]), _slot(catalogue.root, plan)) if keys is not None

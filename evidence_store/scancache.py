@@ -2,6 +2,7 @@
 file's SHA-256 and the version of the reader that read it."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import os
@@ -63,8 +64,10 @@ def reader_version(fmt: str, limits: Any) -> str | None:
     return f"{fmt}:{declared}:{source}:{tail}"
 
 
+@functools.lru_cache(maxsize=4)
 def id_set_digest(ids: frozenset[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).hexdigest()[:16]
+    """A digest of a set of ids (plan and action ids looked for; a folder's evidence ids), worked out once a set."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------------------- a scan's use

@@ -10,13 +10,13 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
-import hashlib
 import heapq
 import sys
 from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
+from evidence_store.scancache import id_set_digest
 from evidence_store.shelf import Shelf, code_version
 
 if TYPE_CHECKING:
@@ -32,14 +32,13 @@ def nearest_ids(ids: Collection[str], wanted: Iterable[str],
     wanted = set(wanted)
     if not wanted:
         return {}
-    ordered = sorted(ids)
     shelf = Shelf(cache, KIND, _version() if cache is not None else "")
-    key = _ids_key(ordered) if shelf.on else ""
+    key = id_set_digest(frozenset(ids)) if shelf.on else ""
     known = shelf.find(key, lambda value, _: _read(value, ids)) if shelf.on else None
     near = {eid: known[eid] for eid in wanted if known and eid in known}
     missing = wanted - near.keys()
     if missing:
-        index = _NearestIds(ordered, missing)
+        index = _NearestIds(ids, missing)
         near.update((eid, index.nearest(eid)) for eid in missing)
         shelf.keep(key, {"format": FORMAT, "near": near}, replace=True)
     return near
@@ -48,13 +47,6 @@ def nearest_ids(ids: Collection[str], wanted: Iterable[str],
 @functools.lru_cache(maxsize=1)
 def _version() -> str:
     return f"{FORMAT}:{code_version(__name__, libraries=('rapidfuzz',))}:{sys.version_info[:3]}"
-
-
-def _ids_key(ordered: list[str]) -> str:
-    digest = hashlib.sha256()
-    for eid in ordered:
-        digest.update(eid.encode("utf-8", "surrogatepass") + b"\x00")
-    return digest.hexdigest()
 
 
 def _read(value: Any, ids: Collection[str]) -> dict[str, str | None]:

@@ -431,6 +431,7 @@ def test_sg305_refuses_a_kept_suggestion_that_is_not_an_id_of_the_folder(tmp_pat
     doctored cache) drops the entry, and every id written is looked up again."""
     from compiler.rules import nearest
     from evidence_store.cache import open_cache
+    from evidence_store.scancache import id_set_digest
     from evidence_store.shelf import Shelf
 
     ids = _group_ids(10)
@@ -439,7 +440,7 @@ def test_sg305_refuses_a_kept_suggestion_that_is_not_an_id_of_the_folder(tmp_pat
     cache = open_cache(tmp_path / "cache")
     try:
         first = _cached_run(plan, items, cache)
-        key = nearest._ids_key(sorted(i.id for i in items))
+        key = id_set_digest(frozenset(i.id for i in items))
         shelf = Shelf(cache, nearest.KIND, nearest._version())
         shelf.keep(key, {"format": nearest.FORMAT, "near": {w: "not-an-id-of-the-folder" for w in written}},
                    replace=True)
