@@ -150,16 +150,26 @@ def test_verbose_judges_every_action_in_full(case, judged):
     assert verbose == check(plans, evidence, None, "-v", fmt="text")
 
 
-def test_a_damaged_or_doctored_part_is_dropped_and_its_plan_judged_again(case, judged):
-    """What is kept is read as models: a part whose results do not validate is dropped, and the plan is judged."""
+def _doctor_results(value: dict) -> dict:
+    return {**value, "reads": [], "results": [{"id": "RP-01"}]}
+
+
+def _doctor_question(value: dict) -> dict:
+    return {**value, "reads": [["walk every item", "", "0" * 32], *value["reads"]]}
+
+
+@pytest.mark.parametrize("doctor", [_doctor_results, _doctor_question])
+def test_a_damaged_or_doctored_part_is_dropped_and_its_plan_judged_again(case, judged, doctor):
+    """What is kept is checked as it is read: a part whose results do not validate, or that asks a question no
+    catalogue answers, is dropped, and the plan is judged."""
     plans, evidence, cache = case
     plain = check(plans, evidence, cache)
     with open_cache(cache) as store:
         rows = store.db.execute("SELECT sha256, version FROM entries WHERE kind = ?", (incremental.KIND,)).fetchall()
         assert len(rows) == 3                                           # a part for each plan
         for sha, version in rows:
-            store.put(incremental.KIND, sha, version, {"format": incremental.FORMAT, "reads": [],
-                                                       "results": [{"id": "RP-01"}], "findings": []}, replace=True)
+            value, _ = store.get(incremental.KIND, sha, version)
+            store.put(incremental.KIND, sha, version, doctor(value), replace=True)
     judged.clear()
     assert check(plans, evidence, cache) == plain
     assert {a[:2] for a in judged} == {"RP", "RH", "RQ"}
